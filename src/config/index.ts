@@ -1,0 +1,175 @@
+// One typed, validated Config from environment (.env included) and flags; flags win.
+// The seed's variable names (CLICKHOUSE_HOST/PORT/USER/PASSWORD, DATA_ENGINE, SUPABASE_URL/KEY) keep working.
+import path from 'node:path';
+import { inspect } from 'node:util';
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import { redactUrl } from './redact.js';
+
+export const TARGETS = ['clickhouse', 'postgres'] as const;
+export type TargetKind = (typeof TARGETS)[number];
+
+/** What --db accepts; supabase is PostgreSQL, chdb forces the embedded engine. */
+export const DB_CHOICES = ['clickhouse', 'chdb', 'supabase', 'postgres'] as const;
+export type DbChoice = (typeof DB_CHOICES)[number];
+
+export const ENCODINGS = ['auto', 'utf-8', 'latin-1'] as const;
+export type EncodingChoice = (typeof ENCODINGS)[number];
+
+export interface ClickHouseServer {
+  url: string;
+  username: string;
+  password: string;
+  database: string;
+}
+
+export type TargetConfig =
+  | { kind: 'clickhouse'; mode: 'embedded'; dataPath: string }
+  | { kind: 'clickhouse'; mode: 'server'; server: ClickHouseServer }
+  | { kind: 'postgres'; url: string; source: string };
+
+export interface Config {
+  home: string;
+  stagingPath: string;
+  target: TargetConfig;
+  batchSize: number;
+  engine: 'duckdb' | 'clickhouse';
+  /** Strings that must never be printed. */
+  secrets: string[];
+}
+
+export interface ConfigFlags {
+  db?: DbChoice;
+  home?: string;
+  batchSize?: number;
+}
+
+const envSchema = z.object({
+  RIVERLINE_HOME: z.string().min(1).default('.riverline'),
+  RIVERLINE_DB: z.enum(DB_CHOICES).optional(),
+  RIVERLINE_BATCH_SIZE: z.coerce.number().int().positive().optional(),
+  CLICKHOUSE_URL: z.string().url().optional(),
+  CLICKHOUSE_HOST: z.string().min(1).optional(),
+  CLICKHOUSE_PORT: z.coerce.number().int().positive().optional(),
+  CLICKHOUSE_USER: z.string().optional(),
+  CLICKHOUSE_PASSWORD: z.string().optional(),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').optional(),
+  CLICKHOUSE_SECURE: z.enum(['true', 'false', '1', '0']).optional(),
+  SUPABASE_DB_URL: z.string().min(1).optional(),
+  DATABASE_URL: z.string().min(1).optional(),
+  SUPABASE_URL: z.string().optional(),
+  SUPABASE_KEY: z.string().optional(),
+  DATA_ENGINE: z.string().optional(),
+});
+
+export const DEFAULT_BATCH_SIZE = 250_000;
+
+/** Reads .env from the working directory into process.env (without overriding what is set). */
+export function loadDotenvFile(cwd = process.cwd()): void {
+  loadDotenv({ path: path.join(cwd, '.env'), quiet: true });
+}
+
+function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(env)) out[key] = value === '' ? undefined : value;
+  return out;
+}
+
+function engineFrom(dataEngine: string | undefined): Config['engine'] {
+  const value = (dataEngine ?? 'duckdb').toLowerCase();
+  // The seed's pandas engine maps to DuckDB; its Spark engine to ClickHouse.
+  if (value === 'duckdb' || value === 'pandas') return 'duckdb';
+  if (value === 'clickhouse' || value === 'spark') return 'clickhouse';
+  throw new UserError('config_invalid', `DATA_ENGINE must be duckdb (or pandas) or clickhouse (or spark), not "${dataEngine}".`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFlags = {}): Config {
+  const parsed = envSchema.safeParse(blankToUndefined(env));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ');
+    throw new UserError('config_invalid', `The environment has invalid settings: ${problems}.`, {
+      actions: ['Fix the variables named above in your shell or .env (see .env.example).'],
+    });
+  }
+  const e = parsed.data;
+  const home = path.resolve(flags.home ?? e.RIVERLINE_HOME);
+  const choice: DbChoice = flags.db ?? e.RIVERLINE_DB ?? 'clickhouse';
+  const secrets = [e.CLICKHOUSE_PASSWORD, e.SUPABASE_KEY].filter((s): s is string => Boolean(s));
+
+  let target: TargetConfig;
+  if (choice === 'postgres' || choice === 'supabase') {
+    const url = e.SUPABASE_DB_URL ?? e.DATABASE_URL;
+    if (!url) {
+      const restHint = e.SUPABASE_URL ? ' SUPABASE_URL/SUPABASE_KEY is the REST API, which cannot bulk-load;' : '';
+      throw new UserError(
+        'database_not_configured',
+        `--db ${choice} needs a PostgreSQL connection string:${restHint} set SUPABASE_DB_URL or DATABASE_URL (for example postgres://user:password@host:5432/postgres).`,
+        { actions: ['In Supabase: Project Settings > Database > Connection string (URI).'] },
+      );
+    }
+    const password = safePassword(url);
+    if (password) secrets.push(password);
+    target = { kind: 'postgres', url, source: e.SUPABASE_DB_URL ? 'SUPABASE_DB_URL' : 'DATABASE_URL' };
+  } else {
+    const serverUrl = e.CLICKHOUSE_URL ?? (e.CLICKHOUSE_HOST ? hostToUrl(e) : undefined);
+    if (choice === 'clickhouse' && serverUrl) {
+      target = {
+        kind: 'clickhouse',
+        mode: 'server',
+        server: {
+          url: serverUrl,
+          username: e.CLICKHOUSE_USER ?? 'default',
+          password: e.CLICKHOUSE_PASSWORD ?? '',
+          database: e.CLICKHOUSE_DATABASE ?? 'default',
+        },
+      };
+    } else {
+      target = { kind: 'clickhouse', mode: 'embedded', dataPath: path.join(home, 'clickhouse') };
+    }
+  }
+
+  const config: Config = {
+    home,
+    stagingPath: path.join(home, 'staging.duckdb'),
+    target,
+    batchSize: flags.batchSize ?? e.RIVERLINE_BATCH_SIZE ?? DEFAULT_BATCH_SIZE,
+    engine: engineFrom(e.DATA_ENGINE),
+    secrets,
+  };
+  Object.defineProperty(config, inspect.custom, { value: () => describeConfig(config), enumerable: false });
+  Object.defineProperty(config, 'toString', { value: () => describeConfig(config), enumerable: false });
+  return config;
+}
+
+function hostToUrl(e: { CLICKHOUSE_HOST?: string; CLICKHOUSE_PORT?: number; CLICKHOUSE_SECURE?: string }): string {
+  const host = e.CLICKHOUSE_HOST ?? 'localhost';
+  if (/^https?:\/\//.test(host)) return host;
+  const secure = e.CLICKHOUSE_SECURE === 'true' || e.CLICKHOUSE_SECURE === '1';
+  return `${secure ? 'https' : 'http'}://${host}:${e.CLICKHOUSE_PORT ?? (secure ? 8443 : 8123)}`;
+}
+
+function safePassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A one-line description of where data goes, safe to print. */
+export function describeTarget(target: TargetConfig): string {
+  if (target.kind === 'postgres') return `PostgreSQL ${redactUrl(target.url)}`;
+  if (target.mode === 'embedded') return `embedded ClickHouse at ${target.dataPath}`;
+  return `ClickHouse server ${redactUrl(target.server.url)} (database ${target.server.database})`;
+}
+
+/** The short target name used in --json output. */
+export function targetName(target: TargetConfig): string {
+  if (target.kind === 'postgres') return 'postgres';
+  return target.mode === 'embedded' ? 'clickhouse-embedded' : 'clickhouse-server';
+}
+
+export function describeConfig(config: Config): string {
+  return `Config(home=${config.home}, target=${describeTarget(config.target)}, batchSize=${config.batchSize}, engine=${config.engine})`;
+}

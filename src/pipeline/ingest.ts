@@ -1,0 +1,181 @@
+// The ingest job: inspect the CSV, stage it in DuckDB, load valid rows into the target in keyed,
+// idempotent batches, quarantine the rest, and record the run. Correctness rests on the keys
+// (platform_type, external_id); the watermark only lets new rows skip the key check.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { describeTarget, type Config, type EncodingChoice } from '../config/index.js';
+import { redactSecrets } from '../config/redact.js';
+import { messageOf } from '../errors.js';
+import { StageTracker } from '../progress/stage-tracker.js';
+import type { RejectReason } from '../quality/reasons.js';
+import { openStaging } from '../staging/duckdb.js';
+import { inspectSourceFile } from '../staging/source-file.js';
+import { stageFile } from '../staging/stage.js';
+import { createStore, type CreateStoreOptions, type PipelineRun, type Store } from '../stores/index.js';
+
+export const INGEST_PIPELINE = 'ingest';
+
+export const INGEST_STAGES = [
+  { id: 'connect', label: 'Connect' },
+  { id: 'read', label: 'Read CSV' },
+  { id: 'normalize', label: 'Normalize' },
+  { id: 'quality', label: 'Quality checks' },
+  { id: 'export', label: 'Stage batches' },
+  { id: 'load', label: 'Load' },
+  { id: 'quarantine', label: 'Quarantine' },
+];
+
+export interface IngestOptions {
+  file: string;
+  encoding?: EncodingChoice;
+  platform?: string;
+  tracker?: StageTracker;
+  store?: CreateStoreOptions;
+}
+
+export interface IngestResult {
+  run_id: string;
+  target: string;
+  target_description: string;
+  source_file: string;
+  encoding: string;
+  rows_read: number;
+  rows_loaded: number;
+  rows_rejected: number;
+  rows_already_present: number;
+  rejected_by_reason: Record<RejectReason, number>;
+  batches: number;
+  newest_interaction: string | null;
+  seconds: number;
+}
+
+export async function ingest(config: Config, options: IngestOptions): Promise<IngestResult> {
+  const started = Date.now();
+  const tracker = options.tracker ?? new StageTracker(INGEST_STAGES);
+  const platform = options.platform ?? 'twitter';
+  const source = inspectSourceFile(path.resolve(options.file), options.encoding);
+
+  tracker.start('connect');
+  const store = createStore(config, options.store);
+  let run: PipelineRun | null = null;
+  const workDir = path.join(config.home, 'runs', randomUUID());
+  try {
+    const ping = await store.ping();
+    if (!ping.success) throw ping.error;
+    await store.migrate();
+    tracker.done('connect', describeTarget(config.target));
+
+    const runId = path.basename(workDir);
+    run = {
+      run_id: runId,
+      pipeline: INGEST_PIPELINE,
+      target: store.name,
+      source_file: source.path,
+      status: 'running',
+      started_at: new Date(started),
+      finished_at: null,
+      rows_read: 0,
+      rows_loaded: 0,
+      rows_rejected: 0,
+      rows_already_present: 0,
+      rejected_by_reason: {},
+      error: null,
+    };
+    await store.saveRun(run);
+
+    const staging = await openStaging(config.stagingPath);
+    let staged;
+    try {
+      staged = await stageFile(staging, source, {
+        runId,
+        platform,
+        batchSize: config.batchSize,
+        format: store.batchFormat,
+        workDir,
+        onStep: (step, rows) => {
+          tracker.start(step);
+          if (rows !== undefined) tracker.update(step, rows);
+        },
+      });
+    } finally {
+      staging.close();
+    }
+    tracker.update('export', staged.rowsValid, `${staged.batches.length} batch${staged.batches.length === 1 ? '' : 'es'}`);
+
+    tracker.start('load', staged.rowsValid);
+    const newestLoaded = await store.newestInteraction(platform);
+    let loaded = 0;
+    try {
+      for (const [position, batch] of staged.batches.entries()) {
+        loaded += await store.loadInteractions(batch, { runId, platform, newestLoaded });
+        tracker.update('load', loaded, `batch ${position + 1} of ${staged.batches.length}`);
+      }
+    } finally {
+      await store.endLoad(runId);
+    }
+    const alreadyPresent = staged.rowsValid - loaded;
+    tracker.done('load', alreadyPresent > 0 ? `${alreadyPresent.toLocaleString('en-US')} already present` : undefined);
+
+    if (staged.rejectsFile) {
+      tracker.start('quarantine', staged.rowsRejected);
+      await store.quarantine(staged.rejectsFile);
+      tracker.update('quarantine', staged.rowsRejected);
+      tracker.done('quarantine');
+    } else tracker.skip('quarantine', 'no rejected rows');
+
+    if (staged.maxTimestamp) {
+      const batchNewest = new Date(staged.maxTimestamp.replace(' ', 'T').replace(/\+00$/, 'Z'));
+      const newest = newestLoaded && newestLoaded > batchNewest ? newestLoaded : batchNewest;
+      await store.saveWatermark({
+        pipeline: INGEST_PIPELINE,
+        platform_type: platform,
+        last_interaction_timestamp: newest,
+        last_run_id: runId,
+        rows_total: await store.countInteractions(platform),
+      });
+    }
+
+    Object.assign(run, {
+      status: 'succeeded',
+      finished_at: new Date(),
+      rows_read: staged.rowsRead,
+      rows_loaded: loaded,
+      rows_rejected: staged.rowsRejected,
+      rows_already_present: alreadyPresent,
+      rejected_by_reason: staged.rejectedByReason,
+    });
+    await store.saveRun(run);
+    tracker.finish();
+
+    const watermark = await store.getWatermark(INGEST_PIPELINE, platform);
+    return {
+      run_id: runId,
+      target: store.name,
+      target_description: describeTarget(config.target),
+      source_file: source.path,
+      encoding: source.encoding,
+      rows_read: staged.rowsRead,
+      rows_loaded: loaded,
+      rows_rejected: staged.rowsRejected,
+      rows_already_present: alreadyPresent,
+      rejected_by_reason: staged.rejectedByReason,
+      batches: staged.batches.length,
+      newest_interaction: watermark ? watermark.last_interaction_timestamp.toISOString() : null,
+      seconds: Number(((Date.now() - started) / 1000).toFixed(3)),
+    };
+  } catch (error) {
+    tracker.fail(messageOf(error));
+    if (run) await recordFailure(store, run, error, config.secrets);
+    throw error;
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+    await store.close().catch(() => {});
+  }
+}
+
+async function recordFailure(store: Store, run: PipelineRun, error: unknown, secrets: string[]): Promise<void> {
+  const failed: PipelineRun = { ...run, status: 'failed', finished_at: new Date(), error: redactSecrets(messageOf(error), secrets) };
+  // The store may be the thing that failed; the original error matters more than this record.
+  await store.saveRun(failed).catch(() => {});
+}

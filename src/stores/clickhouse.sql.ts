@@ -1,0 +1,115 @@
+// Named ClickHouse statements. Values are bound as {name:Type}; identifiers come from the closed set below.
+import { INTERACTION_COLUMNS, REJECT_COLUMNS } from '../staging/sql.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+export const CREATE_SCHEMA_MIGRATIONS = `
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version UInt32,
+  name String,
+  applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
+) ENGINE = ReplacingMergeTree ORDER BY version`;
+
+export const APPLIED_MIGRATIONS = `SELECT DISTINCT version FROM schema_migrations ORDER BY version`;
+export const RECORD_MIGRATION = 'schema_migrations';
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'ingest tables',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS interactions (
+        interaction_id UUID,
+        external_id String,
+        platform_type LowCardinality(String),
+        participant_external_id String,
+        content_text String,
+        raw_text String,
+        interaction_timestamp DateTime64(3, 'UTC'),
+        parent_external_id Nullable(String),
+        inbound Bool,
+        interaction_type LowCardinality(String),
+        content_metadata String,
+        platform_metadata String,
+        run_id String,
+        loaded_at DateTime64(3, 'UTC') DEFAULT now64(3)
+      ) ENGINE = ReplacingMergeTree ORDER BY (platform_type, external_id)`,
+      `CREATE TABLE IF NOT EXISTS pipeline_runs (
+        run_id String,
+        pipeline LowCardinality(String),
+        target String,
+        source_file String,
+        status LowCardinality(String),
+        started_at DateTime64(3, 'UTC'),
+        finished_at Nullable(DateTime64(3, 'UTC')),
+        rows_read UInt64,
+        rows_loaded UInt64,
+        rows_rejected UInt64,
+        rows_already_present UInt64,
+        rejected_by_reason String,
+        error Nullable(String),
+        version UInt64
+      ) ENGINE = ReplacingMergeTree(version) ORDER BY run_id`,
+      `CREATE TABLE IF NOT EXISTS ingestion_watermarks (
+        pipeline LowCardinality(String),
+        platform_type LowCardinality(String),
+        last_interaction_timestamp DateTime64(3, 'UTC'),
+        last_run_id String,
+        rows_total UInt64,
+        updated_at DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree(updated_at) ORDER BY (pipeline, platform_type)`,
+      `CREATE TABLE IF NOT EXISTS rejected_interactions (
+        run_id String,
+        source_file String,
+        record_number Nullable(UInt64),
+        line_number Nullable(UInt64),
+        reason LowCardinality(String),
+        detail String,
+        raw String,
+        rejected_at DateTime64(3, 'UTC') DEFAULT now64(3)
+      ) ENGINE = MergeTree ORDER BY (run_id, reason)`,
+    ],
+  },
+];
+
+const INTERACTION_LIST = INTERACTION_COLUMNS.join(', ');
+const NOT_YET_LOADED = `(interaction_timestamp > {newest:DateTime64(3, 'UTC')}
+  OR external_id NOT IN (SELECT external_id FROM interactions
+                         WHERE platform_type = {platform:String} AND interaction_timestamp <= {newest:DateTime64(3, 'UTC')}))`;
+
+/** Embedded fast path: chDB reads DuckDB's Parquet batch files directly. */
+export const INSERT_INTERACTIONS_FROM_PARQUET = `
+INSERT INTO interactions (${INTERACTION_LIST})
+SELECT ${INTERACTION_COLUMNS.map((c) => (c === 'interaction_id' ? 'toUUID(interaction_id)' : c)).join(', ')}
+FROM file({files:String}, Parquet)
+WHERE ${NOT_YET_LOADED}`;
+
+export const INSERT_REJECTS_FROM_PARQUET = `
+INSERT INTO rejected_interactions (${REJECT_COLUMNS.join(', ')})
+SELECT ${REJECT_COLUMNS.join(', ')} FROM file({file:String}, Parquet)`;
+
+/** Server path: batches are streamed into a load table of this run, then moved across with the key check. */
+export const loadTableName = (runId: string): string => {
+  if (!/^[0-9a-f-]{36}$/.test(runId)) throw new Error(`not a run id: ${runId}`);
+  return `interactions_load_${runId.replace(/-/g, '')}`;
+};
+export const createLoadTable = (table: string) => `CREATE TABLE IF NOT EXISTS ${table} AS interactions ENGINE = MergeTree ORDER BY tuple()`;
+export const moveFromLoadTable = (table: string) => `
+INSERT INTO interactions (${INTERACTION_LIST})
+SELECT ${INTERACTION_LIST} FROM ${table} WHERE ${NOT_YET_LOADED}`;
+export const truncateLoadTable = (table: string) => `TRUNCATE TABLE ${table}`;
+export const dropLoadTable = (table: string) => `DROP TABLE IF EXISTS ${table}`;
+export const STALE_LOAD_TABLES = `SELECT name FROM system.tables WHERE database = currentDatabase() AND match(name, '^interactions_load_[0-9a-f]{32}$')`;
+
+export const COUNT_LOADED_BY_RUN = `SELECT count() AS n FROM interactions WHERE run_id = {run_id:String}`;
+export const COUNT_INTERACTIONS = `SELECT count() AS n FROM interactions WHERE {platform:String} = '' OR platform_type = {platform:String}`;
+export const NEWEST_INTERACTION = `
+SELECT toString(max(interaction_timestamp)) AS newest, count() AS n FROM interactions WHERE platform_type = {platform:String}`;
+export const GET_RUN = `SELECT * EXCEPT version FROM pipeline_runs FINAL WHERE run_id = {run_id:String}`;
+export const GET_WATERMARK = `
+SELECT pipeline, platform_type, toString(last_interaction_timestamp) AS last_interaction_timestamp, last_run_id, rows_total
+FROM ingestion_watermarks FINAL WHERE pipeline = {pipeline:String} AND platform_type = {platform:String}`;

@@ -1,0 +1,214 @@
+// ClickHouse adapter over @clickhouse/client. Embedded (chDB in-process) and server differ only in
+// the connection and in how batches travel: chDB reads Parquet files itself, a server gets CSV streams over HTTP.
+import fs from 'node:fs';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import type { TargetConfig } from '../config/index.js';
+import { UserError, messageOf } from '../errors.js';
+import type { BatchFile } from '../staging/stage.js';
+import type { BatchFormat } from '../staging/sql.js';
+import * as sql from './clickhouse.sql.js';
+import type { LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
+
+type ClickHouseTarget = Extract<TargetConfig, { kind: 'clickhouse' }>;
+
+export interface ClickHouseStoreOptions {
+  /** How batches reach the engine; defaults to parquet files for embedded and CSV streams for a server. */
+  loadMethod?: 'parquet-file' | 'csv-stream';
+}
+
+const EPOCH = '1970-01-01 00:00:00.000';
+
+export function toClickHouseTime(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function fromClickHouseTime(text: string | null): Date | null {
+  return text ? new Date(`${text.replace(' ', 'T')}Z`) : null;
+}
+
+export class ClickHouseStore implements Store {
+  readonly name: string;
+  readonly batchFormat: BatchFormat;
+  private readonly client: ClickHouseClient;
+  private readonly loadMethod: 'parquet-file' | 'csv-stream';
+  private readonly loadedByRun = new Map<string, number>();
+  private runVersion = 0;
+
+  constructor(private readonly target: ClickHouseTarget, options: ClickHouseStoreOptions = {}) {
+    if (target.mode === 'embedded') {
+      fs.mkdirSync(target.dataPath, { recursive: true });
+      this.client = createClient({ connection: createChdbConnection({ path: target.dataPath }) } as Parameters<typeof createClient>[0]);
+      this.name = 'clickhouse-embedded';
+    } else {
+      this.client = createClient({
+        url: target.server.url,
+        username: target.server.username,
+        password: target.server.password,
+        database: target.server.database,
+        request_timeout: 300_000,
+      });
+      this.name = 'clickhouse-server';
+    }
+    this.loadMethod = options.loadMethod ?? (target.mode === 'embedded' ? 'parquet-file' : 'csv-stream');
+    this.batchFormat = this.loadMethod === 'parquet-file' ? 'parquet' : 'csv';
+  }
+
+  private where(): string {
+    return this.target.mode === 'embedded' ? `embedded ClickHouse at ${this.target.dataPath}` : `the ClickHouse server at ${new URL(this.target.server.url).host}`;
+  }
+
+  /** Driver errors become one sentence that says what was being done. */
+  private async guard<T>(doing: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      const message = messageOf(error);
+      if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|socket hang up|Timeout error/i.test(message)) {
+        throw new UserError('database_unreachable', `Could not reach ${this.where()} while ${doing} (${message.split('\n')[0]}).`, {
+          actions: ['Check CLICKHOUSE_URL (or CLICKHOUSE_HOST/PORT) and that the server is running, or unset them to use the embedded engine.'],
+          cause: error,
+        });
+      }
+      throw new UserError('database_error', `ClickHouse failed while ${doing}: ${message.split('\n')[0]}`, { cause: error });
+    }
+  }
+
+  private async rows<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    const result = await this.client.query({ query, query_params: params, format: 'JSONEachRow' });
+    return (await result.json()) as T[];
+  }
+
+  async ping(): Promise<PingResult> {
+    try {
+      const result = await this.client.ping();
+      if (result.success) return { success: true };
+      return { success: false, error: new UserError('database_unreachable', `Could not reach ${this.where()}: ${messageOf(result.error)}.`, { cause: result.error }) };
+    } catch (error) {
+      return { success: false, error: new UserError('database_unreachable', `Could not reach ${this.where()}: ${messageOf(error)}.`, { cause: error }) };
+    }
+  }
+
+  async migrate(): Promise<number[]> {
+    return this.guard('creating tables', async () => {
+      await this.client.command({ query: sql.CREATE_SCHEMA_MIGRATIONS });
+      const applied = new Set((await this.rows<{ version: number }>(sql.APPLIED_MIGRATIONS)).map((row) => Number(row.version)));
+      const done: number[] = [];
+      for (const migration of sql.MIGRATIONS) {
+        if (applied.has(migration.version)) continue;
+        for (const statement of migration.statements) await this.client.command({ query: statement });
+        await this.client.insert({ table: sql.RECORD_MIGRATION, values: [{ version: migration.version, name: migration.name }], format: 'JSONEachRow' });
+        done.push(migration.version);
+      }
+      // Load tables left by a killed server-path run hold nothing the next run needs.
+      for (const { name } of await this.rows<{ name: string }>(sql.STALE_LOAD_TABLES)) {
+        await this.client.command({ query: sql.dropLoadTable(name) });
+      }
+      return done;
+    });
+  }
+
+  async saveRun(run: PipelineRun): Promise<void> {
+    this.runVersion = Math.max(Date.now(), this.runVersion + 1);
+    const row = {
+      ...run,
+      started_at: toClickHouseTime(run.started_at),
+      finished_at: run.finished_at ? toClickHouseTime(run.finished_at) : null,
+      rejected_by_reason: JSON.stringify(run.rejected_by_reason),
+      version: this.runVersion,
+    };
+    await this.guard('recording the pipeline run', () => this.client.insert({ table: 'pipeline_runs', values: [row], format: 'JSONEachRow' }));
+  }
+
+  async getRun(runId: string): Promise<PipelineRun | null> {
+    const [row] = await this.guard('reading a pipeline run', () =>
+      this.rows<Record<string, unknown>>(sql.GET_RUN, { run_id: runId }),
+    );
+    if (!row) return null;
+    return {
+      run_id: String(row.run_id),
+      pipeline: String(row.pipeline),
+      target: String(row.target),
+      source_file: String(row.source_file),
+      status: row.status as PipelineRun['status'],
+      started_at: fromClickHouseTime(String(row.started_at)) as Date,
+      finished_at: fromClickHouseTime(row.finished_at as string | null),
+      rows_read: Number(row.rows_read),
+      rows_loaded: Number(row.rows_loaded),
+      rows_rejected: Number(row.rows_rejected),
+      rows_already_present: Number(row.rows_already_present),
+      rejected_by_reason: JSON.parse(String(row.rejected_by_reason)) as Record<string, number>,
+      error: (row.error as string | null) ?? null,
+    };
+  }
+
+  async newestInteraction(platform: string): Promise<Date | null> {
+    const [row] = await this.guard('reading the newest loaded interaction', () =>
+      this.rows<{ newest: string; n: string }>(sql.NEWEST_INTERACTION, { platform }),
+    );
+    return Number(row?.n ?? 0) > 0 ? fromClickHouseTime(row.newest) : null;
+  }
+
+  async loadInteractions(batch: BatchFile, context: LoadContext): Promise<number> {
+    const params = { platform: context.platform, newest: context.newestLoaded ? toClickHouseTime(context.newestLoaded) : EPOCH };
+    await this.guard(`loading batch ${batch.index}`, async () => {
+      if (this.loadMethod === 'parquet-file') {
+        await this.client.command({ query: sql.INSERT_INTERACTIONS_FROM_PARQUET, query_params: { ...params, files: `${batch.folder}/data_*.parquet` } });
+        return;
+      }
+      const table = sql.loadTableName(context.runId);
+      await this.client.command({ query: sql.createLoadTable(table) });
+      await this.client.command({ query: sql.truncateLoadTable(table) });
+      for (const file of batch.files) {
+        await this.client.insert({ table, values: fs.createReadStream(file), format: 'CSVWithNames' });
+      }
+      await this.client.command({ query: sql.moveFromLoadTable(table), query_params: params });
+      await this.client.command({ query: sql.truncateLoadTable(table) });
+    });
+    const [{ n }] = await this.guard('counting loaded rows', () => this.rows<{ n: string }>(sql.COUNT_LOADED_BY_RUN, { run_id: context.runId }));
+    const total = Number(n);
+    const before = this.loadedByRun.get(context.runId) ?? 0;
+    this.loadedByRun.set(context.runId, total);
+    return total - before;
+  }
+
+  async endLoad(runId: string): Promise<void> {
+    this.loadedByRun.delete(runId);
+    if (this.loadMethod === 'csv-stream') {
+      await this.guard('dropping the load table', () => this.client.command({ query: sql.dropLoadTable(sql.loadTableName(runId)) }));
+    }
+  }
+
+  async quarantine(file: string): Promise<void> {
+    await this.guard('writing rejected rows', async () => {
+      if (this.loadMethod === 'parquet-file') {
+        await this.client.command({ query: sql.INSERT_REJECTS_FROM_PARQUET, query_params: { file } });
+      } else {
+        await this.client.insert({ table: 'rejected_interactions', values: fs.createReadStream(file), format: 'CSVWithNames' });
+      }
+    });
+  }
+
+  async saveWatermark(watermark: Watermark): Promise<void> {
+    const row = { ...watermark, last_interaction_timestamp: toClickHouseTime(watermark.last_interaction_timestamp), updated_at: toClickHouseTime(new Date()) };
+    await this.guard('saving the watermark', () => this.client.insert({ table: 'ingestion_watermarks', values: [row], format: 'JSONEachRow' }));
+  }
+
+  async getWatermark(pipeline: string, platform: string): Promise<Watermark | null> {
+    const [row] = await this.guard('reading the watermark', () =>
+      this.rows<{ pipeline: string; platform_type: string; last_interaction_timestamp: string; last_run_id: string; rows_total: string }>(sql.GET_WATERMARK, { pipeline, platform }),
+    );
+    if (!row) return null;
+    return { ...row, last_interaction_timestamp: fromClickHouseTime(row.last_interaction_timestamp) as Date, rows_total: Number(row.rows_total) };
+  }
+
+  async countInteractions(platform = ''): Promise<number> {
+    const [{ n }] = await this.guard('counting interactions', () => this.rows<{ n: string }>(sql.COUNT_INTERACTIONS, { platform }));
+    return Number(n);
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

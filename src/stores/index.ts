@@ -1,0 +1,16 @@
+// Builds the store for a configured target.
+import type { Config } from '../config/index.js';
+import { ClickHouseStore, type ClickHouseStoreOptions } from './clickhouse.js';
+import { PostgresStore } from './postgres.js';
+import type { Store } from './store.js';
+
+export type { Store, PipelineRun, Watermark, PingResult, LoadContext } from './store.js';
+
+export interface CreateStoreOptions {
+  clickhouse?: ClickHouseStoreOptions;
+}
+
+export function createStore(config: Pick<Config, 'target'>, options: CreateStoreOptions = {}): Store {
+  if (config.target.kind === 'postgres') return new PostgresStore(config.target);
+  return new ClickHouseStore(config.target, options.clickhouse);
+}

@@ -1,0 +1,117 @@
+// Named PostgreSQL statements. Values are bound ($1..); identifiers come from the closed sets below.
+import { INTERACTION_COLUMNS, REJECT_COLUMNS } from '../staging/sql.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+export const MIGRATION_LOCK_KEY = 727_001;
+
+export const CREATE_SCHEMA_MIGRATIONS = `
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version integer PRIMARY KEY,
+  name text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now()
+)`;
+export const APPLIED_MIGRATIONS = `SELECT version FROM schema_migrations ORDER BY version`;
+export const RECORD_MIGRATION = `INSERT INTO schema_migrations (version, name) VALUES ($1, $2) ON CONFLICT DO NOTHING`;
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'ingest tables',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS interactions (
+        interaction_id uuid NOT NULL,
+        external_id text NOT NULL,
+        platform_type text NOT NULL,
+        participant_external_id text NOT NULL,
+        content_text text NOT NULL,
+        raw_text text NOT NULL,
+        interaction_timestamp timestamptz NOT NULL,
+        parent_external_id text,
+        inbound boolean NOT NULL,
+        interaction_type text NOT NULL,
+        content_metadata jsonb NOT NULL,
+        platform_metadata jsonb NOT NULL,
+        run_id uuid NOT NULL,
+        loaded_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (platform_type, external_id)
+      )`,
+      `CREATE TABLE IF NOT EXISTS pipeline_runs (
+        run_id uuid PRIMARY KEY,
+        pipeline text NOT NULL,
+        target text NOT NULL,
+        source_file text NOT NULL,
+        status text NOT NULL,
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        rows_read bigint NOT NULL DEFAULT 0,
+        rows_loaded bigint NOT NULL DEFAULT 0,
+        rows_rejected bigint NOT NULL DEFAULT 0,
+        rows_already_present bigint NOT NULL DEFAULT 0,
+        rejected_by_reason jsonb NOT NULL DEFAULT '{}',
+        error text
+      )`,
+      `CREATE TABLE IF NOT EXISTS ingestion_watermarks (
+        pipeline text NOT NULL,
+        platform_type text NOT NULL,
+        last_interaction_timestamp timestamptz NOT NULL,
+        last_run_id uuid NOT NULL,
+        rows_total bigint NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (pipeline, platform_type)
+      )`,
+      `CREATE TABLE IF NOT EXISTS rejected_interactions (
+        id bigserial PRIMARY KEY,
+        run_id uuid NOT NULL,
+        source_file text NOT NULL,
+        record_number bigint,
+        line_number bigint,
+        reason text NOT NULL,
+        detail text NOT NULL,
+        raw text NOT NULL,
+        rejected_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      `CREATE INDEX IF NOT EXISTS rejected_interactions_run_idx ON rejected_interactions (run_id)`,
+    ],
+  },
+];
+
+const INTERACTION_LIST = INTERACTION_COLUMNS.join(', ');
+
+/** A session-local load table, emptied at each commit. */
+export const CREATE_LOAD_TABLE = `
+CREATE TEMP TABLE IF NOT EXISTS interactions_load
+  (LIKE interactions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`;
+export const COPY_INTO_LOAD_TABLE = `COPY interactions_load (${INTERACTION_LIST}) FROM STDIN WITH (FORMAT csv, HEADER true)`;
+export const MOVE_FROM_LOAD_TABLE = `
+INSERT INTO interactions (${INTERACTION_LIST})
+SELECT ${INTERACTION_LIST} FROM interactions_load
+ON CONFLICT (platform_type, external_id) DO NOTHING`;
+
+export const COPY_REJECTS = `COPY rejected_interactions (${REJECT_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`;
+
+export const SAVE_RUN = `
+INSERT INTO pipeline_runs (run_id, pipeline, target, source_file, status, started_at, finished_at,
+  rows_read, rows_loaded, rows_rejected, rows_already_present, rejected_by_reason, error)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+ON CONFLICT (run_id) DO UPDATE SET status = EXCLUDED.status, finished_at = EXCLUDED.finished_at,
+  rows_read = EXCLUDED.rows_read, rows_loaded = EXCLUDED.rows_loaded, rows_rejected = EXCLUDED.rows_rejected,
+  rows_already_present = EXCLUDED.rows_already_present, rejected_by_reason = EXCLUDED.rejected_by_reason, error = EXCLUDED.error`;
+export const GET_RUN = `SELECT * FROM pipeline_runs WHERE run_id = $1`;
+
+export const SAVE_WATERMARK = `
+INSERT INTO ingestion_watermarks (pipeline, platform_type, last_interaction_timestamp, last_run_id, rows_total, updated_at)
+VALUES ($1, $2, $3, $4, $5, now())
+ON CONFLICT (pipeline, platform_type) DO UPDATE SET
+  last_interaction_timestamp = GREATEST(ingestion_watermarks.last_interaction_timestamp, EXCLUDED.last_interaction_timestamp),
+  last_run_id = EXCLUDED.last_run_id, rows_total = EXCLUDED.rows_total, updated_at = now()`;
+export const GET_WATERMARK = `
+SELECT pipeline, platform_type, last_interaction_timestamp, last_run_id::text, rows_total
+FROM ingestion_watermarks WHERE pipeline = $1 AND platform_type = $2`;
+
+export const NEWEST_INTERACTION = `SELECT max(interaction_timestamp) AS newest FROM interactions WHERE platform_type = $1`;
+export const COUNT_INTERACTIONS = `SELECT count(*)::bigint AS n FROM interactions WHERE $1 = '' OR platform_type = $1`;

@@ -1,0 +1,165 @@
+// PostgreSQL / Supabase adapter over pg: COPY batches into a session load table, then a keyed
+// INSERT ... ON CONFLICT DO NOTHING, one transaction per batch so a killed run leaves whole batches only.
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { TargetConfig } from '../config/index.js';
+import { redactUrl } from '../config/redact.js';
+import { UserError, messageOf } from '../errors.js';
+import type { BatchFile } from '../staging/stage.js';
+import * as sql from './postgres.sql.js';
+import type { PingResult, PipelineRun, Store, Watermark } from './store.js';
+
+type PostgresTarget = Extract<TargetConfig, { kind: 'postgres' }>;
+
+const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|timeout|Connection terminated|does not exist|password authentication|no pg_hba/i;
+
+export class PostgresStore implements Store {
+  readonly name = 'postgres';
+  readonly batchFormat = 'csv' as const;
+  private readonly pool: pg.Pool;
+
+  constructor(private readonly target: PostgresTarget, options: { maxConnections?: number } = {}) {
+    this.pool = new pg.Pool({ connectionString: target.url, max: options.maxConnections ?? 4, connectionTimeoutMillis: 10_000 });
+    // An idle client that dies (server restart) must not crash the process.
+    this.pool.on('error', () => {});
+  }
+
+  private where(): string {
+    return `PostgreSQL at ${redactUrl(this.target.url)} (from ${this.target.source})`;
+  }
+
+  private async guard<T>(doing: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      const message = messageOf(error).split('\n')[0];
+      if (UNREACHABLE.test(message) || (error as { code?: string }).code === '3D000') {
+        throw new UserError('database_unreachable', `Could not reach ${this.where()} while ${doing}: ${message}.`, {
+          actions: [`Check ${this.target.source} and that the server accepts connections.`],
+          cause: error,
+        });
+      }
+      throw new UserError('database_error', `PostgreSQL failed while ${doing}: ${message}`, { cause: error });
+    }
+  }
+
+  async ping(): Promise<PingResult> {
+    try {
+      await this.guard('connecting', () => this.pool.query('SELECT 1'));
+      return { success: true };
+    } catch (error) {
+      return { success: false, error: error as Error };
+    }
+  }
+
+  async migrate(): Promise<number[]> {
+    return this.guard('creating tables', async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [sql.MIGRATION_LOCK_KEY]);
+        await client.query(sql.CREATE_SCHEMA_MIGRATIONS);
+        const applied = new Set((await client.query<{ version: number }>(sql.APPLIED_MIGRATIONS)).rows.map((row) => row.version));
+        const done: number[] = [];
+        for (const migration of sql.MIGRATIONS) {
+          if (applied.has(migration.version)) continue;
+          for (const statement of migration.statements) await client.query(statement);
+          await client.query(sql.RECORD_MIGRATION, [migration.version, migration.name]);
+          done.push(migration.version);
+        }
+        await client.query('COMMIT');
+        return done;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    });
+  }
+
+  async saveRun(run: PipelineRun): Promise<void> {
+    await this.guard('recording the pipeline run', () =>
+      this.pool.query(sql.SAVE_RUN, [
+        run.run_id, run.pipeline, run.target, run.source_file, run.status, run.started_at, run.finished_at,
+        run.rows_read, run.rows_loaded, run.rows_rejected, run.rows_already_present, JSON.stringify(run.rejected_by_reason), run.error,
+      ]),
+    );
+  }
+
+  async getRun(runId: string): Promise<PipelineRun | null> {
+    const { rows } = await this.guard('reading a pipeline run', () => this.pool.query(sql.GET_RUN, [runId]));
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      ...row,
+      rows_read: Number(row.rows_read),
+      rows_loaded: Number(row.rows_loaded),
+      rows_rejected: Number(row.rows_rejected),
+      rows_already_present: Number(row.rows_already_present),
+    } as PipelineRun;
+  }
+
+  async newestInteraction(platform: string): Promise<Date | null> {
+    const { rows } = await this.guard('reading the newest loaded interaction', () => this.pool.query<{ newest: Date | null }>(sql.NEWEST_INTERACTION, [platform]));
+    return rows[0]?.newest ?? null;
+  }
+
+  async loadInteractions(batch: BatchFile): Promise<number> {
+    return this.guard(`loading batch ${batch.index}`, async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(sql.CREATE_LOAD_TABLE);
+        for (const file of batch.files) {
+          await pipeline(fs.createReadStream(file), client.query(copyFrom(sql.COPY_INTO_LOAD_TABLE)));
+        }
+        const result = await client.query(sql.MOVE_FROM_LOAD_TABLE);
+        await client.query('COMMIT');
+        return result.rowCount ?? 0;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    });
+  }
+
+  async endLoad(): Promise<void> {}
+
+  async quarantine(file: string): Promise<void> {
+    await this.guard('writing rejected rows', async () => {
+      const client = await this.pool.connect();
+      try {
+        await pipeline(fs.createReadStream(file), client.query(copyFrom(sql.COPY_REJECTS)));
+      } finally {
+        client.release();
+      }
+    });
+  }
+
+  async saveWatermark(watermark: Watermark): Promise<void> {
+    await this.guard('saving the watermark', () =>
+      this.pool.query(sql.SAVE_WATERMARK, [watermark.pipeline, watermark.platform_type, watermark.last_interaction_timestamp, watermark.last_run_id, watermark.rows_total]),
+    );
+  }
+
+  async getWatermark(pipelineName: string, platform: string): Promise<Watermark | null> {
+    const { rows } = await this.guard('reading the watermark', () => this.pool.query(sql.GET_WATERMARK, [pipelineName, platform]));
+    const row = rows[0];
+    return row ? { ...row, rows_total: Number(row.rows_total) } : null;
+  }
+
+  async countInteractions(platform = ''): Promise<number> {
+    const { rows } = await this.guard('counting interactions', () => this.pool.query<{ n: string }>(sql.COUNT_INTERACTIONS, [platform]));
+    return Number(rows[0].n);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

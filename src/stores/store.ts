@@ -1,0 +1,61 @@
+// The one seam between the pipeline and a target database. The pipeline never asks which adapter it holds.
+import type { BatchFile } from '../staging/stage.js';
+import type { BatchFormat } from '../staging/sql.js';
+
+export type PingResult = { success: true } | { success: false; error: Error };
+
+export type RunStatus = 'running' | 'succeeded' | 'failed';
+
+export interface PipelineRun {
+  run_id: string;
+  pipeline: string;
+  target: string;
+  source_file: string;
+  status: RunStatus;
+  started_at: Date;
+  finished_at: Date | null;
+  rows_read: number;
+  rows_loaded: number;
+  rows_rejected: number;
+  rows_already_present: number;
+  rejected_by_reason: Record<string, number>;
+  error: string | null;
+}
+
+export interface Watermark {
+  pipeline: string;
+  platform_type: string;
+  last_interaction_timestamp: Date;
+  last_run_id: string;
+  rows_total: number;
+}
+
+export interface LoadContext {
+  runId: string;
+  platform: string;
+  /** Latest interaction timestamp already in the target for this platform: newer rows skip the key check. */
+  newestLoaded: Date | null;
+}
+
+export interface Store {
+  /** Short name for --json output: clickhouse-embedded, clickhouse-server, postgres. */
+  readonly name: string;
+  /** Which batch file format this store loads fastest. */
+  readonly batchFormat: BatchFormat;
+  ping(): Promise<PingResult>;
+  /** Creates missing tables; returns the versions applied by this call. */
+  migrate(): Promise<number[]>;
+  saveRun(run: PipelineRun): Promise<void>;
+  getRun(runId: string): Promise<PipelineRun | null>;
+  newestInteraction(platform: string): Promise<Date | null>;
+  /** Inserts the batch rows whose (platform_type, external_id) is not yet present; returns how many were inserted. */
+  loadInteractions(batch: BatchFile, context: LoadContext): Promise<number>;
+  /** Drops whatever the load of this run kept between batches. */
+  endLoad(runId: string): Promise<void>;
+  /** Appends the run's rejected rows (a file in batchFormat) to rejected_interactions. */
+  quarantine(file: string): Promise<void>;
+  saveWatermark(watermark: Watermark): Promise<void>;
+  getWatermark(pipeline: string, platform: string): Promise<Watermark | null>;
+  countInteractions(platform?: string): Promise<number>;
+  close(): Promise<void>;
+}
