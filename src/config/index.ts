@@ -63,7 +63,7 @@ const envSchema = z.object({
   DATA_ENGINE: z.string().optional(),
 });
 
-export const DEFAULT_BATCH_SIZE = 250_000;
+export const DEFAULT_BATCH_SIZE = 500_000;
 
 /** Reads .env from the working directory into process.env (without overriding what is set). */
 export function loadDotenvFile(cwd = process.cwd()): void {

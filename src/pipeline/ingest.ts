@@ -11,18 +11,17 @@ import { StageTracker } from '../progress/stage-tracker.js';
 import type { RejectReason } from '../quality/reasons.js';
 import { openStaging } from '../staging/duckdb.js';
 import { inspectSourceFile } from '../staging/source-file.js';
-import { stageFile } from '../staging/stage.js';
-import { createStore, type CreateStoreOptions, type PipelineRun, type Store } from '../stores/index.js';
+import { publishStagedView, stageFile, type BatchFile, type StagedFile } from '../staging/stage.js';
+import { formatRows } from '../progress/plain.js';
+import { createStore, type CreateStoreOptions, type InteractionStats, type PipelineRun, type Store } from '../stores/index.js';
 
 export const INGEST_PIPELINE = 'ingest';
 
 export const INGEST_STAGES = [
   { id: 'connect', label: 'Connect' },
   { id: 'read', label: 'Read CSV' },
-  { id: 'normalize', label: 'Normalize' },
   { id: 'quality', label: 'Quality checks' },
-  { id: 'export', label: 'Stage batches' },
-  { id: 'load', label: 'Load' },
+  { id: 'load', label: 'Normalize+load' },
   { id: 'quarantine', label: 'Quarantine' },
 ];
 
@@ -59,14 +58,14 @@ export async function ingest(config: Config, options: IngestOptions): Promise<In
   tracker.start('connect');
   const store = createStore(config, options.store);
   let run: PipelineRun | null = null;
-  const workDir = path.join(config.home, 'runs', randomUUID());
+  const runId = randomUUID();
+  const batchDir = path.join(config.home, 'staging', 'batches');
   try {
     const ping = await store.ping();
     if (!ping.success) throw ping.error;
     await store.migrate();
     tracker.done('connect', describeTarget(config.target));
 
-    const runId = path.basename(workDir);
     run = {
       run_id: runId,
       pipeline: INGEST_PIPELINE,
@@ -85,37 +84,44 @@ export async function ingest(config: Config, options: IngestOptions): Promise<In
     await store.saveRun(run);
 
     const staging = await openStaging(config.stagingPath);
-    let staged;
+    let loaded = 0;
+    let staged: StagedFile;
+    let before: InteractionStats;
     try {
+      // The last run's batch files back the staging views; this run replaces them.
+      fs.rmSync(batchDir, { recursive: true, force: true });
       staged = await stageFile(staging, source, {
         runId,
         platform,
         batchSize: config.batchSize,
         format: store.batchFormat,
-        workDir,
+        batchDir,
         onStep: (step, rows) => {
           tracker.start(step);
           if (rows !== undefined) tracker.update(step, rows);
         },
       });
+      tracker.done('quality', staged.rowsRejected > 0 ? `${formatRows(staged.rowsRejected)} rejected` : 'all rows pass');
+
+      tracker.start('load', staged.rowsValid);
+      before = await store.interactionStats(platform);
+      const newestLoaded = before.newest;
+      try {
+        loaded = await loadOverlapped(
+          staged,
+          store.loadConcurrency,
+          (batch) => store.loadInteractions(batch, { runId, platform, newestLoaded }),
+          (rows, batches) => tracker.update('load', rows, `batch ${batches} of ${staged.batchCount}`),
+        );
+      } finally {
+        await store.endLoad(runId);
+      }
+      await publishStagedView(staging, batchDir, store.batchFormat);
     } finally {
       staging.close();
     }
-    tracker.update('export', staged.rowsValid, `${staged.batches.length} batch${staged.batches.length === 1 ? '' : 'es'}`);
-
-    tracker.start('load', staged.rowsValid);
-    const newestLoaded = await store.newestInteraction(platform);
-    let loaded = 0;
-    try {
-      for (const [position, batch] of staged.batches.entries()) {
-        loaded += await store.loadInteractions(batch, { runId, platform, newestLoaded });
-        tracker.update('load', loaded, `batch ${position + 1} of ${staged.batches.length}`);
-      }
-    } finally {
-      await store.endLoad(runId);
-    }
     const alreadyPresent = staged.rowsValid - loaded;
-    tracker.done('load', alreadyPresent > 0 ? `${alreadyPresent.toLocaleString('en-US')} already present` : undefined);
+    tracker.done('load', alreadyPresent > 0 ? `${formatRows(alreadyPresent)} already present` : undefined);
 
     if (staged.rejectsFile) {
       tracker.start('quarantine', staged.rowsRejected);
@@ -124,15 +130,15 @@ export async function ingest(config: Config, options: IngestOptions): Promise<In
       tracker.done('quarantine');
     } else tracker.skip('quarantine', 'no rejected rows');
 
-    if (staged.maxTimestamp) {
-      const batchNewest = new Date(staged.maxTimestamp.replace(' ', 'T').replace(/\+00$/, 'Z'));
-      const newest = newestLoaded && newestLoaded > batchNewest ? newestLoaded : batchNewest;
+    // Derived from what was there before plus this run, so no scan of the target is needed.
+    const newest = [before.newest, staged.newestTimestamp].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0];
+    if (newest) {
       await store.saveWatermark({
         pipeline: INGEST_PIPELINE,
         platform_type: platform,
         last_interaction_timestamp: newest,
         last_run_id: runId,
-        rows_total: await store.countInteractions(platform),
+        rows_total: before.count + loaded,
       });
     }
 
@@ -160,7 +166,7 @@ export async function ingest(config: Config, options: IngestOptions): Promise<In
       rows_rejected: staged.rowsRejected,
       rows_already_present: alreadyPresent,
       rejected_by_reason: staged.rejectedByReason,
-      batches: staged.batches.length,
+      batches: staged.batchCount,
       newest_interaction: watermark ? watermark.last_interaction_timestamp.toISOString() : null,
       seconds: Number(((Date.now() - started) / 1000).toFixed(3)),
     };
@@ -169,7 +175,6 @@ export async function ingest(config: Config, options: IngestOptions): Promise<In
     if (run) await recordFailure(store, run, error, config.secrets);
     throw error;
   } finally {
-    fs.rmSync(workDir, { recursive: true, force: true });
     await store.close().catch(() => {});
   }
 }
@@ -178,4 +183,34 @@ async function recordFailure(store: Store, run: PipelineRun, error: unknown, sec
   const failed: PipelineRun = { ...run, status: 'failed', finished_at: new Date(), error: redactSecrets(messageOf(error), secrets) };
   // The store may be the thing that failed; the original error matters more than this record.
   await store.saveRun(failed).catch(() => {});
+}
+
+/**
+ * Writes batches with DuckDB while the target loads earlier ones (up to `concurrency` at once), so the engines
+ * overlap. Returns the rows the target inserted.
+ */
+async function loadOverlapped(
+  staged: StagedFile,
+  concurrency: number,
+  load: (batch: BatchFile) => Promise<number>,
+  onBatch: (loadedSoFar: number, batchesDone: number) => void,
+): Promise<number> {
+  let loaded = 0;
+  let done = 0;
+  const inFlight = new Set<Promise<void>>();
+  for (let index = 0; index < staged.batchCount; index++) {
+    const batch = await staged.writeBatch(index);
+    while (inFlight.size >= concurrency) await Promise.race(inFlight);
+    const loading: Promise<void> = load(batch).then((inserted) => {
+      loaded += inserted;
+      done += 1;
+      onBatch(loaded, done);
+      inFlight.delete(loading);
+    });
+    // Handled here so a failure waits for the next await instead of crashing the process.
+    loading.catch(() => {});
+    inFlight.add(loading);
+  }
+  await Promise.all(inFlight);
+  return loaded;
 }

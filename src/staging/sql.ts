@@ -1,9 +1,9 @@
-// Named DuckDB statements of the staging stage: read, normalize, quality, export.
+// Named DuckDB statements of the staging stage: read, quality checks, normalize-and-export per batch.
 // Values are bound ($name); the only text built here is from closed sets (column positions, encodings, formats).
+// Each expensive expression appears once per row: DuckDB inlines aliases, so reusing one would run it again.
 import type { SourceColumn, SourceFile } from './source-file.js';
-import { FIRST_FAILING_CHECK, WITH_DUPLICATE_CHECK } from '../quality/checks.sql.js';
-
-export const TWITTER_TIMESTAMP_FORMAT = '%a %b %d %H:%M:%S %z %Y';
+import { FIRST_FAILING_CHECK } from '../quality/checks.sql.js';
+import { PARSE_INBOUND, PARSE_TIMESTAMP, normalizeId } from './expressions.sql.js';
 
 /** read_csv over positional VARCHAR columns c0..cN; malformed lines go to the reject tables. */
 function readCsv(source: SourceFile): string {
@@ -19,87 +19,59 @@ function column(source: SourceFile, name: SourceColumn): string {
   return position === undefined ? 'NULL::VARCHAR' : `c${position}`;
 }
 
-/** Raw fields by name, numbered in file order. */
+/** Raw fields by name, in file order: record_number is rowid + 1. */
 export function createRawRows(source: SourceFile): string {
   const names: SourceColumn[] = ['tweet_id', 'author_id', 'inbound', 'created_at', 'text', 'response_tweet_id', 'in_response_to_tweet_id'];
   const select = names.map((name) => `${column(source, name)} AS ${name}`).join(', ');
-  return `CREATE OR REPLACE TEMP TABLE raw_rows AS
-    SELECT row_number() OVER () AS record_number, ${select} FROM ${readCsv(source)}`;
+  return `CREATE OR REPLACE TEMP TABLE raw_rows AS SELECT ${select} FROM ${readCsv(source)}`;
 }
 
-/** Ids may arrive written as floats by pandas ("3.0"). */
-const normalizeId = (expr: string) => `nullif(regexp_replace(trim(${expr}), '^(\\d+)\\.0+$', '\\1'), '')`;
+/** Cheap per-row checks over all rows (ids, timestamp, inbound, text), kept only for rows that fail. */
+export const CREATE_ROW_CHECKS = `
+CREATE OR REPLACE TEMP TABLE row_checks AS
+SELECT rowid + 1 AS record_number, ${normalizeId('tweet_id')} AS external_id, ${PARSE_TIMESTAMP} AS interaction_timestamp,
+  ${FIRST_FAILING_CHECK} AS check_reason
+FROM raw_rows`;
 
 /**
- * Normalizes raw rows into the universal interaction schema and marks each row with reject_reason (NULL = valid).
- * Cleaning keeps raw_text intact; content_text drops URLs and @mentions and unwraps #hashtags.
+ * Quarantined rows of this run: failed checks, later copies of an id (only among rows that pass the checks,
+ * so a bad first copy does not push out a good second one), and lines the CSV reader could not parse.
  */
-export const CREATE_STAGED_INTERACTIONS = `
-CREATE OR REPLACE TABLE staged_interactions AS
-WITH parsed AS (
-  SELECT
-    record_number,
-    ${normalizeId('tweet_id')} AS external_id,
-    ${normalizeId('author_id')} AS participant_external_id,
-    coalesce(try_strptime(trim(created_at), '${TWITTER_TIMESTAMP_FORMAT}'), try_cast(trim(created_at) AS TIMESTAMPTZ)) AS interaction_timestamp,
-    CASE
-      WHEN lower(trim(inbound)) IN ('true', 't', '1', 'yes', 'y', '1.0') THEN true
-      WHEN lower(trim(inbound)) IN ('false', 'f', '0', 'no', 'n', '0.0') THEN false
-    END AS inbound,
-    text AS raw_text,
-    ${normalizeId('in_response_to_tweet_id')} AS parent_external_id,
-    list_filter(
-      list_transform(string_split(coalesce(response_tweet_id, ''), ','), x -> ${normalizeId('x')}),
-      x -> x IS NOT NULL) AS response_ids,
-    tweet_id, author_id, inbound AS inbound_raw, created_at, text, response_tweet_id, in_response_to_tweet_id
-  FROM raw_rows
-),
-checked AS (
-  SELECT *, ${FIRST_FAILING_CHECK} AS check_reason FROM parsed
-)
-SELECT
-  record_number,
-  ${WITH_DUPLICATE_CHECK} AS reject_reason,
-  md5($platform || ':' || external_id)::UUID::VARCHAR AS interaction_id,
-  external_id,
-  $platform AS platform_type,
-  participant_external_id,
-  trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(coalesce(raw_text, ''),
-    'https?://\\S+', ' ', 'g'), '(^|[^\\w])@\\w+', '\\1 ', 'g'), '#(\\w+)', '\\1', 'g'), '\\s+', ' ', 'g')) AS content_text,
-  coalesce(raw_text, '') AS raw_text,
-  interaction_timestamp,
-  parent_external_id,
-  inbound,
-  CASE WHEN parent_external_id IS NULL THEN 'tweet' ELSE 'reply' END AS interaction_type,
-  json_object(
-    'mentions', regexp_extract_all(coalesce(raw_text, ''), '@(\\w+)', 1),
-    'hashtags', regexp_extract_all(coalesce(raw_text, ''), '#(\\w+)', 1),
-    'urls', regexp_extract_all(coalesce(raw_text, ''), 'https?://\\S+')
-  )::VARCHAR AS content_metadata,
-  json_object('response_tweet_ids', response_ids)::VARCHAR AS platform_metadata,
-  json_object('tweet_id', tweet_id, 'author_id', author_id, 'inbound', inbound_raw, 'created_at', created_at,
-    'text', text, 'response_tweet_id', response_tweet_id, 'in_response_to_tweet_id', in_response_to_tweet_id)::VARCHAR AS raw_fields
-FROM checked`;
-
-/** Every quarantined row of this run: quality failures and lines the CSV reader could not parse. */
 export const CREATE_STAGED_REJECTS = `
 CREATE OR REPLACE TABLE staged_rejects AS
-SELECT $run_id AS run_id, $source_file AS source_file, record_number::UBIGINT AS record_number, NULL::UBIGINT AS line_number,
-       reject_reason AS reason, '' AS detail, raw_fields AS raw
-FROM staged_interactions WHERE reject_reason IS NOT NULL
+WITH duplicate_ids AS (
+  SELECT external_id FROM row_checks WHERE check_reason IS NULL GROUP BY external_id HAVING count(*) > 1
+),
+failed AS (
+  SELECT record_number, check_reason AS reason FROM row_checks WHERE check_reason IS NOT NULL
+  UNION ALL
+  SELECT record_number, 'duplicate_id' FROM (
+    SELECT record_number, row_number() OVER (PARTITION BY external_id ORDER BY record_number) AS nth
+    FROM row_checks WHERE check_reason IS NULL AND external_id IN (SELECT external_id FROM duplicate_ids)
+  ) WHERE nth > 1
+)
+SELECT $run_id AS run_id, $source_file AS source_file, f.record_number::UBIGINT AS record_number, NULL::UBIGINT AS line_number,
+       f.reason, '' AS detail,
+       json_object('tweet_id', r.tweet_id, 'author_id', r.author_id, 'inbound', r.inbound, 'created_at', r.created_at,
+         'text', r.text, 'response_tweet_id', r.response_tweet_id, 'in_response_to_tweet_id', r.in_response_to_tweet_id)::VARCHAR AS raw
+FROM failed f JOIN raw_rows r ON r.rowid + 1 = f.record_number
 UNION ALL
 SELECT $run_id, $source_file, NULL, line::UBIGINT, 'malformed_row',
        lower(error_type::VARCHAR) || ': ' || error_message, coalesce(csv_line, '')
 FROM (SELECT *, row_number() OVER (PARTITION BY line ORDER BY column_idx) AS nth FROM csv_reject_errors)
 WHERE nth = 1`;
 
+/** Record numbers the export skips. */
+export const CREATE_REJECTED_RECORDS = `
+CREATE OR REPLACE TEMP TABLE rejected_records AS
+SELECT record_number - 1 AS row_index FROM staged_rejects WHERE record_number IS NOT NULL`;
+
 export const COUNT_RAW_ROWS = `SELECT count(*)::INTEGER AS n FROM raw_rows`;
-
+/** Newest timestamp among the rows that will load (duplicates share their first copy's timestamp or are newer). */
+export const NEWEST_VALID_TIMESTAMP = `
+SELECT max(interaction_timestamp)::VARCHAR AS newest FROM row_checks
+WHERE check_reason IS NULL AND record_number - 1 NOT IN (SELECT row_index FROM rejected_records)`;
 export const COUNT_REJECTS_BY_REASON = `SELECT reason, count(*)::INTEGER AS n FROM staged_rejects GROUP BY reason`;
-
-export const SUMMARIZE_VALID = `
-SELECT count(*)::INTEGER AS n, max(interaction_timestamp)::VARCHAR AS max_ts, min(interaction_timestamp)::VARCHAR AS min_ts
-FROM staged_interactions WHERE reject_reason IS NULL`;
 
 /** The interaction columns every target stores, in this order. */
 export const INTERACTION_COLUMNS = [
@@ -120,30 +92,72 @@ export const INTERACTION_COLUMNS = [
 
 export const REJECT_COLUMNS = ['run_id', 'source_file', 'record_number', 'line_number', 'reason', 'detail', 'raw'] as const;
 
+/**
+ * Cleaned text for features: leading @mentions (the reply addressing) and URLs removed, # dropped from hashtags,
+ * trimmed. Mentions inside a sentence stay, so "thanks to @bob" keeps its meaning; raw_text keeps everything.
+ */
+export const CLEAN_TEXT = `trim(replace(
+    CASE WHEN contains(text, 'http')
+      THEN regexp_replace(regexp_replace(text, '^(?:@\\w+\\s*)+', ''), '\\s*https?://\\S+', '', 'g')
+      ELSE regexp_replace(text, '^(?:@\\w+\\s*)+', '') END, '#', ''))`;
+
+/** Mentions, hashtags and URLs, extracted from the raw text before cleaning. */
+export const CONTENT_METADATA = `json_object(
+    'mentions', CASE WHEN contains(text, '@') THEN regexp_extract_all(text, '@(\\w+)', 1) ELSE []::VARCHAR[] END,
+    'hashtags', CASE WHEN contains(text, '#') THEN regexp_extract_all(text, '#(\\w+)', 1) ELSE []::VARCHAR[] END,
+    'urls', CASE WHEN contains(text, 'http') THEN regexp_extract_all(text, 'https?://\\S+') ELSE []::VARCHAR[] END)::VARCHAR`;
+
+export const PLATFORM_METADATA = `json_object('response_tweet_ids',
+    CASE WHEN response_tweet_id IS NULL OR trim(response_tweet_id) = '' THEN []::VARCHAR[]
+      WHEN contains(response_tweet_id, '.') OR contains(response_tweet_id, ' ')
+        THEN list_filter(list_transform(string_split(response_tweet_id, ','), x -> ${normalizeId('x')}), x -> x IS NOT NULL)
+      ELSE string_split(response_tweet_id, ',') END)::VARCHAR`;
+
 export type BatchFormat = 'parquet' | 'csv';
 
 const FORMAT_OPTIONS: Record<BatchFormat, string> = {
-  parquet: `FORMAT parquet, COMPRESSION zstd`,
+  parquet: `FORMAT parquet, COMPRESSION snappy`,
   csv: `FORMAT csv, HEADER true`,
 };
 
-/** Timestamps leave as UTC text with milliseconds in CSV (read by PostgreSQL and ClickHouse alike). */
-function interactionSelect(format: BatchFormat): string {
-  return INTERACTION_COLUMNS.map((name) => {
-    if (name === 'run_id') return `$run_id AS run_id`;
-    if (name === 'interaction_timestamp' && format === 'csv') return `strftime(interaction_timestamp, '%Y-%m-%d %H:%M:%S.%g') AS interaction_timestamp`;
-    return name;
-  }).join(', ');
-}
-
-/** Writes valid rows as one file per batch (batch_no=K/data_0.*) in one pass. */
-export function exportBatches(format: BatchFormat): string {
+/**
+ * The universal interaction schema for valid rows with row index in [$first, $last]. interaction_id is the md5 of
+ * platform:external_id as 32 hex digits (PostgreSQL and ClickHouse both read that as a UUID). CSV timestamps
+ * are UTC text with milliseconds.
+ */
+export function exportBatch(format: BatchFormat): string {
+  const timestamp = format === 'csv' ? `strftime(${PARSE_TIMESTAMP}, '%Y-%m-%d %H:%M:%S.%g')` : PARSE_TIMESTAMP;
   return `COPY (
-    SELECT ${interactionSelect(format)}, ((record_number - 1) // $batch_size)::BIGINT AS batch_no
-    FROM staged_interactions WHERE reject_reason IS NULL
-  ) TO $dir (${FORMAT_OPTIONS[format]}, PARTITION_BY (batch_no), OVERWRITE)`;
+  SELECT
+    md5($platform || ':' || ${normalizeId('tweet_id')}) AS interaction_id,
+    ${normalizeId('tweet_id')} AS external_id,
+    $platform AS platform_type,
+    ${normalizeId('author_id')} AS participant_external_id,
+    ${CLEAN_TEXT} AS content_text,
+    text AS raw_text,
+    ${timestamp} AS interaction_timestamp,
+    ${normalizeId('in_response_to_tweet_id')} AS parent_external_id,
+    ${PARSE_INBOUND} AS inbound,
+    CASE WHEN ${normalizeId('in_response_to_tweet_id')} IS NULL THEN 'tweet' ELSE 'reply' END AS interaction_type,
+    ${CONTENT_METADATA} AS content_metadata,
+    ${PLATFORM_METADATA} AS platform_metadata,
+    $run_id AS run_id
+  FROM raw_rows
+  WHERE rowid BETWEEN $first AND $last AND rowid NOT IN (SELECT row_index FROM rejected_records)
+) TO $file (${FORMAT_OPTIONS[format]})`;
 }
 
 export function exportRejects(format: BatchFormat): string {
   return `COPY (SELECT ${REJECT_COLUMNS.join(', ')} FROM staged_rejects ORDER BY coalesce(record_number, line_number)) TO $file (${FORMAT_OPTIONS[format]})`;
+}
+
+/** A SQL string literal, for the one place a value cannot be bound: a view's definition. */
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** A view that lets explore and process reuse the last run's staged rows (views cannot hold bound values). */
+export function createStagedView(format: BatchFormat, glob: string): string {
+  const reader = format === 'parquet' ? `read_parquet(${literal(glob)})` : `read_csv(${literal(glob)}, header = true)`;
+  return `CREATE OR REPLACE VIEW staged_interactions AS SELECT * FROM ${reader}`;
 }

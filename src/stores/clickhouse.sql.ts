@@ -85,7 +85,7 @@ const NOT_YET_LOADED = `(interaction_timestamp > {newest:DateTime64(3, 'UTC')}
 export const INSERT_INTERACTIONS_FROM_PARQUET = `
 INSERT INTO interactions (${INTERACTION_LIST})
 SELECT ${INTERACTION_COLUMNS.map((c) => (c === 'interaction_id' ? 'toUUID(interaction_id)' : c)).join(', ')}
-FROM file({files:String}, Parquet)
+FROM file({file:String}, Parquet)
 WHERE ${NOT_YET_LOADED}`;
 
 export const INSERT_REJECTS_FROM_PARQUET = `
@@ -106,8 +106,7 @@ export const dropLoadTable = (table: string) => `DROP TABLE IF EXISTS ${table}`;
 export const STALE_LOAD_TABLES = `SELECT name FROM system.tables WHERE database = currentDatabase() AND match(name, '^interactions_load_[0-9a-f]{32}$')`;
 
 export const COUNT_LOADED_BY_RUN = `SELECT count() AS n FROM interactions WHERE run_id = {run_id:String}`;
-export const COUNT_INTERACTIONS = `SELECT count() AS n FROM interactions WHERE {platform:String} = '' OR platform_type = {platform:String}`;
-export const NEWEST_INTERACTION = `
+export const INTERACTION_STATS = `
 SELECT toString(max(interaction_timestamp)) AS newest, count() AS n FROM interactions WHERE platform_type = {platform:String}`;
 export const GET_RUN = `SELECT * EXCEPT version FROM pipeline_runs FINAL WHERE run_id = {run_id:String}`;
 export const GET_WATERMARK = `

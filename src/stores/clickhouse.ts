@@ -8,7 +8,7 @@ import { UserError, messageOf } from '../errors.js';
 import type { BatchFile } from '../staging/stage.js';
 import type { BatchFormat } from '../staging/sql.js';
 import * as sql from './clickhouse.sql.js';
-import type { LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
+import type { InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
 
 type ClickHouseTarget = Extract<TargetConfig, { kind: 'clickhouse' }>;
 
@@ -30,6 +30,7 @@ function fromClickHouseTime(text: string | null): Date | null {
 export class ClickHouseStore implements Store {
   readonly name: string;
   readonly batchFormat: BatchFormat;
+  readonly loadConcurrency = 1;
   private readonly client: ClickHouseClient;
   private readonly loadMethod: 'parquet-file' | 'csv-stream';
   private readonly loadedByRun = new Map<string, number>();
@@ -143,26 +144,23 @@ export class ClickHouseStore implements Store {
     };
   }
 
-  async newestInteraction(platform: string): Promise<Date | null> {
-    const [row] = await this.guard('reading the newest loaded interaction', () =>
-      this.rows<{ newest: string; n: string }>(sql.NEWEST_INTERACTION, { platform }),
-    );
-    return Number(row?.n ?? 0) > 0 ? fromClickHouseTime(row.newest) : null;
+  async interactionStats(platform: string): Promise<InteractionStats> {
+    const [row] = await this.guard('reading what is loaded', () => this.rows<{ newest: string; n: string }>(sql.INTERACTION_STATS, { platform }));
+    const count = Number(row?.n ?? 0);
+    return { newest: count > 0 ? fromClickHouseTime(row.newest) : null, count };
   }
 
   async loadInteractions(batch: BatchFile, context: LoadContext): Promise<number> {
     const params = { platform: context.platform, newest: context.newestLoaded ? toClickHouseTime(context.newestLoaded) : EPOCH };
     await this.guard(`loading batch ${batch.index}`, async () => {
       if (this.loadMethod === 'parquet-file') {
-        await this.client.command({ query: sql.INSERT_INTERACTIONS_FROM_PARQUET, query_params: { ...params, files: `${batch.folder}/data_*.parquet` } });
+        await this.client.command({ query: sql.INSERT_INTERACTIONS_FROM_PARQUET, query_params: { ...params, file: batch.path } });
         return;
       }
       const table = sql.loadTableName(context.runId);
       await this.client.command({ query: sql.createLoadTable(table) });
       await this.client.command({ query: sql.truncateLoadTable(table) });
-      for (const file of batch.files) {
-        await this.client.insert({ table, values: fs.createReadStream(file), format: 'CSVWithNames' });
-      }
+      await this.client.insert({ table, values: fs.createReadStream(batch.path), format: 'CSVWithNames' });
       await this.client.command({ query: sql.moveFromLoadTable(table), query_params: params });
       await this.client.command({ query: sql.truncateLoadTable(table) });
     });
@@ -201,11 +199,6 @@ export class ClickHouseStore implements Store {
     );
     if (!row) return null;
     return { ...row, last_interaction_timestamp: fromClickHouseTime(row.last_interaction_timestamp) as Date, rows_total: Number(row.rows_total) };
-  }
-
-  async countInteractions(platform = ''): Promise<number> {
-    const [{ n }] = await this.guard('counting interactions', () => this.rows<{ n: string }>(sql.COUNT_INTERACTIONS, { platform }));
-    return Number(n);
   }
 
   async close(): Promise<void> {

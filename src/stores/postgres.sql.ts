@@ -25,17 +25,17 @@ export const MIGRATIONS: Migration[] = [
     statements: [
       `CREATE TABLE IF NOT EXISTS interactions (
         interaction_id uuid NOT NULL,
-        external_id text NOT NULL,
-        platform_type text NOT NULL,
-        participant_external_id text NOT NULL,
+        external_id text COLLATE "C" NOT NULL,
+        platform_type text COLLATE "C" NOT NULL,
+        participant_external_id text COLLATE "C" NOT NULL,
         content_text text NOT NULL,
         raw_text text NOT NULL,
         interaction_timestamp timestamptz NOT NULL,
         parent_external_id text,
         inbound boolean NOT NULL,
         interaction_type text NOT NULL,
-        content_metadata jsonb NOT NULL,
-        platform_metadata jsonb NOT NULL,
+        content_metadata json NOT NULL,
+        platform_metadata json NOT NULL,
         run_id uuid NOT NULL,
         loaded_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (platform_type, external_id)
@@ -86,6 +86,8 @@ const INTERACTION_LIST = INTERACTION_COLUMNS.join(', ');
 export const CREATE_LOAD_TABLE = `
 CREATE TEMP TABLE IF NOT EXISTS interactions_load
   (LIKE interactions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`;
+/** First load of a platform: rows go straight into the table (the file has no duplicate ids). */
+export const COPY_INTO_INTERACTIONS = `COPY interactions (${INTERACTION_LIST}) FROM STDIN WITH (FORMAT csv, HEADER true)`;
 export const COPY_INTO_LOAD_TABLE = `COPY interactions_load (${INTERACTION_LIST}) FROM STDIN WITH (FORMAT csv, HEADER true)`;
 export const MOVE_FROM_LOAD_TABLE = `
 INSERT INTO interactions (${INTERACTION_LIST})
@@ -113,5 +115,4 @@ export const GET_WATERMARK = `
 SELECT pipeline, platform_type, last_interaction_timestamp, last_run_id::text, rows_total
 FROM ingestion_watermarks WHERE pipeline = $1 AND platform_type = $2`;
 
-export const NEWEST_INTERACTION = `SELECT max(interaction_timestamp) AS newest FROM interactions WHERE platform_type = $1`;
-export const COUNT_INTERACTIONS = `SELECT count(*)::bigint AS n FROM interactions WHERE $1 = '' OR platform_type = $1`;
+export const INTERACTION_STATS = `SELECT max(interaction_timestamp) AS newest, count(*)::bigint AS n FROM interactions WHERE platform_type = $1`;

@@ -9,7 +9,9 @@ import { redactUrl } from '../config/redact.js';
 import { UserError, messageOf } from '../errors.js';
 import type { BatchFile } from '../staging/stage.js';
 import * as sql from './postgres.sql.js';
-import type { PingResult, PipelineRun, Store, Watermark } from './store.js';
+import type { InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
+
+const UNIQUE_VIOLATION = '23505';
 
 type PostgresTarget = Extract<TargetConfig, { kind: 'postgres' }>;
 
@@ -18,6 +20,8 @@ const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|timeout|Connecti
 export class PostgresStore implements Store {
   readonly name = 'postgres';
   readonly batchFormat = 'csv' as const;
+  /** PostgreSQL parses COPY on one core per connection, so two batches load at once. */
+  readonly loadConcurrency = 2;
   private readonly pool: pg.Pool;
 
   constructor(private readonly target: PostgresTarget, options: { maxConnections?: number } = {}) {
@@ -103,30 +107,51 @@ export class PostgresStore implements Store {
     } as PipelineRun;
   }
 
-  async newestInteraction(platform: string): Promise<Date | null> {
-    const { rows } = await this.guard('reading the newest loaded interaction', () => this.pool.query<{ newest: Date | null }>(sql.NEWEST_INTERACTION, [platform]));
-    return rows[0]?.newest ?? null;
+  async interactionStats(platform: string): Promise<InteractionStats> {
+    const { rows } = await this.guard('reading what is loaded', () => this.pool.query<{ newest: Date | null; n: string }>(sql.INTERACTION_STATS, [platform]));
+    return { newest: rows[0]?.newest ?? null, count: Number(rows[0]?.n ?? 0) };
   }
 
-  async loadInteractions(batch: BatchFile): Promise<number> {
+  /**
+   * One transaction per batch. When the platform had no rows at the start of the run, the batch is copied straight
+   * into the table (fast); should a key exist after all (another writer), that batch falls back to the keyed path.
+   */
+  async loadInteractions(batch: BatchFile, context: LoadContext): Promise<number> {
     return this.guard(`loading batch ${batch.index}`, async () => {
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query(sql.CREATE_LOAD_TABLE);
-        for (const file of batch.files) {
-          await pipeline(fs.createReadStream(file), client.query(copyFrom(sql.COPY_INTO_LOAD_TABLE)));
+      if (context.newestLoaded === null) {
+        try {
+          return await this.inTransaction(async (client) => {
+            await pipeline(fs.createReadStream(batch.path), client.query(copyFrom(sql.COPY_INTO_INTERACTIONS)));
+            return batch.rows;
+          });
+        } catch (error) {
+          if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
         }
-        const result = await client.query(sql.MOVE_FROM_LOAD_TABLE);
-        await client.query('COMMIT');
-        return result.rowCount ?? 0;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
       }
+      return this.inTransaction(async (client) => {
+        await client.query(sql.CREATE_LOAD_TABLE);
+        await pipeline(fs.createReadStream(batch.path), client.query(copyFrom(sql.COPY_INTO_LOAD_TABLE)));
+        const result = await client.query(sql.MOVE_FROM_LOAD_TABLE);
+        return result.rowCount ?? 0;
+      });
     });
+  }
+
+  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // A lost commit costs only a batch that the next run loads again by key.
+      await client.query('SET LOCAL synchronous_commit = off');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async endLoad(): Promise<void> {}
@@ -152,11 +177,6 @@ export class PostgresStore implements Store {
     const { rows } = await this.guard('reading the watermark', () => this.pool.query(sql.GET_WATERMARK, [pipelineName, platform]));
     const row = rows[0];
     return row ? { ...row, rows_total: Number(row.rows_total) } : null;
-  }
-
-  async countInteractions(platform = ''): Promise<number> {
-    const { rows } = await this.guard('counting interactions', () => this.pool.query<{ n: string }>(sql.COUNT_INTERACTIONS, [platform]));
-    return Number(rows[0].n);
   }
 
   async close(): Promise<void> {

@@ -30,6 +30,11 @@ export interface Watermark {
   rows_total: number;
 }
 
+export interface InteractionStats {
+  newest: Date | null;
+  count: number;
+}
+
 export interface LoadContext {
   runId: string;
   platform: string;
@@ -42,12 +47,15 @@ export interface Store {
   readonly name: string;
   /** Which batch file format this store loads fastest. */
   readonly batchFormat: BatchFormat;
+  /** How many batches may load at once (each in its own transaction). */
+  readonly loadConcurrency: number;
   ping(): Promise<PingResult>;
   /** Creates missing tables; returns the versions applied by this call. */
   migrate(): Promise<number[]>;
   saveRun(run: PipelineRun): Promise<void>;
   getRun(runId: string): Promise<PipelineRun | null>;
-  newestInteraction(platform: string): Promise<Date | null>;
+  /** Newest interaction timestamp and row count for a platform, in one pass. */
+  interactionStats(platform: string): Promise<InteractionStats>;
   /** Inserts the batch rows whose (platform_type, external_id) is not yet present; returns how many were inserted. */
   loadInteractions(batch: BatchFile, context: LoadContext): Promise<number>;
   /** Drops whatever the load of this run kept between batches. */
@@ -56,6 +64,5 @@ export interface Store {
   quarantine(file: string): Promise<void>;
   saveWatermark(watermark: Watermark): Promise<void>;
   getWatermark(pipeline: string, platform: string): Promise<Watermark | null>;
-  countInteractions(platform?: string): Promise<number>;
   close(): Promise<void>;
 }
