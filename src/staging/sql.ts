@@ -113,11 +113,13 @@ export const PLATFORM_METADATA = `json_object('response_tweet_ids',
         THEN list_filter(list_transform(string_split(response_tweet_id, ','), x -> ${normalizeId('x')}), x -> x IS NOT NULL)
       ELSE string_split(response_tweet_id, ',') END)::VARCHAR`;
 
-export type BatchFormat = 'parquet' | 'csv';
+/** parquet for embedded ClickHouse, csv for PostgreSQL COPY, ndjson for a ClickHouse server (no raw newlines in rows). */
+export type BatchFormat = 'parquet' | 'csv' | 'ndjson';
 
 const FORMAT_OPTIONS: Record<BatchFormat, string> = {
   parquet: `FORMAT parquet, COMPRESSION snappy`,
   csv: `FORMAT csv, HEADER true`,
+  ndjson: `FORMAT json`,
 };
 
 /**
@@ -126,7 +128,7 @@ const FORMAT_OPTIONS: Record<BatchFormat, string> = {
  * are UTC text with milliseconds.
  */
 export function exportBatch(format: BatchFormat): string {
-  const timestamp = format === 'csv' ? `strftime(${PARSE_TIMESTAMP}, '%Y-%m-%d %H:%M:%S.%g')` : PARSE_TIMESTAMP;
+  const timestamp = format === 'parquet' ? PARSE_TIMESTAMP : `strftime(${PARSE_TIMESTAMP}, '%Y-%m-%d %H:%M:%S.%g')`;
   return `COPY (
   SELECT
     md5($platform || ':' || ${normalizeId('tweet_id')}) AS interaction_id,
@@ -158,6 +160,6 @@ function literal(value: string): string {
 
 /** A view that lets explore and process reuse the last run's staged rows (views cannot hold bound values). */
 export function createStagedView(format: BatchFormat, glob: string): string {
-  const reader = format === 'parquet' ? `read_parquet(${literal(glob)})` : `read_csv(${literal(glob)}, header = true)`;
+  const reader = format === 'parquet' ? `read_parquet(${literal(glob)})` : format === 'csv' ? `read_csv(${literal(glob)}, header = true)` : `read_json(${literal(glob)}, format = 'newline_delimited')`;
   return `CREATE OR REPLACE VIEW staged_interactions AS SELECT * FROM ${reader}`;
 }

@@ -97,10 +97,17 @@ export const loadTableName = (runId: string): string => {
   if (!/^[0-9a-f-]{36}$/.test(runId)) throw new Error(`not a run id: ${runId}`);
   return `interactions_load_${runId.replace(/-/g, '')}`;
 };
-export const createLoadTable = (table: string) => `CREATE TABLE IF NOT EXISTS ${table} AS interactions ENGINE = MergeTree ORDER BY tuple()`;
+export const createLoadTable = (table: string) => `
+CREATE TABLE IF NOT EXISTS ${table} (
+  interaction_id String, external_id String, platform_type String, participant_external_id String, content_text String,
+  raw_text String, interaction_timestamp DateTime64(3, 'UTC'), parent_external_id Nullable(String), inbound Bool,
+  interaction_type String, content_metadata String, platform_metadata String, run_id String
+) ENGINE = MergeTree ORDER BY tuple()`;
+export const insertIntoLoadTable = (table: string) => `INSERT INTO ${table} FORMAT JSONEachRow`;
 export const moveFromLoadTable = (table: string) => `
 INSERT INTO interactions (${INTERACTION_LIST})
-SELECT ${INTERACTION_LIST} FROM ${table} WHERE ${NOT_YET_LOADED}`;
+SELECT ${INTERACTION_COLUMNS.map((c) => (c === 'interaction_id' ? 'toUUID(interaction_id)' : c)).join(', ')} FROM ${table} WHERE ${NOT_YET_LOADED}`;
+export const INSERT_REJECTS_JSON = `INSERT INTO rejected_interactions (${REJECT_COLUMNS.join(', ')}) FORMAT JSONEachRow`;
 export const truncateLoadTable = (table: string) => `TRUNCATE TABLE ${table}`;
 export const dropLoadTable = (table: string) => `DROP TABLE IF EXISTS ${table}`;
 export const STALE_LOAD_TABLES = `SELECT name FROM system.tables WHERE database = currentDatabase() AND match(name, '^interactions_load_[0-9a-f]{32}$')`;

@@ -13,11 +13,13 @@ import type { InteractionStats, LoadContext, PingResult, PipelineRun, Store, Wat
 type ClickHouseTarget = Extract<TargetConfig, { kind: 'clickhouse' }>;
 
 export interface ClickHouseStoreOptions {
-  /** How batches reach the engine; defaults to parquet files for embedded and CSV streams for a server. */
-  loadMethod?: 'parquet-file' | 'csv-stream';
+  /** How batches reach the engine; defaults to Parquet files read in-process for embedded, NDJSON streams for a server. */
+  loadMethod?: LoadMethod;
 }
 
 const EPOCH = '1970-01-01 00:00:00.000';
+
+export type LoadMethod = 'parquet-file' | 'json-stream';
 
 export function toClickHouseTime(date: Date): string {
   return date.toISOString().replace('T', ' ').replace('Z', '');
@@ -32,7 +34,7 @@ export class ClickHouseStore implements Store {
   readonly batchFormat: BatchFormat;
   readonly loadConcurrency = 1;
   private readonly client: ClickHouseClient;
-  private readonly loadMethod: 'parquet-file' | 'csv-stream';
+  private readonly loadMethod: LoadMethod;
   private readonly loadedByRun = new Map<string, number>();
   private runVersion = 0;
 
@@ -51,8 +53,8 @@ export class ClickHouseStore implements Store {
       });
       this.name = 'clickhouse-server';
     }
-    this.loadMethod = options.loadMethod ?? (target.mode === 'embedded' ? 'parquet-file' : 'csv-stream');
-    this.batchFormat = this.loadMethod === 'parquet-file' ? 'parquet' : 'csv';
+    this.loadMethod = options.loadMethod ?? (target.mode === 'embedded' ? 'parquet-file' : 'json-stream');
+    this.batchFormat = this.loadMethod === 'parquet-file' ? 'parquet' : 'ndjson';
   }
 
   private where(): string {
@@ -160,7 +162,8 @@ export class ClickHouseStore implements Store {
       const table = sql.loadTableName(context.runId);
       await this.client.command({ query: sql.createLoadTable(table) });
       await this.client.command({ query: sql.truncateLoadTable(table) });
-      await this.client.insert({ table, values: fs.createReadStream(batch.path), format: 'CSVWithNames' });
+      // exec sends the file as the raw request body, so rows are never parsed in Node.
+      await this.client.exec({ query: sql.insertIntoLoadTable(table), values: fs.createReadStream(batch.path) });
       await this.client.command({ query: sql.moveFromLoadTable(table), query_params: params });
       await this.client.command({ query: sql.truncateLoadTable(table) });
     });
@@ -173,7 +176,7 @@ export class ClickHouseStore implements Store {
 
   async endLoad(runId: string): Promise<void> {
     this.loadedByRun.delete(runId);
-    if (this.loadMethod === 'csv-stream') {
+    if (this.loadMethod === 'json-stream') {
       await this.guard('dropping the load table', () => this.client.command({ query: sql.dropLoadTable(sql.loadTableName(runId)) }));
     }
   }
@@ -183,7 +186,7 @@ export class ClickHouseStore implements Store {
       if (this.loadMethod === 'parquet-file') {
         await this.client.command({ query: sql.INSERT_REJECTS_FROM_PARQUET, query_params: { file } });
       } else {
-        await this.client.insert({ table: 'rejected_interactions', values: fs.createReadStream(file), format: 'CSVWithNames' });
+        await this.client.exec({ query: sql.INSERT_REJECTS_JSON, values: fs.createReadStream(file) });
       }
     });
   }
