@@ -1,0 +1,145 @@
+// npm run bench [-- --rows N]: ingest benchmarks on a generated twcs-sized file, written to bench/RESULTS.md.
+// Each measurement runs in a fresh process (peak RSS is that process's own) against a fresh target.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { generateTwcs } from '../src/generate/twcs.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const rowsFlag = process.argv.indexOf('--rows');
+const ROWS = rowsFlag > 0 ? Number(process.argv[rowsFlag + 1]) : 2_811_774;
+const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SEED_SCRIPT = path.resolve(ROOT, '..', 'shared', 'reference', 'seed_pandas_engine.py');
+
+interface Measured {
+  wall_seconds: number;
+  peak_rss_bytes: number;
+  rows_read: number;
+  rows_loaded: number;
+  rows_already_present: number;
+}
+
+function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+function measureIngest(file: string, db: string, home: string, env: Record<string, string> = {}): Measured {
+  const child = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'bench', 'measure-ingest.js'), file, db, home], {
+    env: { ...process.env, CI: 'true', ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (child.status !== 0) throw new Error(`ingest into ${db} failed: ${child.stderr.slice(-2000)}`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as Measured;
+}
+
+async function withDatabase<T>(work: (url: string) => T): Promise<T> {
+  const name = `riverline_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(PG_URL);
+    url.pathname = `/${name}`;
+    return work(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+function seedPandas(file: string): { seconds: number; line: string } | { skipped: string } {
+  if (!fs.existsSync(SEED_SCRIPT)) return { skipped: `${SEED_SCRIPT} not found` };
+  const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const probe = spawnSync(python, ['-c', 'import pandas'], { encoding: 'utf8' });
+  if (probe.status !== 0) return { skipped: 'python3 with pandas is not installed (Debian: apt-get install python3-pandas)' };
+  const run = spawnSync(python, [SEED_SCRIPT, file], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  if (run.status !== 0) return { skipped: `the seed script failed: ${run.stderr.slice(-300)}` };
+  const line = run.stdout.trim().split('\n').at(-1) ?? '';
+  const total = /total=([\d.]+)s/.exec(line);
+  return total ? { seconds: Number(total[1]), line } : { skipped: `unexpected seed output: ${line}` };
+}
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${os.type()} ${os.release()}`;
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const rate = (m: Measured) => Math.round(m.rows_read / m.wall_seconds).toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const dataDir = path.join(ROOT, 'bench', 'data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, `twcs_generated_${ROWS}.csv`);
+  if (!fs.existsSync(file)) {
+    log(`generating ${ROWS.toLocaleString('en-US')} rows into ${file}`);
+    generateTwcs({ rows: ROWS, out: file, seed: 42 });
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'riverline-bench-'));
+  try {
+    log('ingest into embedded ClickHouse (fresh)');
+    const chFirst = measureIngest(file, 'chdb', path.join(work, 'ch'));
+    log(`  ${fmt(chFirst.wall_seconds)} s, peak RSS ${mb(chFirst.peak_rss_bytes)}`);
+    log('ingest into embedded ClickHouse (same file again: nothing new)');
+    const chAgain = measureIngest(file, 'chdb', path.join(work, 'ch'));
+    log(`  ${fmt(chAgain.wall_seconds)} s`);
+
+    log('ingest into PostgreSQL (fresh database)');
+    const [pgFirst, pgAgain] = await withDatabase((url) => {
+      const first = measureIngest(file, 'postgres', path.join(work, 'pg'), { DATABASE_URL: url });
+      log(`  ${fmt(first.wall_seconds)} s, peak RSS ${mb(first.peak_rss_bytes)}`);
+      const again = measureIngest(file, 'postgres', path.join(work, 'pg'), { DATABASE_URL: url });
+      log(`  again: ${fmt(again.wall_seconds)} s`);
+      return [first, again];
+    });
+
+    log("the seed's pandas path on the same file");
+    const seed = seedPandas(file);
+    if ('seconds' in seed) log(`  ${seed.line}`);
+    else log(`  skipped: ${seed.skipped}`);
+
+    const date = new Date().toISOString().slice(0, 10);
+    const commit = (() => {
+      try {
+        return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+      } catch {
+        return 'unknown';
+      }
+    })();
+    const ratio = (m: Measured) => ('seconds' in seed ? `${fmt(seed.seconds / m.wall_seconds)}x faster than the seed's read/normalize/clean` : 'n/a');
+    const lines = [
+      '# Benchmark results',
+      '',
+      `Measured ${date} at commit ${commit} by \`npm run bench\` on ${machine()}.`,
+      `Input: \`riverline generate --rows ${ROWS} --seed 42\` (${mb(fs.statSync(file).size)}). Each run is a fresh process; wall time covers the whole ingest (connect, read, checks, normalize, load, quarantine, run record).`,
+      '',
+      '## Ingest',
+      '',
+      '| target | run | wall | rows/s | peak RSS | loaded | already present | target (issue 2) | vs seed |',
+      '|---|---|---|---|---|---|---|---|---|',
+      `| embedded ClickHouse (chDB) | fresh | ${fmt(chFirst.wall_seconds)} s | ${rate(chFirst)} | ${mb(chFirst.peak_rss_bytes)} | ${chFirst.rows_loaded.toLocaleString('en-US')} | ${chFirst.rows_already_present} | <= 15 s, <= 2.5 GB | ${ratio(chFirst)} |`,
+      `| embedded ClickHouse (chDB) | same file again | ${fmt(chAgain.wall_seconds)} s | ${rate(chAgain)} | ${mb(chAgain.peak_rss_bytes)} | ${chAgain.rows_loaded} | ${chAgain.rows_already_present.toLocaleString('en-US')} | | |`,
+      `| PostgreSQL ${PG_URL.includes('127.0.0.1') || PG_URL.includes('localhost') ? '(local server)' : ''} | fresh | ${fmt(pgFirst.wall_seconds)} s | ${rate(pgFirst)} | ${mb(pgFirst.peak_rss_bytes)} | ${pgFirst.rows_loaded.toLocaleString('en-US')} | ${pgFirst.rows_already_present} | <= 30 s | ${ratio(pgFirst)} |`,
+      `| PostgreSQL | same file again | ${fmt(pgAgain.wall_seconds)} s | ${rate(pgAgain)} | ${mb(pgAgain.peak_rss_bytes)} | ${pgAgain.rows_loaded} | ${pgAgain.rows_already_present.toLocaleString('en-US')} | | |`,
+      '',
+      "## The seed's pandas path (reference)",
+      '',
+      'seconds' in seed
+        ? `\`seed_pandas_engine.py\` on the same file (read, normalize, clean, to records; it loads nothing): \`${seed.line}\``
+        : `Not measured: ${seed.skipped}.`,
+      '',
+    ];
+    fs.writeFileSync(path.join(ROOT, 'bench', 'RESULTS.md'), `${lines.join('\n')}\n`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
