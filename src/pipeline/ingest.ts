@@ -97,6 +97,8 @@ export async function ingest(config: Config, options: IngestOptions): Promise<In
         format: store.batchFormat,
         batchDir,
         onStep: (step, rows) => {
+          // The checks start once reading is done, with the rows read.
+          if (step === 'quality' && rows !== undefined) tracker.update('read', rows);
           tracker.start(step);
           if (rows !== undefined) tracker.update(step, rows);
         },

@@ -22,13 +22,13 @@ function StageLine({ stage, now }: { stage: StageState; now: number }) {
       <Box width={3}>
         <Text color={icon.color}>{icon.symbol}</Text>
       </Box>
-      <Box width={16}>
+      <Box width={15}>
         <Text bold={stage.status === 'running'}>{stage.label}</Text>
       </Box>
-      <Box width={26}>
+      <Box width={30}>
         <Text>{rows}</Text>
       </Box>
-      <Box width={18}>
+      <Box width={17}>
         <Text color="gray">{rate}</Text>
       </Box>
       <Box width={8}>
