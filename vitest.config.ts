@@ -6,7 +6,7 @@ const mode = process.env.TEST_MODE ?? 'all';
 if (!(MODES as readonly string[]).includes(mode)) {
   throw new Error(`TEST_MODE must be one of ${MODES.join(', ')}, not "${mode}".`);
 }
-const include = mode === 'unit' ? ['test/unit/**/*.test.ts'] : mode === 'integration' ? ['test/integration/**/*.test.ts'] : ['test/**/*.test.ts'];
+const include = mode === 'unit' ? ['test/unit/**/*.test.{ts,tsx}'] : mode === 'integration' ? ['test/integration/**/*.test.ts'] : ['test/**/*.test.{ts,tsx}'];
 // The ClickHouse server suite needs a server; the embedded engine covers the same adapter code otherwise.
 const exclude = process.env.CLICKHOUSE_URL ? [] : ['test/integration/clickhouse-server.test.ts'];
 
