@@ -1,4 +1,6 @@
 // Named ClickHouse statements. Values are bound as {name:Type}; identifiers come from the closed set below.
+import type { ColumnType, OutputTable } from '../conversations/schema.js';
+import { OUTPUT_TABLES } from '../conversations/schema.js';
 import { INTERACTION_COLUMNS, REJECT_COLUMNS } from '../staging/sql.js';
 
 export interface Migration {
@@ -119,3 +121,38 @@ export const GET_RUN = `SELECT * EXCEPT version FROM pipeline_runs FINAL WHERE r
 export const GET_WATERMARK = `
 SELECT pipeline, platform_type, toString(last_interaction_timestamp) AS last_interaction_timestamp, last_run_id, rows_total
 FROM ingestion_watermarks FINAL WHERE pipeline = {pipeline:String} AND platform_type = {platform:String}`;
+
+// --- process: conversations, profiles, messages ---
+
+const CH_TYPES: Record<ColumnType, string> = {
+  text: 'String',
+  int: 'Int64',
+  float: 'Float64',
+  bool: 'Bool',
+  timestamp: "DateTime64(3, 'UTC')",
+  json: 'String',
+};
+
+export function createOutputTable(table: OutputTable, name: string = table.name): string {
+  const columns = table.columns.map((column) => `${column.name} ${column.nullable ? `Nullable(${CH_TYPES[column.type]})` : CH_TYPES[column.type]}`);
+  return `CREATE TABLE IF NOT EXISTS ${name} (${columns.join(', ')}) ENGINE = MergeTree ORDER BY (${table.key.join(', ')})`;
+}
+
+export const nextTableName = (table: OutputTable) => `${table.name}__next`;
+export const dropTable = (name: string) => `DROP TABLE IF EXISTS ${name}`;
+export const exchangeTables = (a: string, b: string) => `EXCHANGE TABLES ${a} AND ${b}`;
+export const insertOutputFromParquet = (table: OutputTable, name: string) => {
+  const list = table.columns.map((column) => column.name).join(', ');
+  return `INSERT INTO ${name} (${list}) SELECT ${list} FROM file({file:String}, Parquet)`;
+};
+export const insertOutputJson = (name: string) => `INSERT INTO ${name} FORMAT JSONEachRow`;
+export const countRows = (table: OutputTable) => `SELECT count() AS n FROM ${table.name}`;
+
+MIGRATIONS.push({ version: 2, name: 'process tables', statements: OUTPUT_TABLES.map((table) => createOutputTable(table)) });
+
+/** The columns process reads, streamed out as Parquet. */
+export const EXPORT_FOR_PROCESS = `
+SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
+  content_text AS text, nullIf(JSONExtractString(content_metadata, 'mentions', 1), '') AS first_mention
+FROM interactions WHERE platform_type = {platform:String}
+FORMAT Parquet`;

@@ -1,12 +1,14 @@
 // ClickHouse adapter over @clickhouse/client. Embedded (chDB in-process) and server differ only in
 // the connection and in how batches travel: chDB reads Parquet files itself, a server gets CSV streams over HTTP.
 import fs from 'node:fs';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { pipeline } from 'node:stream/promises';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import type { TargetConfig } from '../config/index.js';
 import { UserError, messageOf } from '../errors.js';
 import type { BatchFile } from '../staging/stage.js';
 import type { BatchFormat } from '../staging/sql.js';
+import type { OutputTable } from '../conversations/schema.js';
 import * as sql from './clickhouse.sql.js';
 import type { InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
 
@@ -202,6 +204,58 @@ export class ClickHouseStore implements Store {
     );
     if (!row) return null;
     return { ...row, last_interaction_timestamp: fromClickHouseTime(row.last_interaction_timestamp) as Date, rows_total: Number(row.rows_total) };
+  }
+
+  readonly exportFormat = 'parquet' as const;
+
+  async exportInteractions(file: string, platform: string): Promise<void> {
+    await this.guard('exporting interactions', async () => {
+      const result = await this.client.exec({ query: sql.EXPORT_FOR_PROCESS, query_params: { platform } });
+      await pipeline(result.stream, fs.createWriteStream(file));
+    });
+  }
+
+  async replaceTables(tables: Array<{ table: OutputTable; file: string }>): Promise<void> {
+    for (const { table, file } of tables) {
+      await this.swapIn(table, async (next) => {
+        if (this.loadMethod === 'parquet-file') {
+          await this.client.command({ query: sql.insertOutputFromParquet(table, next), query_params: { file } });
+        } else {
+          await this.client.exec({ query: sql.insertOutputJson(next), values: fs.createReadStream(file) });
+        }
+      });
+    }
+  }
+
+  /** Fills `<table>__next`, then EXCHANGEs it with the table: readers see the old rows or the new, never a mix. */
+  async swapIn(table: OutputTable, fill: (next: string) => Promise<void>): Promise<void> {
+    await this.guard(`replacing ${table.name}`, async () => {
+      const next = sql.nextTableName(table);
+      await this.client.command({ query: sql.dropTable(next) });
+      await this.client.command({ query: sql.createOutputTable(table, next) });
+      await fill(next);
+      await this.client.command({ query: sql.createOutputTable(table) });
+      await this.client.command({ query: sql.exchangeTables(next, table.name) });
+      await this.client.command({ query: sql.dropTable(next) });
+    });
+  }
+
+  /** For work that runs inside ClickHouse (process --engine clickhouse): one named statement. */
+  async execute(query: string, params: Record<string, unknown> = {}, settings: ClickHouseSettings = {}): Promise<void> {
+    await this.guard('processing in ClickHouse', () => this.client.command({ query, query_params: params, clickhouse_settings: settings }));
+  }
+
+  async select<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    return this.guard('processing in ClickHouse', () => this.rows<T>(query, params));
+  }
+
+  async insertRows(table: string, rows: object[]): Promise<void> {
+    await this.guard(`writing ${table}`, () => this.client.insert({ table, values: rows, format: 'JSONEachRow' }));
+  }
+
+  async countRows(table: OutputTable): Promise<number> {
+    const [{ n }] = await this.guard(`counting ${table.name}`, () => this.rows<{ n: string }>(sql.countRows(table)));
+    return Number(n);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,6 @@
 // Named PostgreSQL statements. Values are bound ($1..); identifiers come from the closed sets below.
+import type { ColumnType, OutputTable } from '../conversations/schema.js';
+import { OUTPUT_TABLES } from '../conversations/schema.js';
 import { INTERACTION_COLUMNS, REJECT_COLUMNS } from '../staging/sql.js';
 
 export interface Migration {
@@ -116,3 +118,46 @@ SELECT pipeline, platform_type, last_interaction_timestamp, last_run_id::text, r
 FROM ingestion_watermarks WHERE pipeline = $1 AND platform_type = $2`;
 
 export const INTERACTION_STATS = `SELECT max(interaction_timestamp) AS newest, count(*)::bigint AS n FROM interactions WHERE platform_type = $1`;
+
+// --- process: conversations, profiles, messages ---
+
+const PG_TYPES: Record<ColumnType, string> = {
+  text: 'text',
+  int: 'bigint',
+  float: 'double precision',
+  bool: 'boolean',
+  timestamp: 'timestamptz',
+  json: 'json',
+};
+
+export function createOutputTable(table: OutputTable, name: string = table.name): string {
+  const columns = table.columns.map((column) => `${column.name} ${PG_TYPES[column.type]}${column.nullable ? '' : ' NOT NULL'}`);
+  return `CREATE TABLE IF NOT EXISTS ${name} (${columns.join(', ')}, PRIMARY KEY (${table.key.join(', ')}))`;
+}
+
+export const nextTableName = (table: OutputTable) => `${table.name}__next`;
+export const dropTable = (name: string) => `DROP TABLE IF EXISTS ${name}`;
+export const renameTable = (from: string, to: string) => `ALTER TABLE ${from} RENAME TO ${to}`;
+export const copyOutput = (table: OutputTable, name: string) =>
+  `COPY ${name} (${table.columns.map((column) => column.name).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`;
+export const countRows = (table: OutputTable) => `SELECT count(*) AS n FROM ${table.name}`;
+
+/** Secondary indexes, made again each time process replaces a table. */
+export const OUTPUT_INDEXES: Record<OutputTable['name'], string[]> = {
+  conversations: ['CREATE INDEX IF NOT EXISTS conversations_customer_idx ON conversations (customer_id)'],
+  customer_profiles: [],
+  conversation_messages: [],
+};
+
+MIGRATIONS.push({
+  version: 2,
+  name: 'process tables',
+  statements: OUTPUT_TABLES.flatMap((table) => [createOutputTable(table), ...OUTPUT_INDEXES[table.name]]),
+});
+
+/** The columns process reads, as CSV on stdout; COPY takes no bound values, so the platform comes from a setting. */
+export const SET_PLATFORM = `SELECT set_config('riverline.platform', $1, true)`;
+export const EXPORT_FOR_PROCESS = `
+COPY (SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
+  content_text AS text, content_metadata->'mentions'->>0 AS first_mention
+  FROM interactions WHERE platform_type = current_setting('riverline.platform')) TO STDOUT WITH (FORMAT csv, HEADER true)`;

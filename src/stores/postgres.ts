@@ -3,11 +3,12 @@
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { TargetConfig } from '../config/index.js';
 import { redactUrl } from '../config/redact.js';
 import { UserError, messageOf } from '../errors.js';
 import type { BatchFile } from '../staging/stage.js';
+import type { OutputTable } from '../conversations/schema.js';
 import * as sql from './postgres.sql.js';
 import type { InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
 
@@ -177,6 +178,39 @@ export class PostgresStore implements Store {
     const { rows } = await this.guard('reading the watermark', () => this.pool.query(sql.GET_WATERMARK, [pipelineName, platform]));
     const row = rows[0];
     return row ? { ...row, rows_total: Number(row.rows_total) } : null;
+  }
+
+  readonly exportFormat = 'csv' as const;
+
+  async exportInteractions(file: string, platform: string): Promise<void> {
+    await this.guard('exporting interactions', () =>
+      this.inTransaction(async (client) => {
+        await client.query(sql.SET_PLATFORM, [platform]);
+        await pipeline(client.query(copyTo(sql.EXPORT_FOR_PROCESS)), fs.createWriteStream(file));
+      }),
+    );
+  }
+
+  /** All tables in one transaction: the new rows replace the old for every table at once. */
+  async replaceTables(tables: Array<{ table: OutputTable; file: string }>): Promise<void> {
+    await this.guard('replacing processed tables', () =>
+      this.inTransaction(async (client) => {
+        for (const { table, file } of tables) {
+          const next = sql.nextTableName(table);
+          await client.query(sql.dropTable(next));
+          await client.query(sql.createOutputTable(table, next));
+          await pipeline(fs.createReadStream(file), client.query(copyFrom(sql.copyOutput(table, next))));
+          await client.query(sql.dropTable(table.name));
+          await client.query(sql.renameTable(next, table.name));
+          for (const index of sql.OUTPUT_INDEXES[table.name]) await client.query(index);
+        }
+      }),
+    );
+  }
+
+  async countRows(table: OutputTable): Promise<number> {
+    const { rows } = await this.guard(`counting ${table.name}`, () => this.pool.query<{ n: string }>(sql.countRows(table)));
+    return Number(rows[0].n);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 // The one seam between the pipeline and a target database. The pipeline never asks which adapter it holds.
 import type { BatchFile } from '../staging/stage.js';
 import type { BatchFormat } from '../staging/sql.js';
+import type { OutputTable } from '../conversations/schema.js';
 
 export type PingResult = { success: true } | { success: false; error: Error };
 
@@ -63,6 +64,13 @@ export interface Store {
   /** Appends the run's rejected rows (a file in batchFormat) to rejected_interactions. */
   quarantine(file: string): Promise<void>;
   saveWatermark(watermark: Watermark): Promise<void>;
+  /** Format of exportInteractions files. */
+  readonly exportFormat: 'parquet' | 'csv';
+  /** Writes the columns `process` reads (external_id, author, inbound, ts, parent_id, text, first_mention) to a local file. */
+  exportInteractions(file: string, platform: string): Promise<void>;
+  /** Replaces each table's rows with a file's (in batchFormat); readers see the old rows or the new, never a mix. */
+  replaceTables(tables: Array<{ table: OutputTable; file: string }>): Promise<void>;
+  countRows(table: OutputTable): Promise<number>;
   getWatermark(pipeline: string, platform: string): Promise<Watermark | null>;
   close(): Promise<void>;
 }

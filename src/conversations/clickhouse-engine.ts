@@ -1,0 +1,68 @@
+// process --engine clickhouse: the steps of clickhouse.sql.ts run inside the ClickHouse target, set-based,
+// with work tables dropped at the end (and at the start, after a killed run).
+import type { StageTracker } from '../progress/stage-tracker.js';
+import { ClickHouseStore, toClickHouseTime } from '../stores/clickhouse.js';
+import * as ch from './clickhouse.sql.js';
+import { loadLexicon } from './lexicon.js';
+import { OUTPUT_TABLES } from './schema.js';
+import type { Summary } from './process.js';
+
+export interface EngineContext {
+  platform: string;
+  asOf: Date;
+  tracker: StageTracker;
+  maxPointerSteps: number;
+  windowHours: number;
+}
+
+export async function processInClickHouse(store: ClickHouseStore, context: EngineContext): Promise<Summary> {
+  const { tracker, platform } = context;
+  const params = { platform, as_of: toClickHouseTime(context.asOf), window_hours: context.windowHours };
+  const run = (query: string) => store.execute(query, params, ch.SETTINGS);
+  const dropWork = async () => {
+    for (const table of ch.WORK_TABLES) await store.execute(ch.dropWorkTable(table));
+  };
+  await dropWork();
+  try {
+    tracker.start('export');
+    await run(ch.CREATE_TWEETS);
+    await run(ch.CREATE_LEXICON);
+    await store.insertRows('process_lexicon', loadLexicon());
+
+    tracker.start('threads');
+    await run(ch.CREATE_POINTERS);
+    for (let step = 0; step < context.maxPointerSteps; step++) {
+      await run(ch.STEP_POINTERS);
+      const [{ n }] = await store.select<{ n: string }>(ch.COUNT_POINTER_CHANGES);
+      for (const statement of ch.ADVANCE_POINTERS) await run(statement);
+      if (Number(n) === 0) break;
+    }
+    await run(ch.CREATE_MESSAGES);
+
+    tracker.start('features');
+    for (const statement of [ch.CREATE_HITS, ch.CREATE_MESSAGE_SIGNALS, ch.CREATE_REPLY_DELAYS, ch.CREATE_TOPICS, ch.CREATE_CONVERSATIONS, ch.CREATE_CONVERSATION_MESSAGES]) {
+      await run(statement);
+    }
+
+    tracker.start('profiles');
+    await run(ch.CREATE_PROFILES);
+    const [counts] = await store.select<Record<keyof Omit<Summary, 'as_of'>, string>>(ch.SUMMARY);
+    tracker.update('profiles', Number(counts.customers));
+
+    tracker.start('write');
+    for (const table of OUTPUT_TABLES) {
+      const columns = table.columns.map((column) => column.name);
+      await store.swapIn(table, (next) => store.execute(ch.insertOutputFromWorkTable(columns, next, `${table.name}_out`)));
+    }
+    tracker.update('write', Number(counts.conversations));
+    return {
+      conversations: Number(counts.conversations),
+      customers: Number(counts.customers),
+      open_conversations: Number(counts.open_conversations),
+      resolved_conversations: Number(counts.resolved_conversations),
+      as_of: context.asOf.toISOString(),
+    };
+  } finally {
+    await dropWork().catch(() => {});
+  }
+}

@@ -1,0 +1,280 @@
+// The steps of duckdb.sql.ts in ClickHouse SQL, run inside ClickHouse over `interactions` (the --engine clickhouse
+// path, which scales out with a cluster). Work tables are prefixed process_ and dropped afterwards.
+// Run with join_use_nulls = 1 so outer joins give NULLs as DuckDB does; aggregates over no rows use -OrNull for the same reason.
+// Bound values: {platform:String}, {as_of:DateTime64(3, 'UTC')}, {window_hours:UInt32}. Durations stay integer milliseconds
+// until the last step, as in duckdb.sql.ts, so both engines round the same numbers.
+
+const AS_OF = `{as_of:DateTime64(3, 'UTC')}`;
+const round = (expr: string, digits: number) => `(floor((${expr}) * ${10 ** digits} + 0.5) / ${10 ** digits})`;
+const millis = (expr: string) => `toUnixTimestamp64Milli(${expr})`;
+
+export const SETTINGS = { join_use_nulls: 1 } as const;
+
+export const WORK_TABLES = [
+  'process_tweets',
+  'process_lexicon',
+  'process_pointers',
+  'process_pointers_next',
+  'process_messages',
+  'process_hits',
+  'process_message_signals',
+  'process_reply_delays',
+  'process_topics',
+  'conversations_out',
+  'conversation_messages_out',
+  'customer_profiles_out',
+];
+
+export const dropWorkTable = (name: string) => `DROP TABLE IF EXISTS ${name}`;
+
+export const CREATE_TWEETS = `
+CREATE TABLE process_tweets ENGINE = Memory AS
+SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
+  content_text AS text, nullIf(JSONExtractString(content_metadata, 'mentions', 1), '') AS first_mention
+FROM interactions WHERE platform_type = {platform:String}`;
+
+export const CREATE_LEXICON = `CREATE TABLE process_lexicon (kind String, term String, topic String, score Int32, rank Int32) ENGINE = Memory`;
+
+export const CREATE_POINTERS = `
+CREATE TABLE process_pointers ENGINE = Memory AS
+SELECT t.external_id AS external_id,
+  if(p.external_id IS NOT NULL, t.parent_id, t.external_id) AS root_ptr,
+  multiIf(t.inbound, t.external_id, p.external_id IS NOT NULL, t.parent_id, NULL) AS anchor_ptr
+FROM process_tweets t LEFT JOIN process_tweets p ON p.external_id = t.parent_id`;
+
+export const STEP_POINTERS = `
+CREATE TABLE process_pointers_next ENGINE = Memory AS
+SELECT p.external_id AS external_id, r.root_ptr AS root_ptr, a.anchor_ptr AS anchor_ptr
+FROM process_pointers p
+JOIN process_pointers r ON r.external_id = p.root_ptr
+LEFT JOIN process_pointers a ON a.external_id = p.anchor_ptr`;
+
+export const COUNT_POINTER_CHANGES = `
+SELECT count() AS n FROM process_pointers p JOIN process_pointers_next n ON n.external_id = p.external_id
+WHERE p.root_ptr != n.root_ptr OR ifNull(p.anchor_ptr, '') != ifNull(n.anchor_ptr, '')`;
+
+export const ADVANCE_POINTERS = [`EXCHANGE TABLES process_pointers AND process_pointers_next`, `DROP TABLE process_pointers_next`];
+
+export const CREATE_MESSAGES = `
+CREATE TABLE process_messages ENGINE = Memory AS
+SELECT *,
+  row_number() OVER w AS seq,
+  if(row_number() OVER w = 1, false, inbound != lagInFrame(inbound) OVER w) AS speaker_changed
+FROM (
+  SELECT lower(hex(MD5(concat({platform:String}, ':', p.root_ptr, ':', c.author)))) AS conversation_id,
+    p.root_ptr AS thread_root_id, c.author AS customer_id,
+    t.external_id AS external_id, t.author AS author, t.inbound AS inbound, t.ts AS ts, t.parent_id AS parent_id, t.first_mention AS first_mention,
+    extractAll(lower(t.text), '[a-z0-9\\']+') AS tokens
+  FROM process_pointers p
+  JOIN process_tweets t ON t.external_id = p.external_id
+  JOIN process_tweets c ON c.external_id = p.anchor_ptr
+)
+WINDOW w AS (PARTITION BY conversation_id ORDER BY ts, external_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+
+export const CREATE_HITS = `
+CREATE TABLE process_hits ENGINE = Memory AS
+SELECT m.conversation_id AS conversation_id, m.external_id AS external_id, m.inbound AS inbound, m.seq AS seq,
+  l.kind AS kind, l.term AS term, l.topic AS topic, l.score AS score, l.rank AS rank
+FROM (SELECT conversation_id, external_id, inbound, seq, arrayJoin(tokens) AS token FROM process_messages) m
+JOIN process_lexicon l ON l.term = m.token`;
+
+export const CREATE_MESSAGE_SIGNALS = `
+CREATE TABLE process_message_signals ENGINE = Memory AS
+SELECT m.conversation_id AS conversation_id, m.external_id AS external_id, m.inbound AS inbound, m.seq AS seq, m.ts AS ts,
+  m.speaker_changed AS speaker_changed,
+  ${round('ifNull(h.raw, 0) / sqrt(ifNull(h.raw, 0) * ifNull(h.raw, 0) + 15)', 4)} AS sentiment,
+  ifNull(h.confirms, false) AND NOT ifNull(h.negated, false) AS confirms,
+  ifNull(h.closes, false) AS closes,
+  ifNull(h.ask_dm, false) AS ask_dm, ifNull(h.ask_email, false) AS ask_email, ifNull(h.ask_phone, false) AS ask_phone,
+  ifNull(h.says_dm, false) AS says_dm, ifNull(h.says_email, false) AS says_email, ifNull(h.says_phone, false) AS says_phone
+FROM process_messages m LEFT JOIN (
+  SELECT external_id,
+    sumIf(score, kind = 'sentiment') AS raw,
+    countIf(kind IN ('gratitude', 'fixed')) > 0 AS confirms,
+    countIf(kind = 'negation') > 0 AS negated,
+    countIf(kind = 'closing') > 0 AS closes,
+    countIf(kind = 'ask_dm') > 0 AS ask_dm, countIf(kind = 'ask_email') > 0 AS ask_email, countIf(kind = 'ask_phone') > 0 AS ask_phone,
+    countIf(kind = 'customer_dm') > 0 AS says_dm, countIf(kind = 'customer_email') > 0 AS says_email, countIf(kind = 'customer_phone') > 0 AS says_phone
+  FROM process_hits GROUP BY external_id
+) h ON h.external_id = m.external_id`;
+
+export const CREATE_REPLY_DELAYS = `
+CREATE TABLE process_reply_delays ENGINE = Memory AS
+SELECT b.conversation_id AS conversation_id, ${millis('b.ts')} - ${millis('c.ts')} AS delay_ms
+FROM process_messages b JOIN process_messages c ON c.external_id = b.parent_id AND c.conversation_id = b.conversation_id
+WHERE NOT b.inbound AND c.inbound`;
+
+export const CREATE_TOPICS = `
+CREATE TABLE process_topics ENGINE = Memory AS
+SELECT conversation_id, topic, terms FROM (
+  SELECT conversation_id, topic, terms, row_number() OVER (PARTITION BY conversation_id ORDER BY hits DESC, rank) AS nth
+  FROM (
+    SELECT conversation_id, topic, min(rank) AS rank, count() AS hits, arraySort(groupUniqArray(term)) AS terms
+    FROM process_hits WHERE kind = 'topic' AND inbound GROUP BY conversation_id, topic
+  )
+) WHERE nth = 1`;
+
+const CHANNEL_IF = (said: string, ask: string, channel: string) => `if(r.${said} > r.${ask}, ['${channel}'], CAST([], 'Array(String)'))`;
+
+export const CREATE_CONVERSATIONS = `
+CREATE TABLE conversations_out ENGINE = Memory AS
+WITH base AS (
+  SELECT conversation_id,
+    min(ts) AS started_at, max(ts) AS ended_at, toInt64(count()) AS message_count,
+    toInt64(countIf(inbound)) AS customer_messages,
+    toInt64(countIf(NOT inbound)) AS brand_messages,
+    toInt64(1 + countIf(speaker_changed)) AS turns,
+    argMax(inbound, seq) AS last_inbound,
+    argMax(closes, seq) AS last_closes,
+    minIfOrNull(ts, inbound) AS first_customer_at,
+    maxIfOrNull(ts, inbound) AS last_customer_at,
+    minIfOrNull(ts, NOT inbound) AS first_brand_at,
+    minIfOrNull(seq, NOT inbound) AS first_brand_seq,
+    argMinIf(sentiment, seq, inbound) AS sentiment_start,
+    argMaxIf(sentiment, seq, inbound) AS sentiment_end,
+    argMaxIf(confirms, seq, inbound) AS last_customer_confirms,
+    maxIfOrNull(seq, inbound) AS last_customer_seq,
+    toBool(max(ask_dm AND NOT inbound)) AS brand_asked_dm,
+    toBool(max(ask_email AND NOT inbound)) AS brand_asked_email,
+    toBool(max(ask_phone AND NOT inbound)) AS brand_asked_phone,
+    minIfOrNull(seq, ask_dm AND NOT inbound) AS dm_ask_seq,
+    minIfOrNull(seq, ask_email AND NOT inbound) AS email_ask_seq,
+    minIfOrNull(seq, ask_phone AND NOT inbound) AS phone_ask_seq,
+    maxIfOrNull(seq, says_dm AND inbound) AS dm_said_seq,
+    maxIfOrNull(seq, says_email AND inbound) AS email_said_seq,
+    maxIfOrNull(seq, says_phone AND inbound) AS phone_said_seq
+  FROM process_message_signals GROUP BY conversation_id
+),
+ids AS (
+  SELECT conversation_id, any(customer_id) AS customer_id, any(thread_root_id) AS thread_root_id,
+    argMinIf(first_mention, seq, inbound) AS first_mention
+  FROM process_messages GROUP BY conversation_id
+),
+brands AS (
+  SELECT conversation_id, author AS replying_brand FROM (
+    SELECT conversation_id, author, row_number() OVER (PARTITION BY conversation_id ORDER BY n DESC, author) AS nth
+    FROM (SELECT conversation_id, author, count() AS n FROM process_messages WHERE NOT inbound GROUP BY conversation_id, author)
+  ) WHERE nth = 1
+),
+cues AS (
+  SELECT conversation_id,
+    arraySort(groupUniqArrayIf(term, kind = 'urgency' AND inbound)) AS urgency_terms,
+    arraySort(groupUniqArrayIf(term, kind = 'escalation' AND inbound)) AS escalation_terms
+  FROM process_hits GROUP BY conversation_id
+),
+delays AS (
+  SELECT conversation_id, ${round('quantileExactInclusive(0.5)(delay_ms) / 60000.0', 2)} AS median_response_minutes FROM process_reply_delays GROUP BY conversation_id
+),
+resolved AS (
+  SELECT *,
+    multiIf(
+      last_customer_confirms AND first_brand_seq < last_customer_seq, 'customer_confirmed',
+      NOT last_inbound AND last_closes AND ${millis(AS_OF)} - ${millis('ended_at')} >= {window_hours:UInt32} * 3600000, 'brand_closed_no_return',
+      NULL) AS resolution_signal
+  FROM base
+)
+SELECT
+  r.conversation_id AS conversation_id,
+  {platform:String} AS platform_type,
+  i.customer_id AS customer_id,
+  coalesce(b.replying_brand, i.first_mention) AS brand,
+  i.thread_root_id AS thread_root_id,
+  r.started_at AS started_at,
+  r.ended_at AS ended_at,
+  r.message_count AS message_count,
+  r.customer_messages AS customer_messages,
+  r.brand_messages AS brand_messages,
+  r.turns AS turns,
+  if(r.last_inbound, 'customer', 'brand') AS last_speaker,
+  multiIf(r.resolution_signal IS NOT NULL, 'none', r.last_inbound, 'brand', 'customer') AS awaiting_reply_from,
+  if(r.first_brand_at >= r.first_customer_at, ${millis('r.first_brand_at')} - ${millis('r.first_customer_at')}, NULL) AS first_response_ms,
+  ${round('first_response_ms / 60000.0', 2)} AS first_response_minutes,
+  d.median_response_minutes AS median_response_minutes,
+  ${round(`(${millis(AS_OF)} - ${millis('r.last_customer_at')}) / 3600000.0`, 2)} AS hours_since_last_customer_message,
+  r.sentiment_start AS customer_sentiment_start,
+  r.sentiment_end AS customer_sentiment_end,
+  ${round('r.sentiment_end - r.sentiment_start', 4)} AS sentiment_trend,
+  toJSONString(ifNull(c.urgency_terms, [])) AS urgency_terms,
+  toJSONString(ifNull(c.escalation_terms, [])) AS escalation_terms,
+  ifNull(t.topic, 'other') AS topic,
+  toJSONString(ifNull(t.terms, [])) AS topic_terms,
+  r.brand_asked_dm AS brand_asked_dm,
+  r.brand_asked_email AS brand_asked_email,
+  r.brand_asked_phone AS brand_asked_phone,
+  toJSONString(arrayConcat(
+    ${CHANNEL_IF('dm_said_seq', 'dm_ask_seq', 'twitter_dm')},
+    ${CHANNEL_IF('email_said_seq', 'email_ask_seq', 'email_reply')},
+    ${CHANNEL_IF('phone_said_seq', 'phone_ask_seq', 'scheduling_phone_call')})) AS customer_moved_to,
+  if(r.resolution_signal IS NULL, 'open', 'resolved') AS resolution_status,
+  r.resolution_signal AS resolution_signal,
+  ${AS_OF} AS as_of
+FROM resolved r
+JOIN ids i ON i.conversation_id = r.conversation_id
+LEFT JOIN brands b ON b.conversation_id = r.conversation_id
+LEFT JOIN cues c ON c.conversation_id = r.conversation_id
+LEFT JOIN delays d ON d.conversation_id = r.conversation_id
+LEFT JOIN process_topics t ON t.conversation_id = r.conversation_id`;
+
+export const CREATE_CONVERSATION_MESSAGES = `
+CREATE TABLE conversation_messages_out ENGINE = Memory AS
+SELECT conversation_id, external_id, toInt64(seq) AS seq, inbound FROM process_messages`;
+
+const SENTIMENT_LABEL = `multiIf(customer_sentiment_end >= 0.05, 'positive', customer_sentiment_end <= -0.05, 'negative', 'neutral')`;
+
+export const CREATE_PROFILES = `
+CREATE TABLE customer_profiles_out ENGINE = Memory AS
+WITH own AS (
+  SELECT author AS customer_id, toInt64(count()) AS total_interactions, min(ts) AS first_interaction_at, max(ts) AS last_interaction_at,
+    groupArray(toHour(ts)) AS hours
+  FROM process_tweets WHERE inbound GROUP BY author
+),
+peaks AS (
+  SELECT customer_id, arrayMap(x -> x.2, arraySort(groupArray((nth, hour)))) AS peak_hours FROM (
+    SELECT customer_id, hour, row_number() OVER (PARTITION BY customer_id ORDER BY n DESC, hour) AS nth
+    FROM (SELECT author AS customer_id, toHour(ts) AS hour, count() AS n FROM process_tweets WHERE inbound GROUP BY author, hour)
+  ) WHERE nth <= 3 GROUP BY customer_id
+),
+convs AS (
+  SELECT customer_id, toInt64(count()) AS conversations,
+    toInt64(countIf(resolution_status = 'open')) AS open_conversations,
+    ${round('avg(first_response_ms) / 60000.0', 2)} AS avg_brand_response_minutes,
+    ${round(`countIf(resolution_status = 'resolved') / count()`, 4)} AS resolution_rate
+  FROM conversations_out GROUP BY customer_id
+),
+ranked_sentiment AS (
+  SELECT customer_id, label, row_number() OVER (PARTITION BY customer_id ORDER BY n DESC, label) AS nth
+  FROM (SELECT customer_id, ${SENTIMENT_LABEL} AS label, count() AS n FROM conversations_out GROUP BY customer_id, label)
+),
+ranked_topic AS (
+  SELECT customer_id, topic, row_number() OVER (PARTITION BY customer_id ORDER BY n DESC, topic) AS nth
+  FROM (SELECT customer_id, topic, count() AS n FROM conversations_out GROUP BY customer_id, topic)
+),
+channels AS (
+  SELECT customer_id, arraySort(groupUniqArray(channel)) AS channels_accepted
+  FROM (SELECT customer_id, arrayJoin(JSONExtract(customer_moved_to, 'Array(String)')) AS channel FROM conversations_out)
+  GROUP BY customer_id
+)
+SELECT o.customer_id AS customer_id, {platform:String} AS platform_type,
+  ifNull(c.conversations, 0) AS conversations, ifNull(c.open_conversations, 0) AS open_conversations,
+  o.total_interactions AS total_interactions, o.first_interaction_at AS first_interaction_at, o.last_interaction_at AS last_interaction_at,
+  toJSONString(arrayMap(h -> countEqual(o.hours, h), range(24))) AS active_hours,
+  toJSONString(p.peak_hours) AS peak_hours,
+  c.avg_brand_response_minutes AS avg_brand_response_minutes, ifNull(c.resolution_rate, 0) AS resolution_rate,
+  ifNull(s.label, 'neutral') AS dominant_sentiment, ifNull(t.topic, 'other') AS dominant_topic,
+  toJSONString(ifNull(ch.channels_accepted, CAST([], 'Array(String)'))) AS channels_accepted,
+  ${AS_OF} AS as_of
+FROM own o
+JOIN peaks p ON p.customer_id = o.customer_id
+LEFT JOIN convs c ON c.customer_id = o.customer_id
+LEFT JOIN (SELECT * FROM ranked_sentiment WHERE nth = 1) s ON s.customer_id = o.customer_id
+LEFT JOIN (SELECT * FROM ranked_topic WHERE nth = 1) t ON t.customer_id = o.customer_id
+LEFT JOIN channels ch ON ch.customer_id = o.customer_id`;
+
+export const SUMMARY = `
+SELECT (SELECT count() FROM conversations_out) AS conversations,
+  (SELECT count() FROM customer_profiles_out) AS customers,
+  (SELECT countIf(resolution_status = 'open') FROM conversations_out) AS open_conversations,
+  (SELECT countIf(resolution_status = 'resolved') FROM conversations_out) AS resolved_conversations`;
+
+export const insertOutputFromWorkTable = (columns: string[], target: string, source: string) =>
+  `INSERT INTO ${target} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${source}`;

@@ -1,0 +1,202 @@
+// The process job: rebuild conversations from the reply graph, compute their features and customer profiles,
+// and replace the target's tables at once. The DuckDB engine computes locally on an export of the interactions;
+// the ClickHouse engine runs the same steps as SQL inside ClickHouse.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/index.js';
+import { UserError, messageOf } from '../errors.js';
+import { StageTracker } from '../progress/stage-tracker.js';
+import { openStaging, type Staging } from '../staging/duckdb.js';
+import { createStore, type Store } from '../stores/index.js';
+import * as duck from './duckdb.sql.js';
+import { processInClickHouse } from './clickhouse-engine.js';
+import type { ClickHouseStore } from '../stores/clickhouse.js';
+import { loadLexicon } from './lexicon.js';
+import { CONVERSATIONS, CONVERSATION_MESSAGES, CUSTOMER_PROFILES, OUTPUT_TABLES, type OutputTable } from './schema.js';
+
+export const PROCESS_STAGES = [
+  { id: 'connect', label: 'Connect' },
+  { id: 'export', label: 'Read interactions' },
+  { id: 'threads', label: 'Threads' },
+  { id: 'features', label: 'Features' },
+  { id: 'profiles', label: 'Profiles' },
+  { id: 'write', label: 'Write tables' },
+];
+
+export const ENGINES = ['duckdb', 'clickhouse'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/** Pointer doubling halves the remaining depth each step; 40 steps cover threads far deeper than any real one. */
+const MAX_POINTER_STEPS = 40;
+const RESOLUTION_WINDOW_HOURS = 24;
+
+export interface ProcessOptions {
+  engine?: Engine;
+  /** ISO timestamp; default: the newest interaction in the data. */
+  asOf?: string;
+  platform?: string;
+  tracker?: StageTracker;
+}
+
+export interface ProcessResult {
+  engine: Engine;
+  target: string;
+  conversations: number;
+  customers: number;
+  open_conversations: number;
+  resolved_conversations: number;
+  as_of: string;
+  seconds: number;
+}
+
+export async function processConversations(config: Config, options: ProcessOptions = {}): Promise<ProcessResult> {
+  const started = Date.now();
+  const engine = options.engine ?? config.engine;
+  const platform = options.platform ?? 'twitter';
+  const tracker = options.tracker ?? new StageTracker(PROCESS_STAGES);
+  const asOf = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
+  if (engine === 'clickhouse' && config.target.kind !== 'clickhouse') {
+    throw new UserError('bad_flag', '--engine clickhouse runs inside ClickHouse, so it needs a ClickHouse target; use --engine duckdb with PostgreSQL.');
+  }
+
+  tracker.start('connect');
+  const store = createStore(config);
+  try {
+    const ping = await store.ping();
+    if (!ping.success) throw ping.error;
+    await store.migrate();
+    const stats = await store.interactionStats(platform);
+    if (stats.count === 0) {
+      throw new UserError('file_empty', 'There are no interactions to process yet: load a file first with `riverline ingest FILE`.', {
+        actions: ['riverline ingest examples/twcs_sample.csv'],
+      });
+    }
+    tracker.done('connect');
+    const summary =
+      engine === 'duckdb'
+        ? await processInDuckDB(config, store, { platform, asOf: asOf ?? (stats.newest as Date), tracker })
+        : await processInClickHouse(store as ClickHouseStore, {
+            platform,
+            asOf: asOf ?? (stats.newest as Date),
+            tracker,
+            maxPointerSteps: MAX_POINTER_STEPS,
+            windowHours: RESOLUTION_WINDOW_HOURS,
+          });
+    tracker.finish();
+    return { engine, target: store.name, ...summary, seconds: Number(((Date.now() - started) / 1000).toFixed(3)) };
+  } catch (error) {
+    tracker.fail(messageOf(error));
+    throw error;
+  } finally {
+    await store.close().catch(() => {});
+  }
+}
+
+export interface Summary {
+  conversations: number;
+  customers: number;
+  open_conversations: number;
+  resolved_conversations: number;
+  as_of: string;
+}
+
+function parseAsOf(text: string): Date {
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) throw new UserError('bad_flag', `--as-of must be an ISO date or timestamp such as 2017-11-30T12:00:00Z, not "${text}".`);
+  return date;
+}
+
+async function processInDuckDB(config: Config, store: Store, context: { platform: string; asOf: Date; tracker: StageTracker }): Promise<Summary> {
+  const { tracker, platform } = context;
+  const workDir = path.join(config.home, 'process');
+  fs.rmSync(workDir, { recursive: true, force: true });
+  fs.mkdirSync(workDir, { recursive: true });
+  const staging = await openStaging(config.stagingPath);
+  try {
+    tracker.start('export');
+    const exported = path.join(workDir, `interactions.${store.exportFormat}`);
+    await store.exportInteractions(exported, platform);
+    await loadTweets(staging, exported, store.exportFormat);
+    await loadLexiconTable(staging);
+
+    tracker.start('threads');
+    await staging.run(duck.CREATE_POINTERS);
+    await stepPointers(staging);
+    const params = { platform, as_of: context.asOf.toISOString(), window_hours: RESOLUTION_WINDOW_HOURS };
+    await staging.run(duck.CREATE_MESSAGES, { platform });
+
+    tracker.start('features');
+    await staging.run(duck.CREATE_HITS);
+    await staging.run(duck.CREATE_MESSAGE_SIGNALS);
+    await staging.run(duck.CREATE_REPLY_DELAYS);
+    await staging.run(duck.CREATE_TOPICS);
+    await staging.run(duck.CREATE_CONVERSATIONS, params);
+    await staging.run(duck.CREATE_CONVERSATION_MESSAGES);
+
+    tracker.start('profiles');
+    await staging.run(duck.CREATE_PROFILES, { platform, as_of: params.as_of });
+    const [counts] = await staging.rows<Omit<Summary, 'as_of'>>(duck.SUMMARY);
+    tracker.update('profiles', counts.customers);
+
+    tracker.start('write');
+    const files: Array<{ table: OutputTable; file: string }> = [];
+    for (const table of OUTPUT_TABLES) {
+      const file = path.join(workDir, `${table.name}.${store.batchFormat}`);
+      await staging.run(exportOutput(table, store.batchFormat), { file });
+      files.push({ table, file });
+    }
+    await store.replaceTables(files);
+    tracker.update('write', counts.conversations);
+    return { ...counts, as_of: context.asOf.toISOString() };
+  } finally {
+    staging.close();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+async function loadTweets(staging: Staging, file: string, format: 'parquet' | 'csv'): Promise<void> {
+  const source =
+    format === 'parquet'
+      ? `read_parquet($file)`
+      : `read_csv($file, header = true, auto_detect = false, quote = '"', escape = '"', columns = {
+          'external_id': 'VARCHAR', 'author': 'VARCHAR', 'inbound': 'BOOLEAN', 'ts': 'TIMESTAMPTZ', 'parent_id': 'VARCHAR',
+          'text': 'VARCHAR', 'first_mention': 'VARCHAR'})`;
+  await staging.run(
+    `CREATE OR REPLACE TEMP TABLE tweets AS SELECT external_id, author, inbound::BOOLEAN AS inbound, ts::TIMESTAMPTZ AS ts,
+       parent_id, coalesce(text, '') AS text, first_mention FROM ${source}`,
+    { file },
+  );
+}
+
+async function loadLexiconTable(staging: Staging): Promise<void> {
+  await staging.run(duck.LEXICON_TABLE);
+  const appender = await staging.connection.createAppender('lexicon', 'main', 'temp');
+  for (const row of loadLexicon()) {
+    appender.appendVarchar(row.kind);
+    appender.appendVarchar(row.term);
+    appender.appendVarchar(row.topic);
+    appender.appendInteger(row.score);
+    appender.appendInteger(row.rank);
+    appender.endRow();
+  }
+  appender.closeSync();
+}
+
+async function stepPointers(staging: Staging): Promise<void> {
+  for (let step = 0; step < MAX_POINTER_STEPS; step++) {
+    await staging.run(duck.STEP_POINTERS);
+    const [{ n }] = await staging.rows<{ n: number }>(duck.COUNT_POINTER_CHANGES);
+    await staging.run(duck.ADVANCE_POINTERS);
+    if (n === 0) return;
+  }
+}
+
+function exportOutput(table: OutputTable, format: 'parquet' | 'csv' | 'ndjson'): string {
+  const options = format === 'parquet' ? 'FORMAT parquet' : format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT json';
+  const columns = table.columns
+    .map((column) => (column.type === 'timestamp' && format !== 'parquet' ? `strftime(${column.name}, '%Y-%m-%d %H:%M:%S.%g') AS ${column.name}` : column.name))
+    .join(', ');
+  return `COPY (SELECT ${columns} FROM ${table.name}_out) TO $file (${options})`;
+}
+
+export { CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_MESSAGES };

@@ -1,0 +1,85 @@
+// Columns of the tables `process` writes, in one place; each store maps them to its own types.
+
+export type ColumnType = 'text' | 'int' | 'float' | 'bool' | 'timestamp' | 'json';
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  nullable?: boolean;
+}
+
+export interface OutputTable {
+  name: 'conversations' | 'customer_profiles' | 'conversation_messages';
+  columns: Column[];
+  /** Sort key (ClickHouse ORDER BY) and primary key (PostgreSQL). */
+  key: string[];
+}
+
+const c = (name: string, type: ColumnType, nullable = false): Column => ({ name, type, nullable });
+
+export const CONVERSATIONS: OutputTable = {
+  name: 'conversations',
+  key: ['conversation_id'],
+  columns: [
+    c('conversation_id', 'text'),
+    c('platform_type', 'text'),
+    c('customer_id', 'text'),
+    c('brand', 'text', true),
+    c('thread_root_id', 'text'),
+    c('started_at', 'timestamp'),
+    c('ended_at', 'timestamp'),
+    c('message_count', 'int'),
+    c('customer_messages', 'int'),
+    c('brand_messages', 'int'),
+    c('turns', 'int'),
+    c('last_speaker', 'text'),
+    c('awaiting_reply_from', 'text'),
+    c('first_response_minutes', 'float', true),
+    c('median_response_minutes', 'float', true),
+    c('hours_since_last_customer_message', 'float'),
+    c('customer_sentiment_start', 'float'),
+    c('customer_sentiment_end', 'float'),
+    c('sentiment_trend', 'float'),
+    c('urgency_terms', 'json'),
+    c('escalation_terms', 'json'),
+    c('topic', 'text'),
+    c('topic_terms', 'json'),
+    c('brand_asked_dm', 'bool'),
+    c('brand_asked_email', 'bool'),
+    c('brand_asked_phone', 'bool'),
+    c('customer_moved_to', 'json'),
+    c('resolution_status', 'text'),
+    c('resolution_signal', 'text', true),
+    c('as_of', 'timestamp'),
+  ],
+};
+
+export const CUSTOMER_PROFILES: OutputTable = {
+  name: 'customer_profiles',
+  key: ['customer_id'],
+  columns: [
+    c('customer_id', 'text'),
+    c('platform_type', 'text'),
+    c('conversations', 'int'),
+    c('open_conversations', 'int'),
+    c('total_interactions', 'int'),
+    c('first_interaction_at', 'timestamp'),
+    c('last_interaction_at', 'timestamp'),
+    c('active_hours', 'json'),
+    c('peak_hours', 'json'),
+    c('avg_brand_response_minutes', 'float', true),
+    c('resolution_rate', 'float'),
+    c('dominant_sentiment', 'text'),
+    c('dominant_topic', 'text'),
+    c('channels_accepted', 'json'),
+    c('as_of', 'timestamp'),
+  ],
+};
+
+export const CONVERSATION_MESSAGES: OutputTable = {
+  name: 'conversation_messages',
+  key: ['conversation_id', 'seq'],
+  columns: [c('conversation_id', 'text'), c('external_id', 'text'), c('seq', 'int'), c('inbound', 'bool')],
+};
+
+export const OUTPUT_TABLES = [CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_MESSAGES];
