@@ -9,27 +9,27 @@ const round = (expr: string, digits: number) => `(floor((${expr}) * ${10 ** digi
 export const LEXICON_TABLE = `
 CREATE OR REPLACE TEMP TABLE lexicon (kind VARCHAR, term VARCHAR, topic VARCHAR, score INTEGER, rank INTEGER)`;
 
+/** Tweets get dense integer ids so the pointer joins below compare integers, not strings. */
+export const CREATE_TWEET_INDEX = `
+CREATE OR REPLACE TEMP TABLE tweet_index AS
+SELECT *, row_number() OVER () AS idx FROM tweets`;
+
 /** Thread pointers: root_ptr climbs to the thread root, anchor_ptr to the customer tweet a brand tweet answers. */
 export const CREATE_POINTERS = `
 CREATE OR REPLACE TEMP TABLE pointers AS
-SELECT t.external_id,
-  CASE WHEN p.external_id IS NOT NULL THEN t.parent_id ELSE t.external_id END AS root_ptr,
-  CASE WHEN t.inbound THEN t.external_id WHEN p.external_id IS NOT NULL THEN t.parent_id END AS anchor_ptr
-FROM tweets t LEFT JOIN tweets p ON p.external_id = t.parent_id`;
+SELECT t.idx, coalesce(p.idx, t.idx) AS root_ptr, CASE WHEN t.inbound THEN t.idx ELSE p.idx END AS anchor_ptr, true AS moved
+FROM tweet_index t LEFT JOIN tweet_index p ON p.external_id = t.parent_id`;
 
 /** One pointer-doubling step: every pointer jumps to its target's pointer (roots and customer tweets point to themselves). */
 export const STEP_POINTERS = `
-CREATE OR REPLACE TEMP TABLE pointers_next AS
-SELECT p.external_id, r.root_ptr, a.anchor_ptr
+CREATE OR REPLACE TEMP TABLE pointers AS
+SELECT p.idx, r.root_ptr, a.anchor_ptr,
+  r.root_ptr <> p.root_ptr OR a.anchor_ptr IS DISTINCT FROM p.anchor_ptr AS moved
 FROM pointers p
-JOIN pointers r ON r.external_id = p.root_ptr
-LEFT JOIN pointers a ON a.external_id = p.anchor_ptr`;
+JOIN pointers r ON r.idx = p.root_ptr
+LEFT JOIN pointers a ON a.idx = p.anchor_ptr`;
 
-export const COUNT_POINTER_CHANGES = `
-SELECT count(*)::INTEGER AS n FROM pointers p JOIN pointers_next n USING (external_id)
-WHERE p.root_ptr <> n.root_ptr OR p.anchor_ptr IS DISTINCT FROM n.anchor_ptr`;
-
-export const ADVANCE_POINTERS = `CREATE OR REPLACE TEMP TABLE pointers AS SELECT * FROM pointers_next`;
+export const COUNT_POINTER_CHANGES = `SELECT count(*)::INTEGER AS n FROM pointers WHERE moved`;
 
 /** Every tweet that belongs to a customer's conversation: (thread root, customer) is the conversation. */
 export const CREATE_MESSAGES = `
@@ -37,11 +37,14 @@ CREATE OR REPLACE TEMP TABLE messages AS
 SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY ts, external_id) AS seq,
   coalesce(inbound <> lag(inbound) OVER (PARTITION BY conversation_id ORDER BY ts, external_id), false) AS speaker_changed
 FROM (
-  SELECT md5($platform || ':' || p.root_ptr || ':' || c.author) AS conversation_id,
-    p.root_ptr AS thread_root_id, c.author AS customer_id,
+  SELECT md5($platform || ':' || ri.external_id || ':' || c.author) AS conversation_id,
+    ri.external_id AS thread_root_id, c.author AS customer_id,
     t.external_id, t.author, t.inbound, t.ts, t.parent_id, t.first_mention,
     regexp_extract_all(lower(t.text), '[a-z0-9'']+') AS tokens
-  FROM pointers p JOIN tweets t USING (external_id) JOIN tweets c ON c.external_id = p.anchor_ptr
+  FROM pointers p
+  JOIN tweet_index t ON t.idx = p.idx
+  JOIN tweet_index ri ON ri.idx = p.root_ptr
+  JOIN tweet_index c ON c.idx = p.anchor_ptr
 )`;
 
 /** Lexicon hits per message, one row per matching token occurrence. */

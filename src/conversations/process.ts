@@ -120,6 +120,7 @@ async function processInDuckDB(config: Config, store: Store, context: { platform
     await loadLexiconTable(staging);
 
     tracker.start('threads');
+    await staging.run(duck.CREATE_TWEET_INDEX);
     await staging.run(duck.CREATE_POINTERS);
     await stepPointers(staging);
     const params = { platform, as_of: context.asOf.toISOString(), window_hours: RESOLUTION_WINDOW_HOURS };
@@ -186,7 +187,6 @@ async function stepPointers(staging: Staging): Promise<void> {
   for (let step = 0; step < MAX_POINTER_STEPS; step++) {
     await staging.run(duck.STEP_POINTERS);
     const [{ n }] = await staging.rows<{ n: number }>(duck.COUNT_POINTER_CHANGES);
-    await staging.run(duck.ADVANCE_POINTERS);
     if (n === 0) return;
   }
 }
