@@ -31,7 +31,7 @@ export const CREATE_TWEETS = `
 CREATE TABLE process_tweets ENGINE = Memory AS
 SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
   content_text AS text, nullIf(JSONExtractString(content_metadata, 'mentions', 1), '') AS first_mention
-FROM interactions WHERE platform_type = {platform:String}`;
+FROM interactions FINAL WHERE platform_type = {platform:String}`;
 
 export const CREATE_LEXICON = `CREATE TABLE process_lexicon (kind String, term String, topic String, score Int32, rank Int32) ENGINE = Memory`;
 

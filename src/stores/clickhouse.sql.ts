@@ -79,16 +79,19 @@ export const MIGRATIONS: Migration[] = [
 ];
 
 const INTERACTION_LIST = INTERACTION_COLUMNS.join(', ');
-const NOT_YET_LOADED = `(interaction_timestamp > {newest:DateTime64(3, 'UTC')}
-  OR external_id NOT IN (SELECT external_id FROM interactions
-                         WHERE platform_type = {platform:String} AND interaction_timestamp <= {newest:DateTime64(3, 'UTC')}))`;
+/**
+ * The key check. A platform's first load skips it (the file has no duplicate ids, and nothing is there yet);
+ * every later load checks each row against every loaded id, because a newer timestamp does not prove a new id.
+ */
+const notYetLoaded = (check: boolean) =>
+  check ? `external_id NOT IN (SELECT external_id FROM interactions WHERE platform_type = {platform:String})` : '1';
 
 /** Embedded fast path: chDB reads DuckDB's Parquet batch files directly. */
-export const INSERT_INTERACTIONS_FROM_PARQUET = `
+export const insertInteractionsFromParquet = (check: boolean) => `
 INSERT INTO interactions (${INTERACTION_LIST})
 SELECT ${INTERACTION_COLUMNS.map((c) => (c === 'interaction_id' ? 'toUUID(interaction_id)' : c)).join(', ')}
 FROM file({file:String}, Parquet)
-WHERE ${NOT_YET_LOADED}`;
+WHERE ${notYetLoaded(check)}`;
 
 export const INSERT_REJECTS_FROM_PARQUET = `
 INSERT INTO rejected_interactions (${REJECT_COLUMNS.join(', ')})
@@ -106,9 +109,9 @@ CREATE TABLE IF NOT EXISTS ${table} (
   interaction_type String, content_metadata String, platform_metadata String, run_id String
 ) ENGINE = MergeTree ORDER BY tuple()`;
 export const insertIntoLoadTable = (table: string) => `INSERT INTO ${table} FORMAT JSONEachRow`;
-export const moveFromLoadTable = (table: string) => `
+export const moveFromLoadTable = (table: string, check: boolean) => `
 INSERT INTO interactions (${INTERACTION_LIST})
-SELECT ${INTERACTION_COLUMNS.map((c) => (c === 'interaction_id' ? 'toUUID(interaction_id)' : c)).join(', ')} FROM ${table} WHERE ${NOT_YET_LOADED}`;
+SELECT ${INTERACTION_COLUMNS.map((c) => (c === 'interaction_id' ? 'toUUID(interaction_id)' : c)).join(', ')} FROM ${table} WHERE ${notYetLoaded(check)}`;
 export const INSERT_REJECTS_JSON = `INSERT INTO rejected_interactions (${REJECT_COLUMNS.join(', ')}) FORMAT JSONEachRow`;
 export const truncateLoadTable = (table: string) => `TRUNCATE TABLE ${table}`;
 export const dropLoadTable = (table: string) => `DROP TABLE IF EXISTS ${table}`;
@@ -154,5 +157,5 @@ MIGRATIONS.push({ version: 2, name: 'process tables', statements: OUTPUT_TABLES.
 export const EXPORT_FOR_PROCESS = `
 SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
   content_text AS text, nullIf(JSONExtractString(content_metadata, 'mentions', 1), '') AS first_mention
-FROM interactions WHERE platform_type = {platform:String}
+FROM interactions FINAL WHERE platform_type = {platform:String}
 FORMAT Parquet`;

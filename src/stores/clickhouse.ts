@@ -19,8 +19,6 @@ export interface ClickHouseStoreOptions {
   loadMethod?: LoadMethod;
 }
 
-const EPOCH = '1970-01-01 00:00:00.000';
-
 export type LoadMethod = 'parquet-file' | 'json-stream';
 
 export function toClickHouseTime(date: Date): string {
@@ -155,10 +153,11 @@ export class ClickHouseStore implements Store {
   }
 
   async loadInteractions(batch: BatchFile, context: LoadContext): Promise<number> {
-    const params = { platform: context.platform, newest: context.newestLoaded ? toClickHouseTime(context.newestLoaded) : EPOCH };
+    const params = { platform: context.platform };
+    const check = context.newestLoaded !== null;
     await this.guard(`loading batch ${batch.index}`, async () => {
       if (this.loadMethod === 'parquet-file') {
-        await this.client.command({ query: sql.INSERT_INTERACTIONS_FROM_PARQUET, query_params: { ...params, file: batch.path } });
+        await this.client.command({ query: sql.insertInteractionsFromParquet(check), query_params: { ...params, file: batch.path } });
         return;
       }
       const table = sql.loadTableName(context.runId);
@@ -166,7 +165,7 @@ export class ClickHouseStore implements Store {
       await this.client.command({ query: sql.truncateLoadTable(table) });
       // exec sends the file as the raw request body, so rows are never parsed in Node.
       await this.client.exec({ query: sql.insertIntoLoadTable(table), values: fs.createReadStream(batch.path) });
-      await this.client.command({ query: sql.moveFromLoadTable(table), query_params: params });
+      await this.client.command({ query: sql.moveFromLoadTable(table, check), query_params: params });
       await this.client.command({ query: sql.truncateLoadTable(table) });
     });
     const [{ n }] = await this.guard('counting loaded rows', () => this.rows<{ n: string }>(sql.COUNT_LOADED_BY_RUN, { run_id: context.runId }));

@@ -39,7 +39,7 @@ export interface InteractionStats {
 export interface LoadContext {
   runId: string;
   platform: string;
-  /** Latest interaction timestamp already in the target for this platform: newer rows skip the key check. */
+  /** Newest interaction already in the target for this platform when the run began; null means nothing was there. */
   newestLoaded: Date | null;
 }
 

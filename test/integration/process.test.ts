@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { processConversations } from '../../src/conversations/process.js';
+import { generateTwcs } from '../../src/generate/twcs.js';
+import { ingest } from '../../src/pipeline/ingest.js';
+import { queryEmbedded } from '../helpers/clickhouse.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+
+const SAMPLE = path.join(ROOT, 'examples', 'twcs_sample.csv');
+const THREADS = path.join(ROOT, 'test', 'fixtures', 'threads.csv');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riverline-process-'));
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+type Row = Record<string, unknown>;
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+
+async function loaded(name: string, files: string[]) {
+  const config = loadConfig({}, { home: path.join(dir, name), db: 'chdb' });
+  for (const file of files) await ingest(config, { file });
+  return config;
+}
+
+async function tables(home: string): Promise<Record<string, Row[]>> {
+  const data = path.join(home, 'clickhouse');
+  return {
+    conversations: await queryEmbedded(data, 'SELECT * FROM conversations ORDER BY conversation_id'),
+    customer_profiles: await queryEmbedded(data, 'SELECT * FROM customer_profiles ORDER BY customer_id'),
+    conversation_messages: await queryEmbedded(data, 'SELECT * FROM conversation_messages ORDER BY conversation_id, seq'),
+  };
+}
+
+describe('process on the real twcs sample', () => {
+  it('rebuilds the sprintcare thread of customer 115712 with hand-checked features', async () => {
+    const config = await loaded('sample', [SAMPLE]);
+    const result = await processConversations(config, { engine: 'duckdb' });
+    expect(result).toMatchObject({ engine: 'duckdb', conversations: 36, customers: 36, as_of: '2017-11-01T15:54:37.000Z' });
+    expect(result.open_conversations + result.resolved_conversations).toBe(36);
+    const { conversations, conversation_messages } = await tables(config.home);
+    const thread = conversations.find((row) => row.customer_id === '115712')!;
+    expect(thread).toMatchObject({
+      conversation_id: md5('twitter:8:115712'),
+      brand: 'sprintcare',
+      thread_root_id: '8',
+      message_count: 7,
+      customer_messages: 4,
+      brand_messages: 3,
+      turns: 7,
+      last_speaker: 'customer',
+      awaiting_reply_from: 'brand',
+      // 21:45:10 -> 21:46:24; replies after 74 s, 314 s and 140 s.
+      first_response_minutes: 1.23,
+      median_response_minutes: 2.33,
+      hours_since_last_customer_message: 17.71,
+      // "is the worst customer service": worst = -3, -3 / sqrt(9 + 15).
+      customer_sentiment_start: -0.6124,
+      customer_sentiment_end: 0,
+      escalation_terms: '["worst"]',
+      brand_asked_dm: true,
+      resolution_status: 'open',
+      resolution_signal: null,
+    });
+    const messages = conversation_messages.filter((row) => row.conversation_id === thread.conversation_id);
+    expect(messages.map((row) => row.external_id)).toEqual(['8', '6', '5', '4', '3', '1', '2']);
+  });
+
+  it("names the replying brand even when the customer @-mentioned someone else (115713's thread)", async () => {
+    const { conversations } = await tables(path.join(dir, 'sample'));
+    expect(conversations.find((row) => row.customer_id === '115713')).toMatchObject({ brand: 'sprintcare', thread_root_id: '18', topic: 'connectivity' });
+  });
+
+  it('puts every inbound tweet in exactly one conversation', async () => {
+    const data = path.join(dir, 'sample', 'clickhouse');
+    const [{ inbound }] = await queryEmbedded<{ inbound: string }>(data, 'SELECT countIf(inbound) AS inbound FROM interactions');
+    const [{ n, distinct }] = await queryEmbedded<{ n: string; distinct: string }>(data, 'SELECT count() AS n, uniqExact(external_id) AS distinct FROM conversation_messages WHERE inbound');
+    expect([Number(n), Number(distinct)]).toEqual([Number(inbound), Number(inbound)]);
+  });
+});
+
+describe('process on hand-made threads', () => {
+  let conversations: Row[];
+  let profiles: Row[];
+  let messages: Row[];
+  beforeAll(async () => {
+    const config = await loaded('threads', [THREADS]);
+    await processConversations(config, { engine: 'duckdb' });
+    ({ conversations, customer_profiles: profiles, conversation_messages: messages } = await tables(config.home));
+  });
+  const of = (customer: string) => conversations.find((row) => row.customer_id === customer)!;
+
+  it("gives each customer under a brand's post a conversation of their own, with the brand's answers to them", () => {
+    expect(conversations.map((row) => row.customer_id).sort()).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
+    expect(messages.filter((row) => row.conversation_id === of('c1').conversation_id).map((row) => row.external_id)).toEqual(['900101', '900104', '900106']);
+    expect(messages.filter((row) => row.conversation_id === of('c2').conversation_id).map((row) => row.external_id)).toEqual(['900102', '900105']);
+    expect(messages.some((row) => row.external_id === '900100')).toBe(false);
+    expect(of('c1')).toMatchObject({ thread_root_id: '900100', brand: 'AcmeHelp', turns: 3, first_response_minutes: 10 });
+  });
+
+  it('marks a customer who thanks after a fix as resolved, and remembers they moved to DM when asked', () => {
+    expect(of('c1')).toMatchObject({ resolution_status: 'resolved', resolution_signal: 'customer_confirmed', awaiting_reply_from: 'none', customer_moved_to: '["twitter_dm"]', topic: 'billing' });
+    expect(profiles.find((row) => row.customer_id === 'c1')).toMatchObject({ channels_accepted: '["twitter_dm"]', resolution_rate: 1, conversations: 1, open_conversations: 0 });
+  });
+
+  it('marks a conversation the brand closed, with no return for over a day, as resolved', () => {
+    expect(of('c2')).toMatchObject({ resolution_status: 'resolved', resolution_signal: 'brand_closed_no_return', topic: 'connectivity' });
+  });
+
+  it('matches cue words whole: "now" fires, "know" does not', () => {
+    expect(of('c1').urgency_terms).toBe('["now"]');
+    expect(of('c2').urgency_terms).toBe('[]');
+    expect(of('c4')).toMatchObject({ urgency_terms: '["still","waiting"]', escalation_terms: '["unacceptable"]', topic: 'delivery', topic_terms: '["package"]' });
+  });
+
+  it('falls back to the @-mentioned brand when no brand replied, and keeps the open issue awaiting the brand', () => {
+    expect(of('c5')).toMatchObject({ brand: 'AcmeHelp', topic: 'travel', escalation_terms: '["worst"]', resolution_status: 'open', awaiting_reply_from: 'brand' });
+    expect(of('c3')).toMatchObject({ topic: 'praise', customer_sentiment_start: 0.6124 });
+  });
+
+  it('builds profiles with active hours and peak hours', () => {
+    const c1 = profiles.find((row) => row.customer_id === 'c1')!;
+    const hours = JSON.parse(String(c1.active_hours)) as number[];
+    expect(hours).toHaveLength(24);
+    expect(hours[10]).toBe(2);
+    expect(JSON.parse(String(c1.peak_hours))).toEqual([10]);
+    expect(c1).toMatchObject({ total_interactions: 2, dominant_topic: 'billing', dominant_sentiment: 'positive' });
+  });
+});
+
+describe('engines and targets agree', () => {
+  it('gives identical conversations, profiles and messages with the DuckDB and the ClickHouse engine', async () => {
+    const generated = path.join(dir, 'generated.csv');
+    generateTwcs({ rows: 8000, out: generated, seed: 9, malformed: 10 });
+    // Generated ids start at 1, as the sample's do: the two are not mixed.
+    const config = await loaded('engines', [THREADS, generated]);
+    const viaDuckDB = await processConversations(config, { engine: 'duckdb' });
+    const duckTables = await tables(config.home);
+    const viaClickHouse = await processConversations(config, { engine: 'clickhouse' });
+    const clickTables = await tables(config.home);
+    expect(viaClickHouse).toMatchObject({ conversations: viaDuckDB.conversations, customers: viaDuckDB.customers, open_conversations: viaDuckDB.open_conversations });
+    expect(duckTables.conversations.length).toBeGreaterThan(1500);
+    expect(clickTables).toEqual(duckTables);
+  });
+
+  it('writes the same conversations into PostgreSQL as into embedded ClickHouse', async () => {
+    const config = loadConfig({ DATABASE_URL: db.url }, { home: path.join(dir, 'pg'), db: 'postgres' });
+    await ingest(config, { file: SAMPLE });
+    await ingest(config, { file: THREADS });
+    const result = await processConversations(config, { engine: 'duckdb', asOf: '2017-11-01T15:54:37Z' });
+    expect(result.target).toBe('postgres');
+    const chConfig = await loaded('pg-twin', [SAMPLE, THREADS]);
+    await processConversations(chConfig, { engine: 'duckdb', asOf: '2017-11-01T15:54:37Z' });
+    const columns = 'conversation_id, customer_id, brand, message_count, turns, awaiting_reply_from, first_response_minutes, customer_sentiment_end, topic, resolution_status';
+    const fromPostgres = await db.query(`SELECT ${columns} FROM conversations ORDER BY conversation_id`);
+    const fromClickHouse = await queryEmbedded(path.join(chConfig.home, 'clickhouse'), `SELECT ${columns} FROM conversations ORDER BY conversation_id`);
+    expect(fromPostgres.length).toBe(41);
+    expect(fromPostgres.map((row) => ({ ...row, message_count: Number(row.message_count), turns: Number(row.turns) }))).toEqual(fromClickHouse);
+  });
+});
+
+describe('re-runs and errors', () => {
+  it('replaces the tables on a re-run and leaves no half-written table behind', async () => {
+    const config = await loaded('rerun', [THREADS]);
+    await processConversations(config, { engine: 'duckdb' });
+    const later = await processConversations(config, { engine: 'duckdb', asOf: '2017-10-05T12:00:00Z' });
+    expect(later.conversations).toBe(5);
+    const data = path.join(config.home, 'clickhouse');
+    const [c5] = await queryEmbedded<{ hours: number }>(data, "SELECT hours_since_last_customer_message AS hours FROM conversations WHERE customer_id = 'c5'");
+    expect(c5.hours).toBe(24);
+    expect(await queryEmbedded(data, "SELECT name FROM system.tables WHERE database = currentDatabase() AND (name LIKE '%\\_\\_next' OR name LIKE 'process\\_%')")).toEqual([]);
+  });
+
+  it('says to run ingest first when there is nothing to process', async () => {
+    const result = await runCli(['process', '--home', path.join(dir, 'empty')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Error: There are no interactions to process yet: load a file first with `riverline ingest FILE`\.$/m);
+  });
+
+  it('refuses the ClickHouse engine for a PostgreSQL target, in one sentence', async () => {
+    const result = await runCli(['process', '--db', 'postgres', '--engine', 'clickhouse', '--json'], { DATABASE_URL: db.url });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).error.message).toMatch(/--engine clickhouse .* use --engine duckdb with PostgreSQL/);
+  });
+
+  it('answers to the seed action name process_nba_data and prints the summary keys', async () => {
+    const home = path.join(dir, 'cli');
+    await runCli(['ingest', THREADS, '--home', home]);
+    const result = await runCli(['process_nba_data', '--home', home, '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ conversations: 5, customers: 5, open_conversations: 3, resolved_conversations: 2, as_of: '2017-10-04T12:00:00.000Z' });
+  });
+});
