@@ -1,4 +1,4 @@
-// npm run bench [-- --rows N]: ingest benchmarks on a generated twcs-sized file, written to bench/RESULTS.md.
+// npm run bench [-- --rows N]: ingest and process benchmarks on a generated twcs-sized file, written to bench/RESULTS.md.
 // Each measurement runs in a fresh process (peak RSS is that process's own) against a fresh target.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,15 +26,26 @@ function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
 }
 
-function measureIngest(file: string, db: string, home: string, env: Record<string, string> = {}): Measured {
-  const child = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'bench', 'measure-ingest.js'), file, db, home], {
+interface ProcessMeasured {
+  wall_seconds: number;
+  peak_rss_bytes: number;
+  conversations: number;
+  customers: number;
+}
+
+function measure<T>(script: string, args: string[], env: Record<string, string> = {}): T {
+  const child = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'bench', script), ...args], {
     env: { ...process.env, CI: 'true', ...env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (child.status !== 0) throw new Error(`ingest into ${db} failed: ${child.stderr.slice(-2000)}`);
-  return JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as Measured;
+  if (child.status !== 0) throw new Error(`${script} ${args.join(' ')} failed: ${child.stderr.slice(-2000)}`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as T;
 }
+
+const measureIngest = (file: string, db: string, home: string, env: Record<string, string> = {}) => measure<Measured>('measure-ingest.js', [file, db, home], env);
+const measureProcess = (db: string, home: string, engine: string, env: Record<string, string> = {}) =>
+  measure<ProcessMeasured>('measure-process.js', [db, home, engine], env);
 
 async function withDatabase<T>(work: (url: string) => T): Promise<T> {
   const name = `riverline_bench_${process.pid}`;
@@ -90,13 +101,23 @@ async function main(): Promise<void> {
     const chAgain = measureIngest(file, 'chdb', path.join(work, 'ch'));
     log(`  ${fmt(chAgain.wall_seconds)} s`);
 
+    log('process on embedded ClickHouse, DuckDB engine');
+    const chDuck = measureProcess('chdb', path.join(work, 'ch'), 'duckdb');
+    log(`  ${fmt(chDuck.wall_seconds)} s, peak RSS ${mb(chDuck.peak_rss_bytes)}, ${chDuck.conversations} conversations`);
+    log('process on embedded ClickHouse, ClickHouse engine');
+    const chClick = measureProcess('chdb', path.join(work, 'ch'), 'clickhouse');
+    log(`  ${fmt(chClick.wall_seconds)} s, peak RSS ${mb(chClick.peak_rss_bytes)}`);
+
     log('ingest into PostgreSQL (fresh database)');
-    const [pgFirst, pgAgain] = await withDatabase((url) => {
+    const [pgFirst, pgAgain, pgDuck] = await withDatabase((url) => {
       const first = measureIngest(file, 'postgres', path.join(work, 'pg'), { DATABASE_URL: url });
       log(`  ${fmt(first.wall_seconds)} s, peak RSS ${mb(first.peak_rss_bytes)}`);
       const again = measureIngest(file, 'postgres', path.join(work, 'pg'), { DATABASE_URL: url });
       log(`  again: ${fmt(again.wall_seconds)} s`);
-      return [first, again];
+      log('process on PostgreSQL, DuckDB engine');
+      const processed = measureProcess('postgres', path.join(work, 'pg'), 'duckdb', { DATABASE_URL: url });
+      log(`  ${fmt(processed.wall_seconds)} s`);
+      return [first, again, processed] as const;
     });
 
     log("the seed's pandas path on the same file");
@@ -127,6 +148,16 @@ async function main(): Promise<void> {
       `| embedded ClickHouse (chDB) | same file again | ${fmt(chAgain.wall_seconds)} s | ${rate(chAgain)} | ${mb(chAgain.peak_rss_bytes)} | ${chAgain.rows_loaded} | ${chAgain.rows_already_present.toLocaleString('en-US')} | | |`,
       `| PostgreSQL ${PG_URL.includes('127.0.0.1') || PG_URL.includes('localhost') ? '(local server)' : ''} | fresh | ${fmt(pgFirst.wall_seconds)} s | ${rate(pgFirst)} | ${mb(pgFirst.peak_rss_bytes)} | ${pgFirst.rows_loaded.toLocaleString('en-US')} | ${pgFirst.rows_already_present} | <= 30 s | ${ratio(pgFirst)} |`,
       `| PostgreSQL | same file again | ${fmt(pgAgain.wall_seconds)} s | ${rate(pgAgain)} | ${mb(pgAgain.peak_rss_bytes)} | ${pgAgain.rows_loaded} | ${pgAgain.rows_already_present.toLocaleString('en-US')} | | |`,
+      '',
+      '## Process (conversations, features, profiles)',
+      '',
+      '| target | engine | wall | peak RSS | conversations | customers | target (issue 3) |',
+      '|---|---|---|---|---|---|---|',
+      `| embedded ClickHouse | duckdb | ${fmt(chDuck.wall_seconds)} s | ${mb(chDuck.peak_rss_bytes)} | ${chDuck.conversations.toLocaleString('en-US')} | ${chDuck.customers.toLocaleString('en-US')} | <= 15 s |`,
+      `| embedded ClickHouse | clickhouse | ${fmt(chClick.wall_seconds)} s | ${mb(chClick.peak_rss_bytes)} | ${chClick.conversations.toLocaleString('en-US')} | ${chClick.customers.toLocaleString('en-US')} | (recorded) |`,
+      `| PostgreSQL | duckdb | ${fmt(pgDuck.wall_seconds)} s | ${mb(pgDuck.peak_rss_bytes)} | ${pgDuck.conversations.toLocaleString('en-US')} | ${pgDuck.customers.toLocaleString('en-US')} | |`,
+      '',
+      "The seed's process step (a pandas group-by with a Python loop per customer) had placeholder features and is not runnable here, so it has no figure.",
       '',
       "## The seed's pandas path (reference)",
       '',

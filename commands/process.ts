@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { DB_CHOICES, loadConfig } from '../src/config/index.js';
 import { ENGINES, PROCESS_STAGES, processConversations, type Engine, type ProcessResult } from '../src/conversations/process.js';
+import { formatProcessSummary } from '../src/conversations/summary.js';
 import { StageTracker } from '../src/progress/stage-tracker.js';
 
 export type { ProcessResult };
@@ -34,12 +35,7 @@ export default class Process extends BaseCommand {
       stop();
     }
     if (this.jsonMode) this.printJson(result);
-    else
-      this.log(
-        `Processed ${result.conversations.toLocaleString('en-US')} conversations of ${result.customers.toLocaleString('en-US')} customers ` +
-          `(${result.open_conversations.toLocaleString('en-US')} open, ${result.resolved_conversations.toLocaleString('en-US')} resolved) ` +
-          `as of ${result.as_of} with ${result.engine} in ${result.seconds.toFixed(1)}s.`,
-      );
+    else this.log(formatProcessSummary(result));
     return result;
   }
 }

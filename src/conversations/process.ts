@@ -15,7 +15,7 @@ import { loadLexicon } from './lexicon.js';
 import { CONVERSATIONS, CONVERSATION_MESSAGES, CUSTOMER_PROFILES, OUTPUT_TABLES, type OutputTable } from './schema.js';
 
 export const PROCESS_STAGES = [
-  { id: 'connect', label: 'Connect' },
+  { id: 'check', label: 'Check data' },
   { id: 'export', label: 'Read interactions' },
   { id: 'threads', label: 'Threads' },
   { id: 'features', label: 'Features' },
@@ -59,7 +59,7 @@ export async function processConversations(config: Config, options: ProcessOptio
     throw new UserError('bad_flag', '--engine clickhouse runs inside ClickHouse, so it needs a ClickHouse target; use --engine duckdb with PostgreSQL.');
   }
 
-  tracker.start('connect');
+  tracker.start('check');
   const store = createStore(config);
   try {
     const ping = await store.ping();
@@ -71,7 +71,7 @@ export async function processConversations(config: Config, options: ProcessOptio
         actions: ['riverline ingest examples/twcs_sample.csv'],
       });
     }
-    tracker.done('connect');
+    tracker.done('check', `${stats.count.toLocaleString('en-US')} interactions`);
     const summary =
       engine === 'duckdb'
         ? await processInDuckDB(config, store, { platform, asOf: asOf ?? (stats.newest as Date), tracker })
