@@ -156,7 +156,6 @@ export async function ingest(config: Config, options: IngestOptions): Promise<In
     await store.saveRun(run);
     tracker.finish();
 
-    const watermark = await store.getWatermark(INGEST_PIPELINE, platform);
     return {
       run_id: runId,
       target: store.name,
@@ -169,7 +168,7 @@ export async function ingest(config: Config, options: IngestOptions): Promise<In
       rows_already_present: alreadyPresent,
       rejected_by_reason: staged.rejectedByReason,
       batches: staged.batchCount,
-      newest_interaction: watermark ? watermark.last_interaction_timestamp.toISOString() : null,
+      newest_interaction: newest ? newest.toISOString() : null,
       seconds: Number(((Date.now() - started) / 1000).toFixed(3)),
     };
   } catch (error) {

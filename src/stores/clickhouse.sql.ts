@@ -120,10 +120,6 @@ export const STALE_LOAD_TABLES = `SELECT name FROM system.tables WHERE database 
 export const COUNT_LOADED_BY_RUN = `SELECT count() AS n FROM interactions WHERE run_id = {run_id:String}`;
 export const INTERACTION_STATS = `
 SELECT toString(max(interaction_timestamp)) AS newest, count() AS n FROM interactions WHERE platform_type = {platform:String}`;
-export const GET_RUN = `SELECT * EXCEPT version FROM pipeline_runs FINAL WHERE run_id = {run_id:String}`;
-export const GET_WATERMARK = `
-SELECT pipeline, platform_type, toString(last_interaction_timestamp) AS last_interaction_timestamp, last_run_id, rows_total
-FROM ingestion_watermarks FINAL WHERE pipeline = {pipeline:String} AND platform_type = {platform:String}`;
 
 // --- process: conversations, profiles, messages ---
 

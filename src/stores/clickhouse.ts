@@ -124,28 +124,6 @@ export class ClickHouseStore implements Store {
     await this.guard('recording the pipeline run', () => this.client.insert({ table: 'pipeline_runs', values: [row], format: 'JSONEachRow' }));
   }
 
-  async getRun(runId: string): Promise<PipelineRun | null> {
-    const [row] = await this.guard('reading a pipeline run', () =>
-      this.rows<Record<string, unknown>>(sql.GET_RUN, { run_id: runId }),
-    );
-    if (!row) return null;
-    return {
-      run_id: String(row.run_id),
-      pipeline: String(row.pipeline),
-      target: String(row.target),
-      source_file: String(row.source_file),
-      status: row.status as PipelineRun['status'],
-      started_at: fromClickHouseTime(String(row.started_at)) as Date,
-      finished_at: fromClickHouseTime(row.finished_at as string | null),
-      rows_read: Number(row.rows_read),
-      rows_loaded: Number(row.rows_loaded),
-      rows_rejected: Number(row.rows_rejected),
-      rows_already_present: Number(row.rows_already_present),
-      rejected_by_reason: JSON.parse(String(row.rejected_by_reason)) as Record<string, number>,
-      error: (row.error as string | null) ?? null,
-    };
-  }
-
   async interactionStats(platform: string): Promise<InteractionStats> {
     const [row] = await this.guard('reading what is loaded', () => this.rows<{ newest: string; n: string }>(sql.INTERACTION_STATS, { platform }));
     const count = Number(row?.n ?? 0);
@@ -195,14 +173,6 @@ export class ClickHouseStore implements Store {
   async saveWatermark(watermark: Watermark): Promise<void> {
     const row = { ...watermark, last_interaction_timestamp: toClickHouseTime(watermark.last_interaction_timestamp), updated_at: toClickHouseTime(new Date()) };
     await this.guard('saving the watermark', () => this.client.insert({ table: 'ingestion_watermarks', values: [row], format: 'JSONEachRow' }));
-  }
-
-  async getWatermark(pipeline: string, platform: string): Promise<Watermark | null> {
-    const [row] = await this.guard('reading the watermark', () =>
-      this.rows<{ pipeline: string; platform_type: string; last_interaction_timestamp: string; last_run_id: string; rows_total: string }>(sql.GET_WATERMARK, { pipeline, platform }),
-    );
-    if (!row) return null;
-    return { ...row, last_interaction_timestamp: fromClickHouseTime(row.last_interaction_timestamp) as Date, rows_total: Number(row.rows_total) };
   }
 
   readonly exportFormat = 'parquet' as const;

@@ -105,7 +105,6 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 ON CONFLICT (run_id) DO UPDATE SET status = EXCLUDED.status, finished_at = EXCLUDED.finished_at,
   rows_read = EXCLUDED.rows_read, rows_loaded = EXCLUDED.rows_loaded, rows_rejected = EXCLUDED.rows_rejected,
   rows_already_present = EXCLUDED.rows_already_present, rejected_by_reason = EXCLUDED.rejected_by_reason, error = EXCLUDED.error`;
-export const GET_RUN = `SELECT * FROM pipeline_runs WHERE run_id = $1`;
 
 export const SAVE_WATERMARK = `
 INSERT INTO ingestion_watermarks (pipeline, platform_type, last_interaction_timestamp, last_run_id, rows_total, updated_at)
@@ -113,9 +112,6 @@ VALUES ($1, $2, $3, $4, $5, now())
 ON CONFLICT (pipeline, platform_type) DO UPDATE SET
   last_interaction_timestamp = GREATEST(ingestion_watermarks.last_interaction_timestamp, EXCLUDED.last_interaction_timestamp),
   last_run_id = EXCLUDED.last_run_id, rows_total = EXCLUDED.rows_total, updated_at = now()`;
-export const GET_WATERMARK = `
-SELECT pipeline, platform_type, last_interaction_timestamp, last_run_id::text, rows_total
-FROM ingestion_watermarks WHERE pipeline = $1 AND platform_type = $2`;
 
 export const INTERACTION_STATS = `SELECT max(interaction_timestamp) AS newest, count(*)::bigint AS n FROM interactions WHERE platform_type = $1`;
 

@@ -95,19 +95,6 @@ export class PostgresStore implements Store {
     );
   }
 
-  async getRun(runId: string): Promise<PipelineRun | null> {
-    const { rows } = await this.guard('reading a pipeline run', () => this.pool.query(sql.GET_RUN, [runId]));
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      ...row,
-      rows_read: Number(row.rows_read),
-      rows_loaded: Number(row.rows_loaded),
-      rows_rejected: Number(row.rows_rejected),
-      rows_already_present: Number(row.rows_already_present),
-    } as PipelineRun;
-  }
-
   async interactionStats(platform: string): Promise<InteractionStats> {
     const { rows } = await this.guard('reading what is loaded', () => this.pool.query<{ newest: Date | null; n: string }>(sql.INTERACTION_STATS, [platform]));
     return { newest: rows[0]?.newest ?? null, count: Number(rows[0]?.n ?? 0) };
@@ -172,12 +159,6 @@ export class PostgresStore implements Store {
     await this.guard('saving the watermark', () =>
       this.pool.query(sql.SAVE_WATERMARK, [watermark.pipeline, watermark.platform_type, watermark.last_interaction_timestamp, watermark.last_run_id, watermark.rows_total]),
     );
-  }
-
-  async getWatermark(pipelineName: string, platform: string): Promise<Watermark | null> {
-    const { rows } = await this.guard('reading the watermark', () => this.pool.query(sql.GET_WATERMARK, [pipelineName, platform]));
-    const row = rows[0];
-    return row ? { ...row, rows_total: Number(row.rows_total) } : null;
   }
 
   readonly exportFormat = 'csv' as const;

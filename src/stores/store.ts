@@ -54,7 +54,6 @@ export interface Store {
   /** Creates missing tables; returns the versions applied by this call. */
   migrate(): Promise<number[]>;
   saveRun(run: PipelineRun): Promise<void>;
-  getRun(runId: string): Promise<PipelineRun | null>;
   /** Newest interaction timestamp and row count for a platform, in one pass. */
   interactionStats(platform: string): Promise<InteractionStats>;
   /** Inserts the batch rows whose (platform_type, external_id) is not yet present; returns how many were inserted. */
@@ -71,6 +70,5 @@ export interface Store {
   /** Replaces each table's rows with a file's (in batchFormat); readers see the old rows or the new, never a mix. */
   replaceTables(tables: Array<{ table: OutputTable; file: string }>): Promise<void>;
   countRows(table: OutputTable): Promise<number>;
-  getWatermark(pipeline: string, platform: string): Promise<Watermark | null>;
   close(): Promise<void>;
 }

@@ -86,6 +86,17 @@ describe('riverline ingest from the command line', () => {
   });
 });
 
+describe('riverline run', () => {
+  it('ingests then processes in one command and says predict is not there yet', async () => {
+    const result = await runCli(['run', SAMPLE, '--json', '--home', path.join(dir, 'run')]);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.ingest).toMatchObject({ rows_loaded: 121 });
+    expect(summary.process).toMatchObject({ conversations: 36, customers: 36 });
+    expect(summary.not_yet_available).toEqual(['predict']);
+  });
+});
+
 describe('riverline generate', () => {
   it('writes a file that ingests with the counts it announced', async () => {
     const out = path.join(dir, 'generated.csv');
