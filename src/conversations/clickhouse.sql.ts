@@ -3,6 +3,10 @@
 // Run with join_use_nulls = 1 so outer joins give NULLs as DuckDB does; aggregates over no rows use -OrNull for the same reason.
 // Bound values: {platform:String}, {as_of:DateTime64(3, 'UTC')}, {window_hours:UInt32}. Durations stay integer milliseconds
 // until the last step, as in duckdb.sql.ts, so both engines round the same numbers.
+import { BRAND_KINDS, CUSTOMER_KINDS, sqlList } from './lexicon.js';
+
+/** Only the hits a feature reads: customers' words for sentiment, cues, topics and confirmations; brands' for asks and closings. */
+const HIT_NEEDED = `((m.inbound AND l.kind IN (${sqlList(CUSTOMER_KINDS)})) OR (NOT m.inbound AND l.kind IN (${sqlList(BRAND_KINDS)})))`;
 
 const AS_OF = `{as_of:DateTime64(3, 'UTC')}`;
 const round = (expr: string, digits: number) => `(floor((${expr}) * ${10 ** digits} + 0.5) / ${10 ** digits})`;
@@ -76,7 +80,8 @@ CREATE TABLE process_hits ENGINE = Memory AS
 SELECT m.conversation_id AS conversation_id, m.external_id AS external_id, m.inbound AS inbound, m.seq AS seq,
   l.kind AS kind, l.term AS term, l.topic AS topic, l.score AS score, l.rank AS rank
 FROM (SELECT conversation_id, external_id, inbound, seq, arrayJoin(tokens) AS token FROM process_messages) m
-JOIN process_lexicon l ON l.term = m.token`;
+JOIN process_lexicon l ON l.term = m.token
+WHERE ${HIT_NEEDED}`;
 
 export const CREATE_MESSAGE_SIGNALS = `
 CREATE TABLE process_message_signals ENGINE = Memory AS

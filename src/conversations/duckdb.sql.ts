@@ -2,6 +2,10 @@
 // clickhouse.sql.ts holds the same steps in ClickHouse SQL; a test runs both on the same data and compares.
 // Bound values: $platform, $as_of (ISO text), $window_hours (resolution window). Durations are integer milliseconds until
 // the last step, and rounding is floor(x * 10^n + 0.5) / 10^n, so both engines do the same float operations in the same order.
+import { BRAND_KINDS, CUSTOMER_KINDS, sqlList } from './lexicon.js';
+
+/** Only the hits a feature reads: customers' words for sentiment, cues, topics and confirmations; brands' for asks and closings. */
+const HIT_NEEDED = `((m.inbound AND l.kind IN (${sqlList(CUSTOMER_KINDS)})) OR (NOT m.inbound AND l.kind IN (${sqlList(BRAND_KINDS)})))`;
 
 const AS_OF = `CAST($as_of AS TIMESTAMPTZ)`;
 const round = (expr: string, digits: number) => `(floor((${expr}) * ${10 ** digits} + 0.5) / ${10 ** digits})`;
@@ -52,7 +56,8 @@ export const CREATE_HITS = `
 CREATE OR REPLACE TEMP TABLE hits AS
 SELECT m.conversation_id, m.external_id, m.inbound, m.seq, l.kind, l.term, l.topic, l.score, l.rank
 FROM (SELECT conversation_id, external_id, inbound, seq, unnest(tokens) AS token FROM messages) m
-JOIN lexicon l ON l.term = m.token`;
+JOIN lexicon l ON l.term = m.token
+WHERE ${HIT_NEEDED}`;
 
 /** Per-message signals; sentiment is VADER-normalised: s / sqrt(s^2 + 15), in [-1, 1]. */
 export const CREATE_MESSAGE_SIGNALS = `

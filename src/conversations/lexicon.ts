@@ -53,3 +53,10 @@ export function loadLexicon(): LexiconRow[] {
   }
   return rows;
 }
+
+/** Which kinds of hit each side's messages need. */
+export const CUSTOMER_KINDS = ['sentiment', 'topic', 'urgency', 'escalation', 'gratitude', 'fixed', 'negation', 'customer_dm', 'customer_email', 'customer_phone'];
+export const BRAND_KINDS = ['closing', 'ask_dm', 'ask_email', 'ask_phone'];
+
+/** A SQL list of quoted names from the closed sets above. */
+export const sqlList = (names: string[]) => names.map((name) => `'${name.replace(/'/g, "''")}'`).join(', ');
