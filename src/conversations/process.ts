@@ -115,7 +115,7 @@ async function processInDuckDB(config: Config, store: Store, context: { platform
   try {
     tracker.start('export');
     const exported = path.join(workDir, `interactions.${store.exportFormat}`);
-    await store.exportInteractions(exported, platform);
+    await store.exportRows('process_input', exported, platform);
     await loadTweets(staging, exported, store.exportFormat);
     await loadLexiconTable(staging);
 

@@ -9,7 +9,7 @@ export interface Column {
 }
 
 export interface OutputTable {
-  name: 'conversations' | 'customer_profiles' | 'conversation_messages';
+  name: 'conversations' | 'customer_profiles' | 'conversation_messages' | 'nba_predictions';
   columns: Column[];
   /** Sort key (ClickHouse ORDER BY) and primary key (PostgreSQL). */
   key: string[];
@@ -83,3 +83,27 @@ export const CONVERSATION_MESSAGES: OutputTable = {
 };
 
 export const OUTPUT_TABLES = [CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_MESSAGES];
+
+/** One row per open conversation and predict run (appended, never replaced), for serve and review. */
+export const NBA_PREDICTIONS: OutputTable = {
+  name: 'nba_predictions',
+  key: ['conversation_id', 'run_id'],
+  columns: [
+    c('customer_id', 'text'),
+    c('chat_log', 'text'),
+    c('channel', 'text'),
+    c('message', 'text'),
+    c('send_time', 'timestamp', true),
+    c('reasoning', 'text'),
+    c('issue_status', 'text'),
+    c('conversation_id', 'text'),
+    c('brand', 'text', true),
+    c('rule_id', 'text'),
+    c('llm_status', 'text'),
+    c('topic', 'text'),
+    c('sentiment', 'float', true),
+    c('fired', 'json'),
+    c('run_id', 'text'),
+    c('as_of', 'timestamp'),
+  ],
+};

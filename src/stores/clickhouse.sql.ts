@@ -1,6 +1,7 @@
 // Named ClickHouse statements. Values are bound as {name:Type}; identifiers come from the closed set below.
 import type { ColumnType, OutputTable } from '../conversations/schema.js';
-import { OUTPUT_TABLES } from '../conversations/schema.js';
+import { CONVERSATIONS, NBA_PREDICTIONS, OUTPUT_TABLES } from '../conversations/schema.js';
+import type { ExportKind } from './store.js';
 import { INTERACTION_COLUMNS, REJECT_COLUMNS } from '../staging/sql.js';
 
 export interface Migration {
@@ -148,10 +149,26 @@ export const insertOutputJson = (name: string) => `INSERT INTO ${name} FORMAT JS
 export const countRows = (table: OutputTable) => `SELECT count() AS n FROM ${table.name}`;
 
 MIGRATIONS.push({ version: 2, name: 'process tables', statements: OUTPUT_TABLES.map((table) => createOutputTable(table)) });
+MIGRATIONS.push({ version: 3, name: 'predictions', statements: [createOutputTable(NBA_PREDICTIONS)] });
 
-/** The columns process reads, streamed out as Parquet. */
-export const EXPORT_FOR_PROCESS = `
+/** What later stages read, streamed out as Parquet. */
+export const EXPORTS: Record<ExportKind, string> = {
+  process_input: `
 SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
   content_text AS text, nullIf(JSONExtractString(content_metadata, 'mentions', 1), '') AS first_mention
 FROM interactions FINAL WHERE platform_type = {platform:String}
-FORMAT Parquet`;
+FORMAT Parquet`,
+  predict_conversations: `
+SELECT ${CONVERSATIONS.columns.map((column) => `c.${column.name} AS ${column.name}`).join(', ')},
+  p.peak_hours AS peak_hours, p.channels_accepted AS channels_accepted, p.conversations AS customer_conversations, p.resolution_rate AS customer_resolution_rate
+FROM conversations c LEFT JOIN customer_profiles p ON p.customer_id = c.customer_id
+WHERE c.platform_type = {platform:String} AND c.resolution_status = 'open'
+SETTINGS join_use_nulls = 1
+FORMAT Parquet`,
+  predict_messages: `
+SELECT m.conversation_id AS conversation_id, m.seq AS seq, m.inbound AS inbound, i.participant_external_id AS author, i.raw_text AS text
+FROM conversation_messages m
+JOIN (SELECT conversation_id FROM conversations WHERE platform_type = {platform:String} AND resolution_status = 'open') c ON c.conversation_id = m.conversation_id
+JOIN (SELECT external_id, participant_external_id, raw_text FROM interactions FINAL WHERE platform_type = {platform:String}) i ON i.external_id = m.external_id
+FORMAT Parquet`,
+};

@@ -10,7 +10,7 @@ import type { BatchFile } from '../staging/stage.js';
 import type { BatchFormat } from '../staging/sql.js';
 import type { OutputTable } from '../conversations/schema.js';
 import * as sql from './clickhouse.sql.js';
-import type { InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
+import type { ExportKind, InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
 
 type ClickHouseTarget = Extract<TargetConfig, { kind: 'clickhouse' }>;
 
@@ -177,10 +177,20 @@ export class ClickHouseStore implements Store {
 
   readonly exportFormat = 'parquet' as const;
 
-  async exportInteractions(file: string, platform: string): Promise<void> {
-    await this.guard('exporting interactions', async () => {
-      const result = await this.client.exec({ query: sql.EXPORT_FOR_PROCESS, query_params: { platform } });
+  async exportRows(kind: ExportKind, file: string, platform: string): Promise<void> {
+    await this.guard(`exporting ${kind.replace('_', ' ')}`, async () => {
+      const result = await this.client.exec({ query: sql.EXPORTS[kind], query_params: { platform } });
       await pipeline(result.stream, fs.createWriteStream(file));
+    });
+  }
+
+  async appendTable(table: OutputTable, file: string): Promise<void> {
+    await this.guard(`writing ${table.name}`, async () => {
+      if (this.loadMethod === 'parquet-file') {
+        await this.client.command({ query: sql.insertOutputFromParquet(table, table.name), query_params: { file } });
+      } else {
+        await this.client.exec({ query: sql.insertOutputJson(table.name), values: fs.createReadStream(file) });
+      }
     });
   }
 

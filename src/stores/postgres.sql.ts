@@ -1,6 +1,7 @@
 // Named PostgreSQL statements. Values are bound ($1..); identifiers come from the closed sets below.
 import type { ColumnType, OutputTable } from '../conversations/schema.js';
-import { OUTPUT_TABLES } from '../conversations/schema.js';
+import { NBA_PREDICTIONS, OUTPUT_TABLES } from '../conversations/schema.js';
+import type { ExportKind } from './store.js';
 import { INTERACTION_COLUMNS, REJECT_COLUMNS } from '../staging/sql.js';
 
 export interface Migration {
@@ -143,6 +144,7 @@ export const OUTPUT_INDEXES: Record<OutputTable['name'], string[]> = {
   conversations: ['CREATE INDEX IF NOT EXISTS conversations_customer_idx ON conversations (customer_id)'],
   customer_profiles: [],
   conversation_messages: [],
+  nba_predictions: ['CREATE INDEX IF NOT EXISTS nba_predictions_customer_idx ON nba_predictions (customer_id)'],
 };
 
 MIGRATIONS.push({
@@ -150,10 +152,22 @@ MIGRATIONS.push({
   name: 'process tables',
   statements: OUTPUT_TABLES.flatMap((table) => [createOutputTable(table), ...OUTPUT_INDEXES[table.name]]),
 });
+MIGRATIONS.push({ version: 3, name: 'predictions', statements: [createOutputTable(NBA_PREDICTIONS), ...OUTPUT_INDEXES.nba_predictions] });
 
 /** The columns process reads, as CSV on stdout; COPY takes no bound values, so the platform comes from a setting. */
 export const SET_PLATFORM = `SELECT set_config('riverline.platform', $1, true)`;
-export const EXPORT_FOR_PROCESS = `
-COPY (SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
-  content_text AS text, content_metadata->'mentions'->>0 AS first_mention
-  FROM interactions WHERE platform_type = current_setting('riverline.platform')) TO STDOUT WITH (FORMAT csv, HEADER true)`;
+const csvOut = (select: string) => `COPY (${select}) TO STDOUT WITH (FORMAT csv, HEADER true)`;
+const PLATFORM = `current_setting('riverline.platform')`;
+export const EXPORTS: Record<ExportKind, string> = {
+  process_input: csvOut(`SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
+    content_text AS text, content_metadata->'mentions'->>0 AS first_mention FROM interactions WHERE platform_type = ${PLATFORM}`),
+  predict_conversations: csvOut(`SELECT c.*, p.peak_hours, p.channels_accepted, p.conversations AS customer_conversations,
+    p.resolution_rate AS customer_resolution_rate
+    FROM conversations c LEFT JOIN customer_profiles p ON p.customer_id = c.customer_id
+    WHERE c.platform_type = ${PLATFORM} AND c.resolution_status = 'open'`),
+  predict_messages: csvOut(`SELECT m.conversation_id, m.seq, m.inbound, i.participant_external_id AS author, i.raw_text AS text
+    FROM conversation_messages m
+    JOIN conversations c ON c.conversation_id = m.conversation_id AND c.resolution_status = 'open'
+    JOIN interactions i ON i.platform_type = ${PLATFORM} AND i.external_id = m.external_id
+    WHERE c.platform_type = ${PLATFORM}`),
+};

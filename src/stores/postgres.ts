@@ -10,7 +10,7 @@ import { UserError, messageOf } from '../errors.js';
 import type { BatchFile } from '../staging/stage.js';
 import type { OutputTable } from '../conversations/schema.js';
 import * as sql from './postgres.sql.js';
-import type { InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
+import type { ExportKind, InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -163,13 +163,24 @@ export class PostgresStore implements Store {
 
   readonly exportFormat = 'csv' as const;
 
-  async exportInteractions(file: string, platform: string): Promise<void> {
-    await this.guard('exporting interactions', () =>
+  async exportRows(kind: ExportKind, file: string, platform: string): Promise<void> {
+    await this.guard(`exporting ${kind.replace('_', ' ')}`, () =>
       this.inTransaction(async (client) => {
         await client.query(sql.SET_PLATFORM, [platform]);
-        await pipeline(client.query(copyTo(sql.EXPORT_FOR_PROCESS)), fs.createWriteStream(file));
+        await pipeline(client.query(copyTo(sql.EXPORTS[kind])), fs.createWriteStream(file));
       }),
     );
+  }
+
+  async appendTable(table: OutputTable, file: string): Promise<void> {
+    await this.guard(`writing ${table.name}`, async () => {
+      const client = await this.pool.connect();
+      try {
+        await pipeline(fs.createReadStream(file), client.query(copyFrom(sql.copyOutput(table, table.name))));
+      } finally {
+        client.release();
+      }
+    });
   }
 
   /** All tables in one transaction: the new rows replace the old for every table at once. */

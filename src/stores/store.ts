@@ -3,6 +3,9 @@ import type { BatchFile } from '../staging/stage.js';
 import type { BatchFormat } from '../staging/sql.js';
 import type { OutputTable } from '../conversations/schema.js';
 
+/** What process and predict read from the target; the column lists are in each store's SQL module. */
+export type ExportKind = 'process_input' | 'predict_conversations' | 'predict_messages';
+
 export type PingResult = { success: true } | { success: false; error: Error };
 
 export type RunStatus = 'running' | 'succeeded' | 'failed';
@@ -63,10 +66,12 @@ export interface Store {
   /** Appends the run's rejected rows (a file in batchFormat) to rejected_interactions. */
   quarantine(file: string): Promise<void>;
   saveWatermark(watermark: Watermark): Promise<void>;
-  /** Format of exportInteractions files. */
+  /** Format of exported files. */
   readonly exportFormat: 'parquet' | 'csv';
-  /** Writes the columns `process` reads (external_id, author, inbound, ts, parent_id, text, first_mention) to a local file. */
-  exportInteractions(file: string, platform: string): Promise<void>;
+  /** Writes one of the named exports (the rows a later stage reads) to a local file. */
+  exportRows(kind: ExportKind, file: string, platform: string): Promise<void>;
+  /** Appends a file's rows (in batchFormat) to a table. */
+  appendTable(table: OutputTable, file: string): Promise<void>;
   /** Replaces each table's rows with a file's (in batchFormat); readers see the old rows or the new, never a mix. */
   replaceTables(tables: Array<{ table: OutputTable; file: string }>): Promise<void>;
   countRows(table: OutputTable): Promise<number>;

@@ -1,0 +1,33 @@
+// The closed set of features a rule may test: conversation features plus a few derived ones and the profile's.
+// Rules name fields from this list only, so compiled SQL interpolates no user text.
+
+export type FieldType = 'number' | 'boolean' | 'text';
+
+export const DECISION_FIELDS = {
+  message_count: 'number',
+  customer_messages: 'number',
+  brand_messages: 'number',
+  turns: 'number',
+  last_speaker: 'text',
+  awaiting_reply_from: 'text',
+  first_response_minutes: 'number',
+  median_response_minutes: 'number',
+  hours_since_last_customer_message: 'number',
+  customer_sentiment_start: 'number',
+  customer_sentiment_end: 'number',
+  sentiment_trend: 'number',
+  topic: 'text',
+  brand_asked_dm: 'boolean',
+  brand_asked_email: 'boolean',
+  brand_asked_phone: 'boolean',
+  is_urgent: 'boolean',
+  is_escalating: 'boolean',
+  customer_moved_to_dm: 'boolean',
+  customer_conversations: 'number',
+  customer_resolution_rate: 'number',
+} as const satisfies Record<string, FieldType>;
+
+export type DecisionField = keyof typeof DECISION_FIELDS;
+
+/** One conversation's decision features, as the engine sees them (null where a feature has no value). */
+export type DecisionFeatures = { [K in DecisionField]: (typeof DECISION_FIELDS)[K] extends 'number' ? number | null : (typeof DECISION_FIELDS)[K] extends 'boolean' ? boolean : string };

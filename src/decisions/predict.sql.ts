@@ -1,0 +1,58 @@
+// Named DuckDB statements of predict: decision features, the compiled rule CASE, the contact policy, chat logs.
+// The rule CASE comes from compile.ts (fields from a closed set, values bound).
+
+/** Decision features per open conversation: the conversation's own plus derived flags and the profile's. */
+export const CREATE_DECISION_FEATURES = `
+CREATE OR REPLACE TEMP TABLE decision_features AS
+SELECT *,
+  urgency_terms <> '[]' AS is_urgent,
+  escalation_terms <> '[]' OR sentiment_trend <= -0.5 AS is_escalating,
+  contains(customer_moved_to, 'twitter_dm') AS customer_moved_to_dm
+FROM (
+  SELECT * EXCLUDE (customer_conversations, customer_resolution_rate),
+    coalesce(customer_conversations, 1) AS customer_conversations,
+    coalesce(customer_resolution_rate, 0) AS customer_resolution_rate
+  FROM open_conversations
+)`;
+
+export const CREATE_RULES_TABLE = `CREATE OR REPLACE TEMP TABLE decision_rules (rule_id VARCHAR, priority INTEGER)`;
+
+/**
+ * The first matching rule per conversation, then the contact policy: one action per customer per run,
+ * the conversation whose rule ranks first (then the most recent) keeps its action.
+ */
+export function createDecisions(ruleCase: string): string {
+  return `
+CREATE OR REPLACE TEMP TABLE decisions AS
+SELECT f.conversation_id, m.rule_id AS matched_rule,
+  row_number() OVER (PARTITION BY f.customer_id ORDER BY coalesce(r.priority, 2147483647), f.ended_at DESC, f.conversation_id) AS customer_rank
+FROM decision_features f
+JOIN (SELECT conversation_id, ${ruleCase} AS rule_id FROM decision_features) m USING (conversation_id)
+LEFT JOIN decision_rules r ON r.rule_id = m.rule_id`;
+}
+
+/** Limits a run to the N customers whose open conversations are most recent. */
+export const LIMIT_CUSTOMERS = `
+DELETE FROM decision_features WHERE customer_id NOT IN (
+  SELECT customer_id FROM decision_features GROUP BY customer_id ORDER BY max(ended_at) DESC, customer_id LIMIT $limit
+)`;
+
+export const CREATE_CHAT_LOGS = `
+CREATE OR REPLACE TEMP TABLE chat_logs AS
+SELECT conversation_id,
+  string_agg(CASE WHEN inbound THEN 'Customer' ELSE 'Agent (' || author || ')' END || ': ' || replace(text, chr(10), ' '), chr(10) ORDER BY seq) AS chat_log
+FROM conversation_lines GROUP BY conversation_id`;
+
+export const SELECT_FOR_TEMPLATES = `
+SELECT d.conversation_id, d.matched_rule, d.customer_rank, f.*, coalesce(l.chat_log, '') AS chat_log
+FROM decisions d JOIN decision_features f USING (conversation_id) LEFT JOIN chat_logs l USING (conversation_id)
+ORDER BY f.customer_id, f.conversation_id`;
+
+/** send_time and as_of hold ISO 8601 UTC text, as the output file shows them. */
+export const CREATE_PREDICTIONS = `
+CREATE OR REPLACE TEMP TABLE nba_predictions_out (
+  customer_id VARCHAR, chat_log VARCHAR, channel VARCHAR, message VARCHAR, send_time VARCHAR, reasoning VARCHAR,
+  issue_status VARCHAR, conversation_id VARCHAR, brand VARCHAR, rule_id VARCHAR, llm_status VARCHAR, topic VARCHAR,
+  sentiment DOUBLE, fired VARCHAR, run_id VARCHAR, as_of VARCHAR)`;
+
+export const COUNT_BY_CHANNEL = `SELECT channel, count(*)::INTEGER AS n FROM nba_predictions_out GROUP BY channel ORDER BY channel`;

@@ -1,0 +1,262 @@
+// The predict job: for every open conversation, the rule-based next best action (set-based in DuckDB: one compiled
+// CASE over all conversations), its send time, message and reasoning; written to a file and appended to the target.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/index.js';
+import { UserError, messageOf } from '../errors.js';
+import { StageTracker } from '../progress/stage-tracker.js';
+import { openStaging, type Staging } from '../staging/duckdb.js';
+import { createStore } from '../stores/index.js';
+import { CONVERSATIONS, NBA_PREDICTIONS } from '../conversations/schema.js';
+import { compileRules } from './compile.js';
+import { fieldsOf, NO_RULE_MATCHED } from './decide.js';
+import { DECISION_FIELDS, type DecisionFeatures } from './fields.js';
+import * as sql from './predict.sql.js';
+import { loadRuleSet, orderedRules, type Rule, type RuleSet } from './rules.schema.js';
+import { computeSendTime } from './send-time.js';
+import { templateMessage, templateReasoning } from './templates.js';
+
+export const PREDICT_STAGES = [
+  { id: 'check', label: 'Check data' },
+  { id: 'read', label: 'Read conversations' },
+  { id: 'decide', label: 'Decide' },
+  { id: 'compose', label: 'Compose' },
+  { id: 'write', label: 'Write' },
+];
+
+export const OUTPUT_FORMATS = ['csv', 'parquet', 'json'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface PredictOptions {
+  out?: string;
+  format?: OutputFormat;
+  asOf?: string;
+  customers?: number;
+  rulesFile?: string;
+  platform?: string;
+  tracker?: StageTracker;
+}
+
+export interface PredictResult {
+  run_id: string;
+  target: string;
+  predictions: number;
+  skipped_resolved: number;
+  by_channel: Record<string, number>;
+  llm: { enhanced: number; fallback: number; off: number };
+  rules: string;
+  as_of: string;
+  out: string;
+  format: OutputFormat;
+  seconds: number;
+}
+
+/** The column order of the output file: the seed's columns first, then ours. */
+export const PREDICTION_COLUMNS = NBA_PREDICTIONS.columns.map((column) => column.name);
+
+export function defaultRulesPath(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.join(here, 'default-rules.json'), path.resolve(here, '..', '..', '..', 'src', 'decisions', 'default-rules.json')];
+  return candidates.find((candidate) => fs.existsSync(candidate)) ?? candidates[0];
+}
+
+export async function predict(config: Config, options: PredictOptions = {}): Promise<PredictResult> {
+  const started = Date.now();
+  const platform = options.platform ?? 'twitter';
+  const format = options.format ?? 'csv';
+  const out = path.resolve(options.out ?? `nba_predictions.${format === 'json' ? 'json' : format}`);
+  const rulesFile = options.rulesFile ?? defaultRulesPath();
+  const rules = loadRuleSet(rulesFile);
+  const asOfOverride = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
+  const tracker = options.tracker ?? new StageTracker(PREDICT_STAGES);
+  const runId = randomUUID();
+
+  tracker.start('check');
+  const store = createStore(config);
+  const workDir = path.join(config.home, 'predict');
+  try {
+    const ping = await store.ping();
+    if (!ping.success) throw ping.error;
+    await store.migrate();
+    const total = await store.countRows(CONVERSATIONS);
+    if (total === 0) {
+      throw new UserError('file_empty', 'There are no conversations to predict for yet: run `riverline process` first (after `riverline ingest FILE`).', {
+        actions: ['riverline run examples/twcs_sample.csv'],
+      });
+    }
+    tracker.done('check', `${total.toLocaleString('en-US')} conversations`);
+
+    tracker.start('read');
+    fs.rmSync(workDir, { recursive: true, force: true });
+    fs.mkdirSync(workDir, { recursive: true });
+    const conversationsFile = path.join(workDir, `conversations.${store.exportFormat}`);
+    const linesFile = path.join(workDir, `lines.${store.exportFormat}`);
+    await store.exportRows('predict_conversations', conversationsFile, platform);
+    await store.exportRows('predict_messages', linesFile, platform);
+
+    const staging = await openStaging(config.stagingPath);
+    try {
+      await loadExport(staging, 'open_conversations', conversationsFile, store.exportFormat);
+      await loadExport(staging, 'conversation_lines', linesFile, store.exportFormat);
+      const [{ open }] = await staging.rows<{ open: number }>('SELECT count(*)::INTEGER AS open FROM open_conversations');
+      tracker.update('read', open);
+
+      tracker.start('decide');
+      await staging.run(sql.CREATE_DECISION_FEATURES);
+      if (options.customers !== undefined) await staging.run(sql.LIMIT_CUSTOMERS, { limit: BigInt(options.customers) });
+      await loadRulesTable(staging, rules);
+      const compiled = compileRules(rules);
+      await staging.run(sql.createDecisions(compiled.sql), compiled.params);
+      await staging.run(sql.CREATE_CHAT_LOGS);
+
+      tracker.start('compose');
+      const [{ data_as_of }] = await staging.rows<{ data_as_of: string | null }>('SELECT max(as_of)::VARCHAR AS data_as_of FROM open_conversations');
+      const asOf = asOfOverride ?? (data_as_of ? new Date(data_as_of.replace(' ', 'T').replace(/\+00$/, 'Z')) : new Date(0));
+      const predictions = await compose(staging, rules, { runId, asOf });
+      tracker.update('compose', predictions);
+
+      tracker.start('write');
+      await writeOutput(staging, out, format);
+      const storeFile = path.join(workDir, `nba_predictions.${store.batchFormat}`);
+      await staging.run(exportForStore(store.batchFormat), { file: storeFile });
+      await store.appendTable(NBA_PREDICTIONS, storeFile);
+      const byChannel = Object.fromEntries((await staging.rows<{ channel: string; n: number }>(sql.COUNT_BY_CHANNEL)).map((row) => [row.channel, row.n]));
+      tracker.update('write', predictions);
+      tracker.finish();
+      return {
+        run_id: runId,
+        target: store.name,
+        predictions,
+        skipped_resolved: total - open,
+        by_channel: byChannel,
+        llm: { enhanced: 0, fallback: 0, off: predictions },
+        rules: rulesFile,
+        as_of: asOf.toISOString(),
+        out,
+        format,
+        seconds: Number(((Date.now() - started) / 1000).toFixed(3)),
+      };
+    } finally {
+      staging.close();
+    }
+  } catch (error) {
+    tracker.fail(messageOf(error));
+    throw error;
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+    await store.close().catch(() => {});
+  }
+}
+
+function parseAsOf(text: string): Date {
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) throw new UserError('bad_flag', `--as-of must be an ISO date or timestamp such as 2017-11-30T12:00:00Z, not "${text}".`);
+  return date;
+}
+
+async function loadExport(staging: Staging, table: string, file: string, format: 'parquet' | 'csv'): Promise<void> {
+  const reader = format === 'parquet' ? 'read_parquet($file)' : `read_csv($file, header = true, quote = '"', escape = '"', sample_size = -1)`;
+  await staging.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${reader}`, { file });
+}
+
+async function loadRulesTable(staging: Staging, rules: RuleSet): Promise<void> {
+  await staging.run(sql.CREATE_RULES_TABLE);
+  const appender = await staging.connection.createAppender('decision_rules', 'main', 'temp');
+  for (const rule of orderedRules(rules)) {
+    appender.appendVarchar(rule.id);
+    appender.appendInteger(rule.priority);
+    appender.endRow();
+  }
+  appender.closeSync();
+}
+
+interface DecisionRow extends DecisionFeatures {
+  conversation_id: string;
+  customer_id: string;
+  brand: string | null;
+  matched_rule: string;
+  customer_rank: number | string;
+  chat_log: string;
+  peak_hours: string | null;
+  [key: string]: unknown;
+}
+
+/** Send time, message and reasoning per decision (no queries here: one pass over the decided rows). */
+async function compose(staging: Staging, rules: RuleSet, context: { runId: string; asOf: Date }): Promise<number> {
+  await staging.run(sql.CREATE_PREDICTIONS);
+  const byId = new Map<string, Rule>(rules.rules.map((rule) => [rule.id, rule]));
+  const appender = await staging.connection.createAppender('nba_predictions_out', 'main', 'temp');
+  const rows = await staging.rows<DecisionRow>(sql.SELECT_FOR_TEMPLATES);
+  for (const row of rows) {
+    const matched = byId.get(row.matched_rule);
+    const blockedByPolicy = Number(row.customer_rank) > 1 && matched !== undefined && matched.channel !== 'no_action';
+    const rule = blockedByPolicy ? undefined : matched;
+    const ruleId = blockedByPolicy ? 'contact_policy' : (rule?.id ?? NO_RULE_MATCHED.rule_id);
+    const channel = rule?.channel ?? 'no_action';
+    const timing = rule?.timing ?? 'none';
+    const description = blockedByPolicy
+      ? `another conversation of this customer gets this run's action (one per customer per ${rules.contact_window_hours} h)`
+      : (rule?.description ?? 'no rule matched');
+    const fired = rule ? Object.fromEntries([...new Set(fieldsOf(rule.when))].map((field) => [field, typed(field, row[field])])) : {};
+    const peakHours = row.peak_hours ? (JSON.parse(row.peak_hours) as number[]) : [];
+    const sendTime = computeSendTime({ asOf: context.asOf, timing, peakHours, quietHours: rules.quiet_hours });
+    const sentiment = row.customer_sentiment_end === null ? null : Number(row.customer_sentiment_end);
+    const input = {
+      customer_id: row.customer_id,
+      brand: row.brand,
+      channel,
+      rule_id: ruleId,
+      rule_description: description,
+      fired,
+      topic: String(row.topic),
+      customer_sentiment_end: sentiment,
+      send_time: sendTime,
+    };
+    appender.appendVarchar(row.customer_id);
+    appender.appendVarchar(row.chat_log);
+    appender.appendVarchar(channel);
+    appender.appendVarchar(templateMessage(input));
+    if (sendTime) appender.appendVarchar(sendTime.toISOString());
+    else appender.appendNull();
+    appender.appendVarchar(templateReasoning(input));
+    appender.appendVarchar(rule?.issue_status ?? NO_RULE_MATCHED.issue_status);
+    appender.appendVarchar(row.conversation_id);
+    if (row.brand === null) appender.appendNull();
+    else appender.appendVarchar(row.brand);
+    appender.appendVarchar(ruleId);
+    appender.appendVarchar('off');
+    appender.appendVarchar(String(row.topic));
+    if (sentiment === null) appender.appendNull();
+    else appender.appendDouble(sentiment);
+    appender.appendVarchar(JSON.stringify(fired));
+    appender.appendVarchar(context.runId);
+    appender.appendVarchar(context.asOf.toISOString());
+    appender.endRow();
+  }
+  appender.closeSync();
+  return rows.length;
+}
+
+/** DuckDB hands large integers over as text; features keep the type their field declares. */
+function typed(field: string, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  return DECISION_FIELDS[field as keyof typeof DECISION_FIELDS] === 'number' ? Number(value) : value;
+}
+
+/** The user's file; send_time and as_of are already ISO 8601 UTC text. */
+async function writeOutput(staging: Staging, out: string, format: OutputFormat): Promise<void> {
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const columns = PREDICTION_COLUMNS.join(', ');
+  const options = format === 'csv' ? 'FORMAT csv, HEADER true' : format === 'parquet' ? 'FORMAT parquet' : 'FORMAT json, ARRAY true';
+  await staging.run(`COPY (SELECT ${columns} FROM nba_predictions_out ORDER BY customer_id, conversation_id) TO $file (${options})`, { file: out });
+}
+
+function exportForStore(format: 'parquet' | 'csv' | 'ndjson'): string {
+  const options = format === 'parquet' ? 'FORMAT parquet' : format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT json';
+  const timestamp = (column: string) =>
+    format === 'parquet' ? `CAST(${column} AS TIMESTAMPTZ) AS ${column}` : `strftime(CAST(${column} AS TIMESTAMPTZ), '%Y-%m-%d %H:%M:%S.%g') AS ${column}`;
+  const columns = PREDICTION_COLUMNS.map((column) => (column === 'send_time' || column === 'as_of' ? timestamp(column) : column)).join(', ');
+  return `COPY (SELECT ${columns} FROM nba_predictions_out) TO $file (${options})`;
+}
