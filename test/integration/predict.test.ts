@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { processConversations } from '../../src/conversations/process.js';
+import { compileRules } from '../../src/decisions/compile.js';
+import { matchRule } from '../../src/decisions/decide.js';
+import { DECISION_FIELDS, type DecisionFeatures } from '../../src/decisions/fields.js';
+import { defaultRulesPath, predict, PREDICTION_COLUMNS } from '../../src/decisions/predict.js';
+import { loadRuleSet } from '../../src/decisions/rules.schema.js';
+import { ingest } from '../../src/pipeline/ingest.js';
+import { openStaging } from '../../src/staging/duckdb.js';
+import { queryEmbedded } from '../helpers/clickhouse.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+
+const SAMPLE = path.join(ROOT, 'examples', 'twcs_sample.csv');
+const THREADS = path.join(ROOT, 'test', 'fixtures', 'threads.csv');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riverline-predict-'));
+const home = path.join(dir, 'home');
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const config = loadConfig({}, { home, db: 'chdb' });
+  await ingest(config, { file: SAMPLE });
+  await ingest(config, { file: THREADS });
+  await processConversations(config, { engine: 'duckdb', asOf: '2017-11-01T15:54:37Z' });
+});
+afterAll(async () => {
+  await db.drop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A minimal CSV reader for the test's own output (quoted fields, doubled quotes, newlines inside quotes). */
+function readCsv(text: string): Array<Record<string, string>> {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(field), (field = '');
+    else if (ch === '\n') row.push(field), rows.push(row), (row = []), (field = '');
+    else field += ch;
+  }
+  const [header, ...body] = rows;
+  return body.map((values) => Object.fromEntries(header.map((name, i) => [name, values[i]])));
+}
+
+describe('riverline predict', () => {
+  it("writes nba_predictions.csv with the seed's columns first, one row per open conversation", async () => {
+    const out = path.join(dir, 'nba_predictions.csv');
+    const result = await runCli(['predict', '--home', home, '--out', out, '--json']);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    // 41 conversations: 36 from the sample, 5 hand-made; 4 of them resolved.
+    expect(summary).toMatchObject({ predictions: 37, skipped_resolved: 4, llm: { enhanced: 0, fallback: 0, off: 37 }, out, format: 'csv' });
+    expect(Object.values(summary.by_channel as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(37);
+    const text = fs.readFileSync(out, 'utf8');
+    expect(text.split('\n')[0]).toBe(PREDICTION_COLUMNS.join(','));
+    expect(PREDICTION_COLUMNS.slice(0, 7)).toEqual(['customer_id', 'chat_log', 'channel', 'message', 'send_time', 'reasoning', 'issue_status']);
+    const rows = readCsv(text);
+    expect(rows).toHaveLength(37);
+    const sprint = rows.find((row) => row.customer_id === '115712')!;
+    expect(sprint.chat_log.split('\n')[0]).toBe('Customer: @sprintcare is the worst customer service');
+    expect(sprint.chat_log.split('\n')[1]).toMatch(/^Agent \(sprintcare\): @115712 Can you please send us a private message/);
+    expect(sprint).toMatchObject({ channel: 'scheduling_phone_call', rule_id: 'escalate_to_phone', issue_status: 'escalated', llm_status: 'off', brand: 'sprintcare' });
+    expect(sprint.send_time).toMatch(/^2017-11-0[12]T\d\d:00:00\.000Z$/);
+    expect(JSON.parse(sprint.fired)).toMatchObject({ is_escalating: true, customer_messages: 4 });
+    // c5 complained on Oct 4 and nobody answered; four weeks later an e-mail goes out at c5's active hour (12:00).
+    expect(rows.find((row) => row.customer_id === 'c5')).toMatchObject({ channel: 'email_reply', rule_id: 'dormant_email_follow_up', send_time: '2017-11-02T12:00:00.000Z' });
+    // Unanswered public complaints from the last two days get a public reply within 15 minutes of the as-of time.
+    const publicReplies = rows.filter((row) => row.rule_id === 'public_first_reply');
+    expect(publicReplies.length).toBeGreaterThan(0);
+    expect(publicReplies.every((row) => row.send_time === '2017-11-01T16:09:37.000Z' && row.channel === 'twitter_public_reply')).toBe(true);
+    const stored = await queryEmbedded<{ n: string }>(path.join(home, 'clickhouse'), 'SELECT count() AS n FROM nba_predictions WHERE run_id = {run:String}', { run: summary.run_id });
+    expect(Number(stored[0].n)).toBe(37);
+  });
+
+  it('answers to run_nba_predictions, limits to --customers and writes JSON', async () => {
+    const out = path.join(dir, 'few.json');
+    const result = await runCli(['run_nba_predictions', '--home', home, '--customers', '3', '--format', 'json', '--out', out, '--json']);
+    expect(result.code).toBe(0);
+    const rows = JSON.parse(fs.readFileSync(out, 'utf8')) as Array<Record<string, unknown>>;
+    expect(new Set(rows.map((row) => row.customer_id)).size).toBe(3);
+    expect(JSON.parse(result.stdout).predictions).toBe(rows.length);
+  });
+
+  it('refuses a rules file that does not validate, in one sentence', async () => {
+    const bad = path.join(dir, 'bad-rules.json');
+    fs.writeFileSync(bad, JSON.stringify({ version: 1, quiet_hours: { start: 23, end: 7 }, contact_window_hours: 24, rules: [] }));
+    const result = await runCli(['predict', '--home', home, '--rules', bad]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Error: The rules file .*bad-rules\.json is not a valid rule set: rules: /m);
+  });
+
+  it('says to run process first on a database without conversations', async () => {
+    const result = await runCli(['predict', '--db', 'postgres'], { DATABASE_URL: db.url });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Error: There are no conversations to predict for yet: run `riverline process` first/m);
+  });
+});
+
+describe('rules in SQL and in TypeScript', () => {
+  it('pick the same rule for every conversation', async () => {
+    const rules = loadRuleSet(defaultRulesPath());
+    const compiled = compileRules(rules);
+    const conversations = await queryEmbedded<Record<string, unknown>>(path.join(home, 'clickhouse'), 'SELECT * FROM conversations');
+    const staging = await openStaging(':memory:');
+    try {
+      const file = path.join(dir, 'features.json');
+      const features = conversations.map((row) => ({
+        ...row,
+        is_urgent: row.urgency_terms !== '[]',
+        is_escalating: row.escalation_terms !== '[]' || Number(row.sentiment_trend) <= -0.5,
+        customer_moved_to_dm: String(row.customer_moved_to).includes('twitter_dm'),
+        customer_conversations: 1,
+        customer_resolution_rate: 0,
+      }));
+      fs.writeFileSync(file, features.map((row) => JSON.stringify(row)).join('\n'));
+      const fromSql = await staging.rows<{ conversation_id: string; rule_id: string }>(
+        `SELECT conversation_id, ${compiled.sql} AS rule_id FROM read_json($file, format = 'newline_delimited')`,
+        { ...compiled.params, file },
+      );
+      const sqlRules = new Map(fromSql.map((row) => [row.conversation_id, row.rule_id]));
+      for (const row of features) {
+        const typed = Object.fromEntries(Object.keys(DECISION_FIELDS).map((field) => [field, (row as Record<string, unknown>)[field]])) as DecisionFeatures;
+        expect(sqlRules.get(String(row.conversation_id)), String(row.conversation_id)).toBe(matchRule(typed, rules).rule_id);
+      }
+      expect(new Set(sqlRules.values()).size).toBeGreaterThan(3);
+    } finally {
+      staging.close();
+    }
+  });
+});
