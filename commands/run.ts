@@ -6,17 +6,18 @@ import { INGEST_STAGES, ingest, type IngestResult } from '../src/pipeline/ingest
 import { formatIngestSummary } from '../src/pipeline/summary.js';
 import { formatProcessSummary } from '../src/conversations/summary.js';
 import { StageTracker } from '../src/progress/stage-tracker.js';
+import { PREDICT_STAGES, predict, type PredictResult } from '../src/decisions/predict.js';
+import { formatPredictSummary } from '../src/decisions/summary.js';
 
 export interface RunResult {
   ingest: IngestResult;
   process: ProcessResult;
-  /** Stages of the full job that this version does not have yet. */
-  not_yet_available: string[];
+  predict: PredictResult;
 }
 
 export default class Run extends BaseCommand {
-  static summary = 'The main job in one command: ingest, then process (predict joins when it lands).';
-  static description = 'Loads the file, rebuilds conversations and profiles, and says which stages ran.';
+  static summary = 'The main job in one command: ingest, process and predict, then say where the predictions are.';
+  static description = 'Loads the file, rebuilds conversations and profiles, and writes the next best action for every open conversation.';
   static examples = ['<%= config.bin %> run examples/twcs_sample.csv', '<%= config.bin %> run twcs.csv --db supabase --json'];
   static args = { file: Args.string({ description: 'CSV file to load', required: true }) };
   static flags = {
@@ -24,6 +25,7 @@ export default class Run extends BaseCommand {
     'batch-size': Flags.integer({ description: 'Rows per load batch.', min: 1 }),
     encoding: Flags.string({ description: 'File encoding; auto detects UTF-8 or Latin-1.', options: [...ENCODINGS], default: 'auto' }),
     engine: Flags.string({ description: 'Where process computes: duckdb or clickhouse.', options: [...ENGINES] }),
+    out: Flags.string({ description: 'Predictions file (default nba_predictions.csv).' }),
     home: Flags.string({ description: 'Folder for local state; default $RIVERLINE_HOME or ./.riverline.' }),
   };
 
@@ -31,13 +33,14 @@ export default class Run extends BaseCommand {
     const { args, flags } = await this.parse(Run);
     const config = loadConfig(process.env, { db: flags.db as (typeof DB_CHOICES)[number] | undefined, home: flags.home, batchSize: flags['batch-size'] });
     this.secrets = config.secrets;
-    const tracker = new StageTracker([...INGEST_STAGES, ...PROCESS_STAGES]);
+    const tracker = new StageTracker([...INGEST_STAGES, ...PROCESS_STAGES, ...PREDICT_STAGES]);
     const stop = await this.showProgress(tracker, `Riverline run: ${args.file}`);
     let result: RunResult;
     try {
       const ingested = await ingest(config, { file: args.file, encoding: flags.encoding as (typeof ENCODINGS)[number], tracker });
       const processed = await processConversations(config, { engine: flags.engine as Engine | undefined, tracker });
-      result = { ingest: ingested, process: processed, not_yet_available: ['predict'] };
+      const predicted = await predict(config, { out: flags.out, tracker });
+      result = { ingest: ingested, process: processed, predict: predicted };
     } finally {
       stop();
     }
@@ -45,7 +48,7 @@ export default class Run extends BaseCommand {
     else {
       this.log(formatIngestSummary(result.ingest));
       this.log(formatProcessSummary(result.process));
-      this.log('Predict is not built yet; this run stopped after process. The tables conversations and customer_profiles hold the results.');
+      this.log(formatPredictSummary(result.predict));
     }
     return result;
   }

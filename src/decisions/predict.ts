@@ -18,12 +18,13 @@ import { loadRuleSet, orderedRules, type Rule, type RuleSet } from './rules.sche
 import { computeSendTime } from './send-time.js';
 import { templateMessage, templateReasoning } from './templates.js';
 
+// Stage ids differ from ingest's and process's so `run` can show all three in one view.
 export const PREDICT_STAGES = [
-  { id: 'check', label: 'Check data' },
-  { id: 'read', label: 'Read conversations' },
+  { id: 'predict_check', label: 'Check convs' },
+  { id: 'predict_read', label: 'Read open convs' },
   { id: 'decide', label: 'Decide' },
   { id: 'compose', label: 'Compose' },
-  { id: 'write', label: 'Write' },
+  { id: 'predict_write', label: 'Write actions' },
 ];
 
 export const OUTPUT_FORMATS = ['csv', 'parquet', 'json'] as const;
@@ -73,7 +74,7 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
   const tracker = options.tracker ?? new StageTracker(PREDICT_STAGES);
   const runId = randomUUID();
 
-  tracker.start('check');
+  tracker.start('predict_check');
   const store = createStore(config);
   const workDir = path.join(config.home, 'predict');
   try {
@@ -86,9 +87,9 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
         actions: ['riverline run examples/twcs_sample.csv'],
       });
     }
-    tracker.done('check', `${total.toLocaleString('en-US')} conversations`);
+    tracker.done('predict_check', `${total.toLocaleString('en-US')} conversations`);
 
-    tracker.start('read');
+    tracker.start('predict_read');
     fs.rmSync(workDir, { recursive: true, force: true });
     fs.mkdirSync(workDir, { recursive: true });
     const conversationsFile = path.join(workDir, `conversations.${store.exportFormat}`);
@@ -101,7 +102,7 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
       await loadExport(staging, 'open_conversations', conversationsFile, store.exportFormat);
       await loadExport(staging, 'conversation_lines', linesFile, store.exportFormat);
       const [{ open }] = await staging.rows<{ open: number }>('SELECT count(*)::INTEGER AS open FROM open_conversations');
-      tracker.update('read', open);
+      tracker.update('predict_read', open);
 
       tracker.start('decide');
       await staging.run(sql.CREATE_DECISION_FEATURES);
@@ -117,13 +118,13 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
       const predictions = await compose(staging, rules, { runId, asOf });
       tracker.update('compose', predictions);
 
-      tracker.start('write');
+      tracker.start('predict_write');
       await writeOutput(staging, out, format);
       const storeFile = path.join(workDir, `nba_predictions.${store.batchFormat}`);
       await staging.run(exportForStore(store.batchFormat), { file: storeFile });
       await store.appendTable(NBA_PREDICTIONS, storeFile);
       const byChannel = Object.fromEntries((await staging.rows<{ channel: string; n: number }>(sql.COUNT_BY_CHANNEL)).map((row) => [row.channel, row.n]));
-      tracker.update('write', predictions);
+      tracker.update('predict_write', predictions);
       tracker.finish();
       return {
         run_id: runId,

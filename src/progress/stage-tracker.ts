@@ -86,3 +86,4 @@ export function rowsPerSecond(stage: StageState, now = Date.now()): number {
   const seconds = elapsedSeconds(stage, now);
   return seconds > 0 ? stage.rows / seconds : 0;
 }
+

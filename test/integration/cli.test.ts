@@ -87,13 +87,15 @@ describe('riverline ingest from the command line', () => {
 });
 
 describe('riverline run', () => {
-  it('ingests then processes in one command and says predict is not there yet', async () => {
-    const result = await runCli(['run', SAMPLE, '--json', '--home', path.join(dir, 'run')]);
+  it('ingests, processes and predicts in one command', async () => {
+    const out = path.join(dir, 'run.csv');
+    const result = await runCli(['run', SAMPLE, '--json', '--home', path.join(dir, 'run'), '--out', out]);
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.ingest).toMatchObject({ rows_loaded: 121 });
     expect(summary.process).toMatchObject({ conversations: 36, customers: 36 });
-    expect(summary.not_yet_available).toEqual(['predict']);
+    expect(summary.predict).toMatchObject({ predictions: 34, skipped_resolved: 2, out });
+    expect(fs.existsSync(out)).toBe(true);
   });
 });
 
