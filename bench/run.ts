@@ -1,4 +1,4 @@
-// npm run bench [-- --rows N]: ingest and process benchmarks on a generated twcs-sized file, written to bench/RESULTS.md.
+// npm run bench [-- --rows N]: ingest, process and predict benchmarks on a generated twcs-sized file, written to bench/RESULTS.md.
 // Each measurement runs in a fresh process (peak RSS is that process's own) against a fresh target.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -46,6 +46,14 @@ function measure<T>(script: string, args: string[], env: Record<string, string> 
 const measureIngest = (file: string, db: string, home: string, env: Record<string, string> = {}) => measure<Measured>('measure-ingest.js', [file, db, home], env);
 const measureProcess = (db: string, home: string, engine: string, env: Record<string, string> = {}) =>
   measure<ProcessMeasured>('measure-process.js', [db, home, engine], env);
+
+interface PredictMeasured {
+  wall_seconds: number;
+  peak_rss_bytes: number;
+  predictions: number;
+  skipped_resolved: number;
+}
+const measurePredict = (db: string, home: string, out: string, env: Record<string, string> = {}) => measure<PredictMeasured>('measure-predict.js', [db, home, out], env);
 
 async function withDatabase<T>(work: (url: string) => T): Promise<T> {
   const name = `riverline_bench_${process.pid}`;
@@ -108,6 +116,10 @@ async function main(): Promise<void> {
     const chClick = measureProcess('chdb', path.join(work, 'ch'), 'clickhouse');
     log(`  ${fmt(chClick.wall_seconds)} s, peak RSS ${mb(chClick.peak_rss_bytes)}`);
 
+    log('predict (rules only) on embedded ClickHouse');
+    const chPredict = measurePredict('chdb', path.join(work, 'ch'), path.join(work, 'nba_predictions.csv'));
+    log(`  ${fmt(chPredict.wall_seconds)} s, peak RSS ${mb(chPredict.peak_rss_bytes)}, ${chPredict.predictions} predictions`);
+
     log('ingest into PostgreSQL (fresh database)');
     const [pgFirst, pgAgain, pgDuck] = await withDatabase((url) => {
       const first = measureIngest(file, 'postgres', path.join(work, 'pg'), { DATABASE_URL: url });
@@ -158,6 +170,12 @@ async function main(): Promise<void> {
       `| PostgreSQL | duckdb | ${fmt(pgDuck.wall_seconds)} s | ${mb(pgDuck.peak_rss_bytes)} | ${pgDuck.conversations.toLocaleString('en-US')} | ${pgDuck.customers.toLocaleString('en-US')} | |`,
       '',
       "The seed's process step (a pandas group-by with a Python loop per customer) had placeholder features and is not runnable here, so it has no figure.",
+      '',
+      '## Predict (rules only, no LLM)',
+      '',
+      '| target | wall | peak RSS | predictions | skipped (resolved) | target (issue 4) |',
+      '|---|---|---|---|---|---|',
+      `| embedded ClickHouse | ${fmt(chPredict.wall_seconds)} s | ${mb(chPredict.peak_rss_bytes)} | ${chPredict.predictions.toLocaleString('en-US')} | ${chPredict.skipped_resolved.toLocaleString('en-US')} | <= 20 s |`,
       '',
       "## The seed's pandas path (reference)",
       '',

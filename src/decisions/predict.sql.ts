@@ -43,16 +43,26 @@ SELECT conversation_id,
   string_agg(CASE WHEN inbound THEN 'Customer' ELSE 'Agent (' || author || ')' END || ': ' || replace(text, chr(10), ' '), chr(10) ORDER BY seq) AS chat_log
 FROM conversation_lines GROUP BY conversation_id`;
 
-export const SELECT_FOR_TEMPLATES = `
-SELECT d.conversation_id, d.matched_rule, d.customer_rank, f.*, coalesce(l.chat_log, '') AS chat_log
-FROM decisions d JOIN decision_features f USING (conversation_id) LEFT JOIN chat_logs l USING (conversation_id)
-ORDER BY f.customer_id, f.conversation_id`;
+/** What composing a message needs, plus the features the rules test (`fields` come from the closed set in fields.ts). */
+export function selectForTemplates(fields: string[]): string {
+  const extra = fields.filter((field) => !['customer_sentiment_end', 'topic'].includes(field)).map((field) => `f.${field}`);
+  return `
+SELECT d.conversation_id, d.matched_rule, d.customer_rank, f.customer_id, f.brand, f.topic, f.customer_sentiment_end, f.peak_hours
+  ${extra.length > 0 ? `, ${extra.join(', ')}` : ''}
+FROM decisions d JOIN decision_features f USING (conversation_id)`;
+}
 
-/** send_time and as_of hold ISO 8601 UTC text, as the output file shows them. */
+/** The composed part of each action, written from TypeScript; send_time is ISO 8601 UTC text. */
+export const CREATE_ACTIONS = `
+CREATE OR REPLACE TEMP TABLE actions (
+  conversation_id VARCHAR, channel VARCHAR, message VARCHAR, send_time VARCHAR, reasoning VARCHAR,
+  issue_status VARCHAR, rule_id VARCHAR, fired VARCHAR)`;
+
 export const CREATE_PREDICTIONS = `
-CREATE OR REPLACE TEMP TABLE nba_predictions_out (
-  customer_id VARCHAR, chat_log VARCHAR, channel VARCHAR, message VARCHAR, send_time VARCHAR, reasoning VARCHAR,
-  issue_status VARCHAR, conversation_id VARCHAR, brand VARCHAR, rule_id VARCHAR, llm_status VARCHAR, topic VARCHAR,
-  sentiment DOUBLE, fired VARCHAR, run_id VARCHAR, as_of VARCHAR)`;
+CREATE OR REPLACE TEMP TABLE nba_predictions_out AS
+SELECT f.customer_id, coalesce(l.chat_log, '') AS chat_log, a.channel, a.message, a.send_time, a.reasoning, a.issue_status,
+  f.conversation_id, f.brand, a.rule_id, 'off' AS llm_status, f.topic, f.customer_sentiment_end AS sentiment, a.fired,
+  $run_id AS run_id, $as_of AS as_of
+FROM actions a JOIN decision_features f USING (conversation_id) LEFT JOIN chat_logs l USING (conversation_id)`;
 
 export const COUNT_BY_CHANNEL = `SELECT channel, count(*)::INTEGER AS n FROM nba_predictions_out GROUP BY channel ORDER BY channel`;

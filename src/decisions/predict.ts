@@ -12,7 +12,7 @@ import { createStore } from '../stores/index.js';
 import { CONVERSATIONS, NBA_PREDICTIONS } from '../conversations/schema.js';
 import { compileRules } from './compile.js';
 import { fieldsOf, NO_RULE_MATCHED } from './decide.js';
-import { DECISION_FIELDS, type DecisionFeatures } from './fields.js';
+import { DECISION_FIELDS } from './fields.js';
 import * as sql from './predict.sql.js';
 import { loadRuleSet, orderedRules, type Rule, type RuleSet } from './rules.schema.js';
 import { computeSendTime } from './send-time.js';
@@ -173,71 +173,74 @@ async function loadRulesTable(staging: Staging, rules: RuleSet): Promise<void> {
   appender.closeSync();
 }
 
-interface DecisionRow extends DecisionFeatures {
+interface DecisionRow {
   conversation_id: string;
   customer_id: string;
   brand: string | null;
+  topic: string;
+  customer_sentiment_end: number | null;
   matched_rule: string;
   customer_rank: number | string;
-  chat_log: string;
   peak_hours: string | null;
-  [key: string]: unknown;
+  [field: string]: unknown;
 }
 
-/** Send time, message and reasoning per decision (no queries here: one pass over the decided rows). */
+/**
+ * Send time, message and reasoning per decision, in one streamed pass over the decided rows (no query per row);
+ * the chat log and the rest join back in SQL.
+ */
 async function compose(staging: Staging, rules: RuleSet, context: { runId: string; asOf: Date }): Promise<number> {
-  await staging.run(sql.CREATE_PREDICTIONS);
   const byId = new Map<string, Rule>(rules.rules.map((rule) => [rule.id, rule]));
-  const appender = await staging.connection.createAppender('nba_predictions_out', 'main', 'temp');
-  const rows = await staging.rows<DecisionRow>(sql.SELECT_FOR_TEMPLATES);
-  for (const row of rows) {
-    const matched = byId.get(row.matched_rule);
-    const blockedByPolicy = Number(row.customer_rank) > 1 && matched !== undefined && matched.channel !== 'no_action';
-    const rule = blockedByPolicy ? undefined : matched;
-    const ruleId = blockedByPolicy ? 'contact_policy' : (rule?.id ?? NO_RULE_MATCHED.rule_id);
-    const channel = rule?.channel ?? 'no_action';
-    const timing = rule?.timing ?? 'none';
-    const description = blockedByPolicy
-      ? `another conversation of this customer gets this run's action (one per customer per ${rules.contact_window_hours} h)`
-      : (rule?.description ?? 'no rule matched');
-    const fired = rule ? Object.fromEntries([...new Set(fieldsOf(rule.when))].map((field) => [field, typed(field, row[field])])) : {};
-    const peakHours = row.peak_hours ? (JSON.parse(row.peak_hours) as number[]) : [];
-    const sendTime = computeSendTime({ asOf: context.asOf, timing, peakHours, quietHours: rules.quiet_hours });
-    const sentiment = row.customer_sentiment_end === null ? null : Number(row.customer_sentiment_end);
-    const input = {
-      customer_id: row.customer_id,
-      brand: row.brand,
-      channel,
-      rule_id: ruleId,
-      rule_description: description,
-      fired,
-      topic: String(row.topic),
-      customer_sentiment_end: sentiment,
-      send_time: sendTime,
-    };
-    appender.appendVarchar(row.customer_id);
-    appender.appendVarchar(row.chat_log);
-    appender.appendVarchar(channel);
-    appender.appendVarchar(templateMessage(input));
-    if (sendTime) appender.appendVarchar(sendTime.toISOString());
-    else appender.appendNull();
-    appender.appendVarchar(templateReasoning(input));
-    appender.appendVarchar(rule?.issue_status ?? NO_RULE_MATCHED.issue_status);
-    appender.appendVarchar(row.conversation_id);
-    if (row.brand === null) appender.appendNull();
-    else appender.appendVarchar(row.brand);
-    appender.appendVarchar(ruleId);
-    appender.appendVarchar('off');
-    appender.appendVarchar(String(row.topic));
-    if (sentiment === null) appender.appendNull();
-    else appender.appendDouble(sentiment);
-    appender.appendVarchar(JSON.stringify(fired));
-    appender.appendVarchar(context.runId);
-    appender.appendVarchar(context.asOf.toISOString());
-    appender.endRow();
+  const ruleFields = [...new Set(rules.rules.flatMap((rule) => fieldsOf(rule.when)))];
+  const actions: string[][] = [];
+  const sendTimes: Array<string | null> = [];
+  const result = await staging.connection.stream(sql.selectForTemplates(ruleFields));
+  for await (const rows of result.yieldRowObjectJson()) {
+    for (const row of rows as DecisionRow[]) {
+      const matched = byId.get(row.matched_rule);
+      const blockedByPolicy = Number(row.customer_rank) > 1 && matched !== undefined && matched.channel !== 'no_action';
+      const rule = blockedByPolicy ? undefined : matched;
+      const ruleId = blockedByPolicy ? 'contact_policy' : (rule?.id ?? NO_RULE_MATCHED.rule_id);
+      const channel = rule?.channel ?? 'no_action';
+      const description = blockedByPolicy
+        ? `another conversation of this customer gets this run's action (one per customer per ${rules.contact_window_hours} h)`
+        : (rule?.description ?? 'no rule matched');
+      const fired = rule ? Object.fromEntries([...new Set(fieldsOf(rule.when))].map((field) => [field, typed(field, row[field])])) : {};
+      const peakHours = row.peak_hours ? (JSON.parse(row.peak_hours) as number[]) : [];
+      const sendTime = computeSendTime({ asOf: context.asOf, timing: rule?.timing ?? 'none', peakHours, quietHours: rules.quiet_hours });
+      const input = {
+        customer_id: row.customer_id,
+        brand: row.brand,
+        channel,
+        rule_id: ruleId,
+        rule_description: description,
+        fired,
+        topic: String(row.topic),
+        customer_sentiment_end: row.customer_sentiment_end === null ? null : Number(row.customer_sentiment_end),
+        send_time: sendTime,
+      };
+      actions.push([row.conversation_id, channel, templateMessage(input), templateReasoning(input), rule?.issue_status ?? NO_RULE_MATCHED.issue_status, ruleId, JSON.stringify(fired)]);
+      sendTimes.push(sendTime ? sendTime.toISOString() : null);
+    }
   }
+  await staging.run(sql.CREATE_ACTIONS);
+  const appender = await staging.connection.createAppender('actions', 'main', 'temp');
+  actions.forEach(([conversationId, channel, message, reasoning, status, ruleId, fired], index) => {
+    appender.appendVarchar(conversationId);
+    appender.appendVarchar(channel);
+    appender.appendVarchar(message);
+    const sendTime = sendTimes[index];
+    if (sendTime === null) appender.appendNull();
+    else appender.appendVarchar(sendTime);
+    appender.appendVarchar(reasoning);
+    appender.appendVarchar(status);
+    appender.appendVarchar(ruleId);
+    appender.appendVarchar(fired);
+    appender.endRow();
+  });
   appender.closeSync();
-  return rows.length;
+  await staging.run(sql.CREATE_PREDICTIONS, { run_id: context.runId, as_of: context.asOf.toISOString() });
+  return actions.length;
 }
 
 /** DuckDB hands large integers over as text; features keep the type their field declares. */
