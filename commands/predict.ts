@@ -4,6 +4,7 @@ import { DB_CHOICES, loadConfig } from '../src/config/index.js';
 import { OUTPUT_FORMATS, PREDICT_STAGES, predict, type OutputFormat, type PredictResult } from '../src/decisions/predict.js';
 import { formatPredictSummary } from '../src/decisions/summary.js';
 import { StageTracker } from '../src/progress/stage-tracker.js';
+import { LLM_MODES, type LlmMode } from '../src/llm/enhance.js';
 
 export type { PredictResult };
 
@@ -22,6 +23,7 @@ export default class Predict extends BaseCommand {
     customers: Flags.integer({ description: 'Only the N customers whose open conversations are most recent.', min: 1 }),
     'as-of': Flags.string({ description: 'The moment send times are relative to (ISO); default: the as-of time of `process`.' }),
     rules: Flags.string({ description: 'A rule set (JSON) that replaces the default rules.' }),
+    llm: Flags.string({ description: 'auto: rewrite messages with the configured model, else rules only; off; required: fail if the model cannot be reached.', options: [...LLM_MODES], default: 'auto' }),
     home: Flags.string({ description: 'Folder for local state; default $RIVERLINE_HOME or ./.riverline.' }),
   };
 
@@ -39,11 +41,13 @@ export default class Predict extends BaseCommand {
         customers: flags.customers,
         asOf: flags['as-of'],
         rulesFile: flags.rules,
+        llm: flags.llm as LlmMode,
         tracker,
       });
     } finally {
       stop();
     }
+    if (result.llm_notice && !this.jsonMode) process.stderr.write(`Note: ${result.llm_notice}\n`);
     if (this.jsonMode) this.printJson(result);
     else this.log(formatPredictSummary(result));
     return result;

@@ -29,8 +29,14 @@ export type TargetConfig =
   | { kind: 'clickhouse'; mode: 'server'; server: ClickHouseServer }
   | { kind: 'postgres'; url: string; source: string };
 
+export type LlmConfig =
+  | { provider: 'openai'; apiKey: string; model: string; baseURL?: string; concurrency: number; timeoutMs: number; maxRetries: number }
+  | { provider: 'azure'; apiKey: string; endpoint: string; deployment: string; apiVersion: string; model: string; concurrency: number; timeoutMs: number; maxRetries: number };
+
 export interface Config {
   home: string;
+  /** null when no model is configured: predictions are rules-only. */
+  llm: LlmConfig | null;
   stagingPath: string;
   target: TargetConfig;
   batchSize: number;
@@ -61,6 +67,16 @@ const envSchema = z.object({
   SUPABASE_URL: z.string().optional(),
   SUPABASE_KEY: z.string().optional(),
   DATA_ENGINE: z.string().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_MODEL: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  AZURE_OPENAI_API_KEY: z.string().optional(),
+  AZURE_OPENAI_ENDPOINT: z.string().url().optional(),
+  AZURE_OPENAI_DEPLOYMENT_NAME: z.string().min(1).optional(),
+  AZURE_OPENAI_API_VERSION: z.string().min(1).optional(),
+  RIVERLINE_LLM_CONCURRENCY: z.coerce.number().int().positive().max(64).optional(),
+  RIVERLINE_LLM_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+  RIVERLINE_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).optional(),
 });
 
 export const DEFAULT_BATCH_SIZE = 500_000;
@@ -95,7 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   const e = parsed.data;
   const home = path.resolve(flags.home ?? e.RIVERLINE_HOME);
   const choice: DbChoice = flags.db ?? e.RIVERLINE_DB ?? 'clickhouse';
-  const secrets = [e.CLICKHOUSE_PASSWORD, e.SUPABASE_KEY].filter((s): s is string => Boolean(s));
+  const secrets = [e.CLICKHOUSE_PASSWORD, e.SUPABASE_KEY, e.OPENAI_API_KEY, e.AZURE_OPENAI_API_KEY].filter((s): s is string => Boolean(s));
 
   let target: TargetConfig;
   if (choice === 'postgres' || choice === 'supabase') {
@@ -131,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
 
   const config: Config = {
     home,
+    llm: llmFrom(e),
     stagingPath: path.join(home, 'staging.duckdb'),
     target,
     batchSize: flags.batchSize ?? e.RIVERLINE_BATCH_SIZE ?? DEFAULT_BATCH_SIZE,
@@ -140,6 +157,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   Object.defineProperty(config, inspect.custom, { value: () => describeConfig(config), enumerable: false });
   Object.defineProperty(config, 'toString', { value: () => describeConfig(config), enumerable: false });
   return config;
+}
+
+function llmFrom(e: z.infer<typeof envSchema>): LlmConfig | null {
+  const common = { concurrency: e.RIVERLINE_LLM_CONCURRENCY ?? 8, timeoutMs: e.RIVERLINE_LLM_TIMEOUT_MS ?? 30_000, maxRetries: e.RIVERLINE_LLM_MAX_RETRIES ?? 3 };
+  if (e.AZURE_OPENAI_API_KEY && e.AZURE_OPENAI_ENDPOINT && e.AZURE_OPENAI_DEPLOYMENT_NAME) {
+    return {
+      provider: 'azure',
+      apiKey: e.AZURE_OPENAI_API_KEY,
+      endpoint: e.AZURE_OPENAI_ENDPOINT,
+      deployment: e.AZURE_OPENAI_DEPLOYMENT_NAME,
+      apiVersion: e.AZURE_OPENAI_API_VERSION ?? '2024-10-21',
+      model: e.AZURE_OPENAI_DEPLOYMENT_NAME,
+      ...common,
+    };
+  }
+  // A local OpenAI-compatible server may need no key at all.
+  if (e.OPENAI_API_KEY || e.OPENAI_BASE_URL) {
+    return { provider: 'openai', apiKey: e.OPENAI_API_KEY ?? 'not-needed', model: e.OPENAI_MODEL ?? 'gpt-4o-mini', baseURL: e.OPENAI_BASE_URL, ...common };
+  }
+  return null;
 }
 
 function hostToUrl(e: { CLICKHOUSE_HOST?: string; CLICKHOUSE_PORT?: number; CLICKHOUSE_SECURE?: string }): string {
@@ -171,5 +208,6 @@ export function targetName(target: TargetConfig): string {
 }
 
 export function describeConfig(config: Config): string {
-  return `Config(home=${config.home}, target=${describeTarget(config.target)}, batchSize=${config.batchSize}, engine=${config.engine})`;
+  const llm = config.llm ? `${config.llm.provider}:${config.llm.model}` : 'off';
+  return `Config(home=${config.home}, target=${describeTarget(config.target)}, batchSize=${config.batchSize}, engine=${config.engine}, llm=${llm})`;
 }

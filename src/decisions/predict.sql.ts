@@ -58,11 +58,26 @@ CREATE OR REPLACE TEMP TABLE actions (
   conversation_id VARCHAR, channel VARCHAR, message VARCHAR, send_time VARCHAR, reasoning VARCHAR,
   issue_status VARCHAR, rule_id VARCHAR, fired VARCHAR)`;
 
+/** What the model wrote (or why it fell back), per conversation it was asked about. */
+export const CREATE_LLM_RESULTS = `
+CREATE OR REPLACE TEMP TABLE llm_results (conversation_id VARCHAR, message VARCHAR, reasoning VARCHAR, llm_status VARCHAR)`;
+
+export const SELECT_FOR_LLM = `
+SELECT a.conversation_id, f.customer_id, f.brand, a.channel, a.rule_id, a.issue_status, a.send_time, f.topic, a.fired,
+  coalesce(l.chat_log, '') AS chat_log, a.message, a.reasoning
+FROM actions a JOIN decision_features f USING (conversation_id) LEFT JOIN chat_logs l USING (conversation_id)
+WHERE a.channel <> 'no_action'
+ORDER BY f.customer_id, a.conversation_id`;
+
 export const CREATE_PREDICTIONS = `
 CREATE OR REPLACE TEMP TABLE nba_predictions_out AS
-SELECT f.customer_id, coalesce(l.chat_log, '') AS chat_log, a.channel, a.message, a.send_time, a.reasoning, a.issue_status,
-  f.conversation_id, f.brand, a.rule_id, 'off' AS llm_status, f.topic, f.customer_sentiment_end AS sentiment, a.fired,
+SELECT f.customer_id, coalesce(l.chat_log, '') AS chat_log, a.channel, coalesce(r.message, a.message) AS message, a.send_time,
+  coalesce(r.reasoning, a.reasoning) AS reasoning, a.issue_status,
+  f.conversation_id, f.brand, a.rule_id, coalesce(r.llm_status, 'off') AS llm_status, f.topic, f.customer_sentiment_end AS sentiment, a.fired,
   $run_id AS run_id, $as_of AS as_of
-FROM actions a JOIN decision_features f USING (conversation_id) LEFT JOIN chat_logs l USING (conversation_id)`;
+FROM actions a JOIN decision_features f USING (conversation_id) LEFT JOIN chat_logs l USING (conversation_id)
+LEFT JOIN llm_results r USING (conversation_id)`;
+
+export const COUNT_BY_LLM_STATUS = `SELECT llm_status, count(*)::INTEGER AS n FROM nba_predictions_out GROUP BY llm_status`;
 
 export const COUNT_BY_CHANNEL = `SELECT channel, count(*)::INTEGER AS n FROM nba_predictions_out GROUP BY channel ORDER BY channel`;

@@ -17,6 +17,9 @@ import * as sql from './predict.sql.js';
 import { loadRuleSet, orderedRules, type Rule, type RuleSet } from './rules.schema.js';
 import { computeSendTime } from './send-time.js';
 import { templateMessage, templateReasoning } from './templates.js';
+import { LlmCache } from '../llm/cache.js';
+import { createLlmClient, Enhancer, type LlmMode } from '../llm/enhance.js';
+import type { EnhanceInput } from '../llm/prompt.js';
 
 // Stage ids differ from ingest's and process's so `run` can show all three in one view.
 export const PREDICT_STAGES = [
@@ -24,6 +27,7 @@ export const PREDICT_STAGES = [
   { id: 'predict_read', label: 'Read open convs' },
   { id: 'decide', label: 'Decide' },
   { id: 'compose', label: 'Compose' },
+  { id: 'llm', label: 'LLM rewrite' },
   { id: 'predict_write', label: 'Write actions' },
 ];
 
@@ -37,6 +41,7 @@ export interface PredictOptions {
   customers?: number;
   rulesFile?: string;
   platform?: string;
+  llm?: LlmMode;
   tracker?: StageTracker;
 }
 
@@ -46,7 +51,11 @@ export interface PredictResult {
   predictions: number;
   skipped_resolved: number;
   by_channel: Record<string, number>;
-  llm: { enhanced: number; fallback: number; off: number };
+  llm: { enhanced: number; fallback: number; off: number; cached: number; calls: number; prompt_tokens: number; completion_tokens: number; cost_usd: number | null; model: string | null };
+  /** Set when the LLM was asked for but is not configured (auto mode): the run is rules-only. */
+  llm_notice: string | null;
+  /** Why predictions fell back to the rule-based text, with counts. */
+  llm_fallback_reasons: Record<string, number>;
   rules: string;
   as_of: string;
   out: string;
@@ -73,6 +82,13 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
   const asOfOverride = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
   const tracker = options.tracker ?? new StageTracker(PREDICT_STAGES);
   const runId = randomUUID();
+  const mode = options.llm ?? 'auto';
+  if (mode === 'required' && !config.llm) {
+    throw new UserError('config_invalid', '--llm required, but no model is configured: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server, or the AZURE_OPENAI_* variables).');
+  }
+  const enhancer = mode !== 'off' && config.llm ? new Enhancer(createLlmClient(config.llm), config.llm, new LlmCache(path.join(config.home, 'llm-cache'))) : null;
+  if (mode === 'required') await enhancer?.check();
+  const llmNotice = mode === 'auto' && !config.llm ? 'No LLM is configured (OPENAI_API_KEY, OPENAI_BASE_URL or AZURE_OPENAI_*): predictions are rules-only.' : null;
 
   tracker.start('predict_check');
   const store = createStore(config);
@@ -117,6 +133,10 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
       const asOf = asOfOverride ?? (data_as_of ? new Date(data_as_of.replace(' ', 'T').replace(/\+00$/, 'Z')) : new Date(0));
       const predictions = await compose(staging, rules, { runId, asOf });
       tracker.update('compose', predictions);
+      const fallbackReasons = enhancer ? await rewriteWithLlm(staging, enhancer, tracker) : {};
+      if (!enhancer) tracker.skip('llm', mode === 'off' ? '--llm off' : 'not configured');
+      await staging.run(sql.CREATE_PREDICTIONS, { run_id: runId, as_of: asOf.toISOString() });
+      const byStatus = Object.fromEntries((await staging.rows<{ llm_status: string; n: number }>(sql.COUNT_BY_LLM_STATUS)).map((row) => [row.llm_status, row.n]));
 
       tracker.start('predict_write');
       await writeOutput(staging, out, format);
@@ -132,7 +152,19 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
         predictions,
         skipped_resolved: total - open,
         by_channel: byChannel,
-        llm: { enhanced: 0, fallback: 0, off: predictions },
+        llm: {
+          enhanced: byStatus.enhanced ?? 0,
+          fallback: byStatus.fallback ?? 0,
+          off: byStatus.off ?? 0,
+          cached: enhancer?.cachedHits ?? 0,
+          calls: enhancer?.totals.calls ?? 0,
+          prompt_tokens: enhancer?.totals.prompt_tokens ?? 0,
+          completion_tokens: enhancer?.totals.completion_tokens ?? 0,
+          cost_usd: enhancer?.totals.cost_usd ?? null,
+          model: config.llm && enhancer ? config.llm.model : null,
+        },
+        llm_notice: llmNotice,
+        llm_fallback_reasons: fallbackReasons,
         rules: rulesFile,
         as_of: asOf.toISOString(),
         out,
@@ -239,8 +271,29 @@ async function compose(staging: Staging, rules: RuleSet, context: { runId: strin
     appender.endRow();
   });
   appender.closeSync();
-  await staging.run(sql.CREATE_PREDICTIONS, { run_id: context.runId, as_of: context.asOf.toISOString() });
+  await staging.run(sql.CREATE_LLM_RESULTS);
   return actions.length;
+}
+
+/** Sends every action that contacts the customer to the model (bounded concurrency), keeping the rule text on failure. */
+async function rewriteWithLlm(staging: Staging, enhancer: Enhancer, tracker: StageTracker): Promise<Record<string, number>> {
+  const rows = await staging.rows<EnhanceInput & { fired: string }>(sql.SELECT_FOR_LLM);
+  tracker.start('llm', rows.length);
+  const inputs = rows.map((row) => ({ ...row, fired: JSON.parse(row.fired) as Record<string, unknown> }));
+  const results = await enhancer.enhanceAll(inputs, (done) => tracker.update('llm', done));
+  const appender = await staging.connection.createAppender('llm_results', 'main', 'temp');
+  const reasons: Record<string, number> = {};
+  results.forEach((result, index) => {
+    appender.appendVarchar(inputs[index].conversation_id);
+    appender.appendVarchar(result.message);
+    appender.appendVarchar(result.reasoning);
+    appender.appendVarchar(result.status);
+    appender.endRow();
+    if (result.reason) reasons[result.reason] = (reasons[result.reason] ?? 0) + 1;
+  });
+  appender.closeSync();
+  tracker.done('llm', `${results.filter((r) => r.status === 'enhanced').length} rewritten`);
+  return reasons;
 }
 
 /** DuckDB hands large integers over as text; features keep the type their field declares. */

@@ -9,6 +9,19 @@ export function formatPredictSummary(result: PredictResult): string {
     `  skipped (already resolved): ${n(result.skipped_resolved)}`,
     '  by channel:',
     ...channels,
-    `  LLM: off for all ${n(result.llm.off)} (rules only); the rows are also in the nba_predictions table.`,
+    llmLine(result),
+    '  The rows are also in the nba_predictions table.',
   ].join('\n');
+}
+
+function llmLine(result: PredictResult): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const { llm } = result;
+  if (!llm.model) return `  LLM: off (${result.llm_notice ? 'not configured' : '--llm off'}); messages are rule-based.`;
+  const cost = llm.cost_usd === null ? '' : `, about $${llm.cost_usd.toFixed(4)}`;
+  const reasons = Object.entries(result.llm_fallback_reasons).map(([reason, count]) => `${reason} (${n(count)})`).join('; ');
+  return (
+    `  LLM ${llm.model}: ${n(llm.enhanced)} rewritten (${n(llm.cached)} from cache), ${n(llm.fallback)} fell back to the rule text${reasons ? `: ${reasons}` : ''}, ` +
+    `${n(llm.off)} without a message to write; ${n(llm.calls)} calls, ${n(llm.prompt_tokens)} + ${n(llm.completion_tokens)} tokens${cost}.`
+  );
 }
