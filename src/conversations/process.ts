@@ -113,22 +113,8 @@ async function processInDuckDB(config: Config, store: Store, context: { platform
   fs.mkdirSync(workDir, { recursive: true });
   const staging = await openStaging(config.stagingPath);
   try {
-    tracker.start('export');
-    const exported = path.join(workDir, `interactions.${store.exportFormat}`);
-    await store.exportRows('process_input', exported, platform);
-    await loadTweets(staging, exported, store.exportFormat);
-    await loadLexiconTable(staging);
-
-    tracker.start('threads');
-    await staging.run(duck.CREATE_TWEET_INDEX);
-    await staging.run(duck.CREATE_POINTERS);
-    await stepPointers(staging);
+    await buildMessageSignals(staging, store, { platform, workDir, onStep: (step) => tracker.start(step) });
     const params = { platform, as_of: context.asOf.toISOString(), window_hours: RESOLUTION_WINDOW_HOURS };
-    await staging.run(duck.CREATE_MESSAGES, { platform });
-
-    tracker.start('features');
-    await staging.run(duck.CREATE_HITS);
-    await staging.run(duck.CREATE_MESSAGE_SIGNALS);
     await staging.run(duck.CREATE_REPLY_DELAYS);
     await staging.run(duck.CREATE_TOPICS);
     await staging.run(duck.CREATE_CONVERSATIONS, params);
@@ -153,6 +139,31 @@ async function processInDuckDB(config: Config, store: Store, context: { platform
     staging.close();
     fs.rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The shared first half of the DuckDB engine (process and evaluate): export the interactions, rebuild threads and
+ * conversations, and leave `tweets`, `messages`, `hits` and `message_signals` in the staging connection.
+ */
+export async function buildMessageSignals(
+  staging: Staging,
+  store: Store,
+  context: { platform: string; workDir: string; onStep?: (step: 'export' | 'threads' | 'features') => void },
+): Promise<void> {
+  const step = context.onStep ?? (() => {});
+  step('export');
+  const exported = path.join(context.workDir, `interactions.${store.exportFormat}`);
+  await store.exportRows('process_input', exported, context.platform);
+  await loadTweets(staging, exported, store.exportFormat);
+  await loadLexiconTable(staging);
+  step('threads');
+  await staging.run(duck.CREATE_TWEET_INDEX);
+  await staging.run(duck.CREATE_POINTERS);
+  await stepPointers(staging);
+  await staging.run(duck.CREATE_MESSAGES, { platform: context.platform });
+  step('features');
+  await staging.run(duck.CREATE_HITS);
+  await staging.run(duck.CREATE_MESSAGE_SIGNALS);
 }
 
 async function loadTweets(staging: Staging, file: string, format: 'parquet' | 'csv'): Promise<void> {

@@ -1,0 +1,89 @@
+// Named DuckDB statements of the backtest: for each brand reply, the decision features as they were just before it,
+// and the channel the brand actually steered to. Runs after buildMessageSignals (tables messages, hits, message_signals).
+
+/** Per message: urgency and escalation cues and the message's own topic (most hits, ties by taxonomy order). */
+export const CREATE_MESSAGE_EXTRAS = `
+CREATE OR REPLACE TEMP TABLE message_extras AS
+SELECT m.external_id,
+  coalesce(c.urgent, false) AS urgent, coalesce(c.escalating, false) AS escalating, t.topic AS msg_topic
+FROM messages m
+LEFT JOIN (
+  SELECT external_id, bool_or(kind = 'urgency') AS urgent, bool_or(kind = 'escalation') AS escalating FROM hits GROUP BY external_id
+) c USING (external_id)
+LEFT JOIN (
+  SELECT external_id, topic FROM (
+    SELECT external_id, topic, row_number() OVER (PARTITION BY external_id ORDER BY count(*) DESC, min(rank)) AS nth
+    FROM hits WHERE kind = 'topic' GROUP BY external_id, topic
+  ) WHERE nth = 1
+) t USING (external_id)`;
+
+/**
+ * One sample per brand reply that follows at least one customer message. Every feature is computed over the
+ * messages before the reply (window ROWS ... 1 PRECEDING), so nothing from the reply or later leaks in.
+ */
+export const CREATE_SAMPLES = `
+CREATE OR REPLACE TEMP TABLE samples AS
+WITH s AS (
+  SELECT ms.*, m.customer_id, e.urgent, e.escalating, e.msg_topic
+  FROM message_signals ms JOIN messages m USING (external_id) JOIN message_extras e USING (external_id)
+),
+w AS (
+  SELECT conversation_id, external_id, customer_id, ts, inbound, ask_dm, ask_email, ask_phone,
+    count(*) OVER before AS message_count,
+    count(*) FILTER (WHERE inbound) OVER before AS customer_messages,
+    count(*) FILTER (WHERE NOT inbound) OVER before AS brand_messages,
+    1 + count(*) FILTER (WHERE speaker_changed) OVER before AS turns,
+    last_value(inbound) OVER before AS last_inbound,
+    min(ts) FILTER (WHERE inbound) OVER before AS first_customer_at,
+    max(ts) FILTER (WHERE inbound) OVER before AS last_customer_at,
+    min(ts) FILTER (WHERE NOT inbound) OVER before AS first_brand_at,
+    first_value(CASE WHEN inbound THEN sentiment END IGNORE NULLS) OVER before AS sentiment_start,
+    last_value(CASE WHEN inbound THEN sentiment END IGNORE NULLS) OVER before AS sentiment_end,
+    first_value(CASE WHEN inbound THEN msg_topic END IGNORE NULLS) OVER before AS first_topic,
+    bool_or(urgent AND inbound) OVER before AS any_urgent,
+    bool_or(escalating AND inbound) OVER before AS any_escalating,
+    bool_or(ask_dm AND NOT inbound) OVER before AS asked_dm,
+    bool_or(ask_email AND NOT inbound) OVER before AS asked_email,
+    bool_or(ask_phone AND NOT inbound) OVER before AS asked_phone,
+    bool_or(says_dm AND inbound) OVER before AS said_dm
+  FROM s
+  WINDOW before AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+)
+SELECT conversation_id, external_id, customer_id, ts,
+  CASE WHEN ask_phone THEN 'scheduling_phone_call' WHEN ask_email THEN 'email_reply' WHEN ask_dm THEN 'twitter_dm_reply' ELSE 'twitter_public_reply' END AS actual_channel,
+  (epoch_ms(ts) - epoch_ms(last_customer_at)) / 60000.0 AS actual_delay_minutes,
+  message_count, customer_messages, brand_messages, turns,
+  CASE WHEN last_inbound THEN 'customer' ELSE 'brand' END AS last_speaker,
+  CASE WHEN last_inbound THEN 'brand' ELSE 'customer' END AS awaiting_reply_from,
+  CASE WHEN first_brand_at IS NOT NULL THEN (epoch_ms(first_brand_at) - epoch_ms(first_customer_at)) / 60000.0 END AS first_response_minutes,
+  NULL::DOUBLE AS median_response_minutes,
+  (epoch_ms(ts) - epoch_ms(last_customer_at)) / 3600000.0 AS hours_since_last_customer_message,
+  sentiment_start AS customer_sentiment_start,
+  sentiment_end AS customer_sentiment_end,
+  sentiment_end - sentiment_start AS sentiment_trend,
+  coalesce(first_topic, 'other') AS topic,
+  coalesce(asked_dm, false) AS brand_asked_dm,
+  coalesce(asked_email, false) AS brand_asked_email,
+  coalesce(asked_phone, false) AS brand_asked_phone,
+  coalesce(any_urgent, false) AS is_urgent,
+  coalesce(any_escalating, false) OR coalesce(sentiment_end - sentiment_start <= -0.5, false) AS is_escalating,
+  coalesce(asked_dm AND said_dm, false) AS customer_moved_to_dm,
+  1 AS customer_conversations,
+  0.0 AS customer_resolution_rate
+FROM w
+WHERE NOT inbound AND customer_messages > 0`;
+
+/** Each customer's busiest hours (UTC) from their own tweets, for the predicted send delay. */
+export const CREATE_PEAK_HOURS = `
+CREATE OR REPLACE TEMP TABLE peak_hours AS
+SELECT customer_id, list(hour ORDER BY nth) AS peak_hours FROM (
+  SELECT author AS customer_id, hour(ts) AS hour, row_number() OVER (PARTITION BY author ORDER BY count(*) DESC, hour(ts)) AS nth
+  FROM tweets WHERE inbound GROUP BY author, hour(ts)
+) WHERE nth <= 3 GROUP BY customer_id`;
+
+export function selectDecided(ruleCase: string): string {
+  return `
+SELECT s.actual_channel, s.actual_delay_minutes, s.ts::VARCHAR AS ts, to_json(coalesce(p.peak_hours, []))::VARCHAR AS peak_hours,
+  ${ruleCase} AS rule_id
+FROM samples s LEFT JOIN peak_hours p USING (customer_id)`;
+}
