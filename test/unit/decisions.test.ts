@@ -39,8 +39,9 @@ function features(overrides: Partial<DecisionFeatures> = {}): DecisionFeatures {
 
 describe('the default rules', () => {
   const cases: Array<[string, Partial<DecisionFeatures>, string, string]> = [
-    ['a long conversation goes to the phone', { message_count: 9 }, 'escalate_to_phone', 'scheduling_phone_call'],
-    ['an escalating customer with three messages goes to the phone', { is_escalating: true, customer_messages: 3, message_count: 5 }, 'escalate_to_phone', 'scheduling_phone_call'],
+    ['a long conversation goes to the phone', { message_count: 10 }, 'escalate_to_phone', 'scheduling_phone_call'],
+    ['an escalating customer with four messages goes to the phone', { is_escalating: true, customer_messages: 4, message_count: 7 }, 'escalate_to_phone', 'scheduling_phone_call'],
+    ['an escalating customer with three messages is not called yet', { is_escalating: true, customer_messages: 3, message_count: 5 }, 'active_dm_reply', 'twitter_dm_reply'],
     ['praise needs no action', { topic: 'praise', customer_sentiment_end: 0.6 }, 'thanks_no_action', 'no_action'],
     ['a customer who moved to DM when asked is answered there', { brand_asked_dm: true, customer_moved_to_dm: true }, 'continue_in_dm', 'twitter_dm_reply'],
     ['a dormant issue where the customer spoke last gets an e-mail', { hours_since_last_customer_message: 60 }, 'dormant_email_follow_up', 'email_reply'],
