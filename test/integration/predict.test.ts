@@ -108,6 +108,23 @@ describe('riverline predict', () => {
   });
 });
 
+describe('predict on PostgreSQL', () => {
+  it('decides the same channels as on embedded ClickHouse and stores the rows', async () => {
+    const config = loadConfig({ DATABASE_URL: db.url }, { home: path.join(dir, 'pg'), db: 'postgres' });
+    await ingest(config, { file: SAMPLE });
+    await ingest(config, { file: THREADS });
+    await processConversations(config, { engine: 'duckdb', asOf: '2017-11-01T15:54:37Z' });
+    const onPostgres = await predict(config, { out: path.join(dir, 'pg.csv'), llm: 'off' });
+    const onClickHouse = await predict(loadConfig({}, { home, db: 'chdb' }), { out: path.join(dir, 'ch.csv'), llm: 'off' });
+    expect(onPostgres).toMatchObject({ target: 'postgres', predictions: 37, skipped_resolved: 4 });
+    expect(onPostgres.by_channel).toEqual(onClickHouse.by_channel);
+    const strip = (file: string) => readCsv(fs.readFileSync(file, 'utf8')).map(({ run_id: _run, ...row }) => row);
+    expect(strip(path.join(dir, 'pg.csv'))).toEqual(strip(path.join(dir, 'ch.csv')));
+    const [{ n }] = await db.query<{ n: string }>('SELECT count(*) AS n FROM nba_predictions WHERE run_id = $1', [onPostgres.run_id]);
+    expect(Number(n)).toBe(37);
+  });
+});
+
 describe('rules in SQL and in TypeScript', () => {
   it('pick the same rule for every conversation', async () => {
     const rules = loadRuleSet(defaultRulesPath());
