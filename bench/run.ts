@@ -151,6 +151,7 @@ async function main(): Promise<void> {
       '',
       `Measured ${date} at commit ${commit} by \`npm run bench\` on ${machine()}.`,
       `Input: \`riverline generate --rows ${ROWS} --seed 42\` (${mb(fs.statSync(file).size)}). Each run is a fresh process; wall time covers the whole ingest (connect, read, checks, normalize, load, quarantine, run record).`,
+      'Wall times on this shared 2-core machine vary between runs of the same commit (by up to a third on the day these were taken); compare figures from one run, not across runs.',
       '',
       '## Ingest',
       '',
