@@ -13,10 +13,13 @@ const round = (expr: string, digits: number) => `(floor((${expr}) * ${10 ** digi
 export const LEXICON_TABLE = `
 CREATE OR REPLACE TEMP TABLE lexicon (kind VARCHAR, term VARCHAR, topic VARCHAR, score INTEGER, rank INTEGER)`;
 
+/** Word tokens: lower-case runs of [a-z0-9']; cue words match whole tokens only. ClickHouse exports do this themselves. */
+export const TOKENIZE = `regexp_extract_all(lower(coalesce(text, '')), '[a-z0-9'']+')`;
+
 /** Tweets get dense integer ids so the pointer joins below compare integers, not strings. */
 export const CREATE_TWEET_INDEX = `
 CREATE OR REPLACE TEMP TABLE tweet_index AS
-SELECT *, row_number() OVER () AS idx FROM tweets`;
+SELECT * EXCLUDE (tokens), row_number() OVER () AS idx FROM tweets`;
 
 /** Thread pointers: root_ptr climbs to the thread root, anchor_ptr to the customer tweet a brand tweet answers. */
 export const CREATE_POINTERS = `
@@ -43,21 +46,24 @@ SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY ts, external_
 FROM (
   SELECT md5($platform || ':' || ri.external_id || ':' || c.author) AS conversation_id,
     ri.external_id AS thread_root_id, c.author AS customer_id,
-    t.external_id, t.author, t.inbound, t.ts, t.parent_id, t.first_mention,
-    regexp_extract_all(lower(t.text), '[a-z0-9'']+') AS tokens
+    t.external_id, t.author, t.inbound, t.ts, t.parent_id, t.first_mention
   FROM pointers p
   JOIN tweet_index t ON t.idx = p.idx
   JOIN tweet_index ri ON ri.idx = p.root_ptr
   JOIN tweet_index c ON c.idx = p.anchor_ptr
 )`;
 
-/** Lexicon hits per message, one row per matching token occurrence. */
+/** Lexicon hits per message, one row per matching token occurrence (matched on tweets first, the smaller join last). */
 export const CREATE_HITS = `
 CREATE OR REPLACE TEMP TABLE hits AS
-SELECT m.conversation_id, m.external_id, m.inbound, m.seq, l.kind, l.term, l.topic, l.score, l.rank
-FROM (SELECT conversation_id, external_id, inbound, seq, unnest(tokens) AS token FROM messages) m
-JOIN lexicon l ON l.term = m.token
-WHERE ${HIT_NEEDED}`;
+WITH token_hits AS (
+  SELECT m.external_id, l.kind, l.term, l.topic, l.score, l.rank
+  FROM (SELECT external_id, inbound, unnest(tokens) AS token FROM tweets) m
+  JOIN lexicon l ON l.term = m.token
+  WHERE ${HIT_NEEDED}
+)
+SELECT m.conversation_id, m.external_id, m.inbound, m.seq, h.kind, h.term, h.topic, h.score, h.rank
+FROM token_hits h JOIN messages m USING (external_id)`;
 
 /** Per-message signals; sentiment is VADER-normalised: s / sqrt(s^2 + 15), in [-1, 1]. */
 export const CREATE_MESSAGE_SIGNALS = `
