@@ -15,6 +15,7 @@ CREATE OR REPLACE TEMP TABLE lexicon (kind VARCHAR, term VARCHAR, topic VARCHAR,
 
 /** Word tokens: lower-case runs of [a-z0-9']; cue words match whole tokens only. ClickHouse exports do this themselves. */
 export const TOKENIZE = `regexp_extract_all(lower(coalesce(text, '')), '[a-z0-9'']+')`;
+export const SPLIT_WORDS = `CASE WHEN coalesce(words, '') = '' THEN []::VARCHAR[] ELSE string_split(words, ' ') END`;
 
 /** Tweets get dense integer ids so the pointer joins below compare integers, not strings. */
 export const CREATE_TWEET_INDEX = `

@@ -173,9 +173,9 @@ async function loadTweets(staging: Staging, file: string, format: 'parquet' | 'c
       : `read_csv($file, header = true, auto_detect = false, quote = '"', escape = '"', columns = {
           'external_id': 'VARCHAR', 'author': 'VARCHAR', 'inbound': 'BOOLEAN', 'ts': 'TIMESTAMPTZ', 'parent_id': 'VARCHAR',
           'text': 'VARCHAR', 'first_mention': 'VARCHAR'})`;
-  // A store may ship tokens (ClickHouse) or text (PostgreSQL); either way `tweets` ends with tokens.
+  // A store may ship space-joined tokens (ClickHouse) or text (PostgreSQL); either way `tweets` ends with tokens.
   const columns = await staging.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${source}`, { file });
-  const tokens = columns.some((column) => column.column_name === 'tokens') ? 'tokens' : duck.TOKENIZE;
+  const tokens = columns.some((column) => column.column_name === 'words') ? duck.SPLIT_WORDS : duck.TOKENIZE;
   await staging.run(
     `CREATE OR REPLACE TEMP TABLE tweets AS SELECT external_id, author, inbound::BOOLEAN AS inbound, ts::TIMESTAMPTZ AS ts,
        parent_id, ${tokens} AS tokens, first_mention FROM ${source}`,
