@@ -1,6 +1,7 @@
 // Named ClickHouse statements. Values are bound as {name:Type}; identifiers come from the closed set below.
 import type { ColumnType, OutputTable } from '../conversations/schema.js';
 import { CONVERSATIONS, NBA_PREDICTIONS, OUTPUT_TABLES } from '../conversations/schema.js';
+import { loadLexicon, sqlList } from '../conversations/lexicon.js';
 import type { ExportKind } from './store.js';
 import { INTERACTION_COLUMNS, REJECT_COLUMNS } from '../staging/sql.js';
 
@@ -151,12 +152,15 @@ export const countRows = (table: OutputTable) => `SELECT count() AS n FROM ${tab
 MIGRATIONS.push({ version: 2, name: 'process tables', statements: OUTPUT_TABLES.map((table) => createOutputTable(table)) });
 MIGRATIONS.push({ version: 3, name: 'predictions', statements: [createOutputTable(NBA_PREDICTIONS)] });
 
+/** Only lexicon terms can become features, so process_input ships just those tokens (a quarter of them). */
+const LEXICON_TERMS = sqlList([...new Set(loadLexicon().map((row) => row.term))]);
+
 /** What later stages read, streamed out as Parquet. process_input ships word tokens (space-joined: a plain string column encodes faster than a
  * Parquet list), not text: ClickHouse finds them ten times faster than DuckDB's regex does. */
 export const EXPORTS: Record<ExportKind, string> = {
   process_input: `
 SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
-  arrayStringConcat(extractAll(lower(content_text), '[a-z0-9\\']+'), ' ') AS words, nullIf(JSONExtractString(content_metadata, 'mentions', 1), '') AS first_mention
+  arrayStringConcat(arrayFilter(t -> t IN (${LEXICON_TERMS}), extractAll(lower(content_text), '[a-z0-9\\']+')), ' ') AS words, nullIf(JSONExtractString(content_metadata, 'mentions', 1), '') AS first_mention
 FROM interactions FINAL WHERE platform_type = {platform:String}
 FORMAT Parquet`,
   predict_conversations: `
