@@ -4,15 +4,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
+import { parseAsOf } from '../config/as-of.js';
 import { UserError, messageOf } from '../errors.js';
 import { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
-import { createStore, type Store } from '../stores/index.js';
+import { createStore, prepareStore, type Store } from '../stores/index.js';
 import * as duck from './duckdb.sql.js';
 import { processInClickHouse } from './clickhouse-engine.js';
 import type { ClickHouseStore } from '../stores/clickhouse.js';
 import { loadLexicon } from './lexicon.js';
-import { CONVERSATIONS, CONVERSATION_MESSAGES, CUSTOMER_PROFILES, OUTPUT_TABLES, type OutputTable } from './schema.js';
+import { OUTPUT_TABLES, type OutputTable } from './schema.js';
 
 export const PROCESS_STAGES = [
   { id: 'check', label: 'Check data' },
@@ -62,9 +63,7 @@ export async function processConversations(config: Config, options: ProcessOptio
   tracker.start('check');
   const store = createStore(config);
   try {
-    const ping = await store.ping();
-    if (!ping.success) throw ping.error;
-    await store.migrate();
+    await prepareStore(store);
     const stats = await store.interactionStats(platform);
     if (stats.count === 0) {
       throw new UserError('file_empty', 'There are no interactions to process yet: load a file first with `riverline ingest FILE`.', {
@@ -98,12 +97,6 @@ export interface Summary {
   open_conversations: number;
   resolved_conversations: number;
   as_of: string;
-}
-
-function parseAsOf(text: string): Date {
-  const date = new Date(text);
-  if (Number.isNaN(date.getTime())) throw new UserError('bad_flag', `--as-of must be an ISO date or timestamp such as 2017-11-30T12:00:00Z, not "${text}".`);
-  return date;
 }
 
 async function processInDuckDB(config: Config, store: Store, context: { platform: string; asOf: Date; tracker: StageTracker }): Promise<Summary> {
@@ -213,4 +206,3 @@ function exportOutput(table: OutputTable, format: 'parquet' | 'csv' | 'ndjson'):
   return `COPY (SELECT ${columns} FROM ${table.name}_out) TO $file (${options})`;
 }
 
-export { CONVERSATIONS, CUSTOMER_PROFILES, CONVERSATION_MESSAGES };

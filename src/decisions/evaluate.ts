@@ -7,7 +7,7 @@ import type { Config } from '../config/index.js';
 import { UserError, messageOf } from '../errors.js';
 import { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging } from '../staging/duckdb.js';
-import { createStore } from '../stores/index.js';
+import { createStore, prepareStore } from '../stores/index.js';
 import { buildMessageSignals } from '../conversations/process.js';
 import { compileRules } from './compile.js';
 import { NO_RULE_MATCHED } from './decide.js';
@@ -67,9 +67,7 @@ export async function evaluate(config: Config, options: EvaluateOptions = {}): P
   const store = createStore(config);
   const workDir = path.join(config.home, 'evaluate');
   try {
-    const ping = await store.ping();
-    if (!ping.success) throw ping.error;
-    await store.migrate();
+    await prepareStore(store);
     const stats = await store.interactionStats(platform);
     if (stats.count === 0) throw new UserError('file_empty', 'There is no history to evaluate on yet: load a file first with `riverline ingest FILE`.');
     tracker.done('check');

@@ -5,10 +5,11 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/index.js';
+import { parseAsOf } from '../config/as-of.js';
 import { UserError, messageOf } from '../errors.js';
 import { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
-import { createStore } from '../stores/index.js';
+import { createStore, prepareStore } from '../stores/index.js';
 import { CONVERSATIONS, NBA_PREDICTIONS } from '../conversations/schema.js';
 import { compileRules } from './compile.js';
 import { fieldsOf, NO_RULE_MATCHED } from './decide.js';
@@ -94,9 +95,7 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
   const store = createStore(config);
   const workDir = path.join(config.home, 'predict');
   try {
-    const ping = await store.ping();
-    if (!ping.success) throw ping.error;
-    await store.migrate();
+    await prepareStore(store);
     const total = await store.countRows(CONVERSATIONS);
     if (total === 0) {
       throw new UserError('file_empty', 'There are no conversations to predict for yet: run `riverline process` first (after `riverline ingest FILE`).', {
@@ -181,12 +180,6 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
     fs.rmSync(workDir, { recursive: true, force: true });
     await store.close().catch(() => {});
   }
-}
-
-function parseAsOf(text: string): Date {
-  const date = new Date(text);
-  if (Number.isNaN(date.getTime())) throw new UserError('bad_flag', `--as-of must be an ISO date or timestamp such as 2017-11-30T12:00:00Z, not "${text}".`);
-  return date;
 }
 
 async function loadExport(staging: Staging, table: string, file: string, format: 'parquet' | 'csv'): Promise<void> {

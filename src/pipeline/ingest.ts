@@ -13,7 +13,7 @@ import { openStaging } from '../staging/duckdb.js';
 import { inspectSourceFile } from '../staging/source-file.js';
 import { publishStagedView, stageFile, type BatchFile, type StagedFile } from '../staging/stage.js';
 import { formatRows } from '../progress/plain.js';
-import { createStore, type CreateStoreOptions, type InteractionStats, type PipelineRun, type Store } from '../stores/index.js';
+import { createStore, prepareStore, type CreateStoreOptions, type InteractionStats, type PipelineRun, type Store } from '../stores/index.js';
 
 export const INGEST_PIPELINE = 'ingest';
 
@@ -61,9 +61,7 @@ export async function ingest(config: Config, options: IngestOptions): Promise<In
   const runId = randomUUID();
   const batchDir = path.join(config.home, 'staging', 'batches');
   try {
-    const ping = await store.ping();
-    if (!ping.success) throw ping.error;
-    await store.migrate();
+    await prepareStore(store);
     tracker.done('connect', describeTarget(config.target));
 
     run = {

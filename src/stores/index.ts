@@ -14,3 +14,10 @@ export function createStore(config: Pick<Config, 'target'>, options: CreateStore
   if (config.target.kind === 'postgres') return new PostgresStore(config.target);
   return new ClickHouseStore(config.target, options.clickhouse);
 }
+
+/** Checks the store answers and applies every migration; throws the adapter's one-sentence error otherwise. */
+export async function prepareStore(store: Store): Promise<void> {
+  const ping = await store.ping();
+  if (!ping.success) throw ping.error;
+  await store.migrate();
+}
