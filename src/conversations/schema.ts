@@ -11,8 +11,10 @@ export interface Column {
 export interface OutputTable {
   name: 'conversations' | 'customer_profiles' | 'conversation_messages' | 'nba_predictions';
   columns: Column[];
-  /** Sort key (ClickHouse ORDER BY) and primary key (PostgreSQL). */
+  /** Primary key (PostgreSQL) and, unless sortKey says otherwise, the ClickHouse ORDER BY. */
   key: string[];
+  /** ClickHouse ORDER BY when lookups go by another column first (serve reads conversations by customer). */
+  sortKey?: string[];
 }
 
 const c = (name: string, type: ColumnType, nullable = false): Column => ({ name, type, nullable });
@@ -20,6 +22,7 @@ const c = (name: string, type: ColumnType, nullable = false): Column => ({ name,
 export const CONVERSATIONS: OutputTable = {
   name: 'conversations',
   key: ['conversation_id'],
+  sortKey: ['customer_id', 'conversation_id'],
   columns: [
     c('conversation_id', 'text'),
     c('platform_type', 'text'),

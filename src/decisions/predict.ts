@@ -12,12 +12,10 @@ import { openStaging, type Staging } from '../staging/duckdb.js';
 import { createStore, prepareStore } from '../stores/index.js';
 import { CONVERSATIONS, NBA_PREDICTIONS } from '../conversations/schema.js';
 import { compileRules } from './compile.js';
-import { fieldsOf, NO_RULE_MATCHED } from './decide.js';
-import { DECISION_FIELDS } from './fields.js';
+import { fieldsOf } from './decide.js';
+import { composeAction } from './action.js';
 import * as sql from './predict.sql.js';
 import { loadRuleSet, orderedRules, type Rule, type RuleSet } from './rules.schema.js';
-import { computeSendTime } from './send-time.js';
-import { templateMessage, templateReasoning } from './templates.js';
 import { LlmCache } from '../llm/cache.js';
 import { createLlmClient, Enhancer, type LlmMode } from '../llm/enhance.js';
 import type { EnhanceInput } from '../llm/prompt.js';
@@ -222,30 +220,24 @@ async function compose(staging: Staging, rules: RuleSet, context: { runId: strin
   const result = await staging.connection.stream(sql.selectForTemplates(ruleFields));
   for await (const rows of result.yieldRowObjectJson()) {
     for (const row of rows as DecisionRow[]) {
-      const matched = byId.get(row.matched_rule);
-      const blockedByPolicy = Number(row.customer_rank) > 1 && matched !== undefined && matched.channel !== 'no_action';
-      const rule = blockedByPolicy ? undefined : matched;
-      const ruleId = blockedByPolicy ? 'contact_policy' : (rule?.id ?? NO_RULE_MATCHED.rule_id);
-      const channel = rule?.channel ?? 'no_action';
-      const description = blockedByPolicy
-        ? `another conversation of this customer gets this run's action (one per customer per ${rules.contact_window_hours} h)`
-        : (rule?.description ?? 'no rule matched');
-      const fired = rule ? Object.fromEntries([...new Set(fieldsOf(rule.when))].map((field) => [field, typed(field, row[field])])) : {};
-      const peakHours = row.peak_hours ? (JSON.parse(row.peak_hours) as number[]) : [];
-      const sendTime = computeSendTime({ asOf: context.asOf, timing: rule?.timing ?? 'none', peakHours, quietHours: rules.quiet_hours });
-      const input = {
-        customer_id: row.customer_id,
-        brand: row.brand,
-        channel,
-        rule_id: ruleId,
-        rule_description: description,
-        fired,
-        topic: String(row.topic),
-        customer_sentiment_end: row.customer_sentiment_end === null ? null : Number(row.customer_sentiment_end),
-        send_time: sendTime,
-      };
-      actions.push([row.conversation_id, channel, templateMessage(input), templateReasoning(input), rule?.issue_status ?? NO_RULE_MATCHED.issue_status, ruleId, JSON.stringify(fired)]);
-      sendTimes.push(sendTime ? sendTime.toISOString() : null);
+      const action = composeAction(
+        {
+          conversation_id: row.conversation_id,
+          customer_id: row.customer_id,
+          brand: row.brand,
+          topic: String(row.topic),
+          customer_sentiment_end: row.customer_sentiment_end === null ? null : Number(row.customer_sentiment_end),
+          peak_hours: row.peak_hours ? (JSON.parse(row.peak_hours) as number[]) : [],
+          matched_rule: row.matched_rule,
+          customer_rank: Number(row.customer_rank),
+          features: row,
+        },
+        rules,
+        context.asOf,
+        byId,
+      );
+      actions.push([action.conversation_id, action.channel, action.message, action.reasoning, action.issue_status, action.rule_id, JSON.stringify(action.fired)]);
+      sendTimes.push(action.send_time ? action.send_time.toISOString() : null);
     }
   }
   await staging.run(sql.CREATE_ACTIONS);
@@ -287,12 +279,6 @@ async function rewriteWithLlm(staging: Staging, enhancer: Enhancer, tracker: Sta
   appender.closeSync();
   tracker.done('llm', `${results.filter((r) => r.status === 'enhanced').length} rewritten`);
   return reasons;
-}
-
-/** DuckDB hands large integers over as text; features keep the type their field declares. */
-function typed(field: string, value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  return DECISION_FIELDS[field as keyof typeof DECISION_FIELDS] === 'number' ? Number(value) : value;
 }
 
 /** The user's file; send_time and as_of are already ISO 8601 UTC text. */

@@ -136,7 +136,7 @@ const CH_TYPES: Record<ColumnType, string> = {
 
 export function createOutputTable(table: OutputTable, name: string = table.name): string {
   const columns = table.columns.map((column) => `${column.name} ${column.nullable ? `Nullable(${CH_TYPES[column.type]})` : CH_TYPES[column.type]}`);
-  return `CREATE TABLE IF NOT EXISTS ${name} (${columns.join(', ')}) ENGINE = MergeTree ORDER BY (${table.key.join(', ')})`;
+  return `CREATE TABLE IF NOT EXISTS ${name} (${columns.join(', ')}) ENGINE = MergeTree ORDER BY (${(table.sortKey ?? table.key).join(', ')})`;
 }
 
 export const nextTableName = (table: OutputTable) => `${table.name}__next`;
@@ -177,3 +177,8 @@ JOIN (SELECT conversation_id FROM conversations WHERE platform_type = {platform:
 JOIN (SELECT external_id, participant_external_id, raw_text FROM interactions FINAL WHERE platform_type = {platform:String}) i ON i.external_id = m.external_id
 FORMAT Parquet`,
 };
+
+/** serve: one customer's conversations and profile, read by the sort keys. */
+export const CUSTOMER_CONVERSATIONS = `SELECT * FROM conversations WHERE customer_id = {customer_id:String} AND platform_type = {platform:String}`;
+export const CUSTOMER_PROFILE = `SELECT * FROM customer_profiles WHERE customer_id = {customer_id:String} AND platform_type = {platform:String}`;
+export const TABLES_PRESENT = `SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN ('interactions', 'conversations', 'customer_profiles')`;

@@ -10,7 +10,7 @@ import type { BatchFile } from '../staging/stage.js';
 import type { BatchFormat } from '../staging/sql.js';
 import type { OutputTable } from '../conversations/schema.js';
 import * as sql from './clickhouse.sql.js';
-import type { ExportKind, InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
+import type { CustomerRecord, ExportKind, InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
 
 type ClickHouseTarget = Extract<TargetConfig, { kind: 'clickhouse' }>;
 
@@ -235,6 +235,22 @@ export class ClickHouseStore implements Store {
   async countRows(table: OutputTable): Promise<number> {
     const [{ n }] = await this.guard(`counting ${table.name}`, () => this.rows<{ n: string }>(sql.countRows(table)));
     return Number(n);
+  }
+
+  async getCustomer(customerId: string, platform: string): Promise<CustomerRecord> {
+    return this.guard('reading a customer', async () => {
+      const params = { customer_id: customerId, platform };
+      const [conversations, profiles] = await Promise.all([
+        this.rows<Record<string, unknown>>(sql.CUSTOMER_CONVERSATIONS, params),
+        this.rows<Record<string, unknown>>(sql.CUSTOMER_PROFILE, params),
+      ]);
+      return { conversations, profile: profiles[0] ?? null };
+    });
+  }
+
+  async presentTables(): Promise<string[]> {
+    const rows = await this.guard('listing tables', () => this.rows<{ name: string }>(sql.TABLES_PRESENT));
+    return rows.map((row) => row.name);
   }
 
   async close(): Promise<void> {

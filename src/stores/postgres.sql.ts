@@ -171,3 +171,8 @@ export const EXPORTS: Record<ExportKind, string> = {
     JOIN interactions i ON i.platform_type = ${PLATFORM} AND i.external_id = m.external_id
     WHERE c.platform_type = ${PLATFORM}`),
 };
+
+/** serve: one customer's conversations and profile. */
+export const CUSTOMER_CONVERSATIONS = `SELECT * FROM conversations WHERE customer_id = $1 AND platform_type = $2`;
+export const CUSTOMER_PROFILE = `SELECT * FROM customer_profiles WHERE customer_id = $1 AND platform_type = $2`;
+export const TABLES_PRESENT = `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('interactions', 'conversations', 'customer_profiles')`;

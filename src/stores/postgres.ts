@@ -10,7 +10,7 @@ import { UserError, messageOf } from '../errors.js';
 import type { BatchFile } from '../staging/stage.js';
 import type { OutputTable } from '../conversations/schema.js';
 import * as sql from './postgres.sql.js';
-import type { ExportKind, InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
+import type { CustomerRecord, ExportKind, InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -203,6 +203,21 @@ export class PostgresStore implements Store {
   async countRows(table: OutputTable): Promise<number> {
     const { rows } = await this.guard(`counting ${table.name}`, () => this.pool.query<{ n: string }>(sql.countRows(table)));
     return Number(rows[0].n);
+  }
+
+  async getCustomer(customerId: string, platform: string): Promise<CustomerRecord> {
+    return this.guard('reading a customer', async () => {
+      const [conversations, profiles] = await Promise.all([
+        this.pool.query(sql.CUSTOMER_CONVERSATIONS, [customerId, platform]),
+        this.pool.query(sql.CUSTOMER_PROFILE, [customerId, platform]),
+      ]);
+      return { conversations: conversations.rows, profile: profiles.rows[0] ?? null };
+    });
+  }
+
+  async presentTables(): Promise<string[]> {
+    const { rows } = await this.guard('listing tables', () => this.pool.query<{ name: string }>(sql.TABLES_PRESENT));
+    return rows.map((row) => row.name);
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,11 @@ import type { OutputTable } from '../conversations/schema.js';
 /** What process and predict read from the target; the column lists are in each store's SQL module. */
 export type ExportKind = 'process_input' | 'predict_conversations' | 'predict_messages';
 
+export interface CustomerRecord {
+  profile: Record<string, unknown> | null;
+  conversations: Array<Record<string, unknown>>;
+}
+
 export type PingResult = { success: true } | { success: false; error: Error };
 
 export type RunStatus = 'running' | 'succeeded' | 'failed';
@@ -75,5 +80,9 @@ export interface Store {
   /** Replaces each table's rows with a file's (in batchFormat); readers see the old rows or the new, never a mix. */
   replaceTables(tables: Array<{ table: OutputTable; file: string }>): Promise<void>;
   countRows(table: OutputTable): Promise<number>;
+  /** One customer's conversations (all statuses) and profile, for serve; rows as the tables hold them. */
+  getCustomer(customerId: string, platform: string): Promise<CustomerRecord>;
+  /** The tables serve needs that exist. */
+  presentTables(): Promise<string[]>;
   close(): Promise<void>;
 }
