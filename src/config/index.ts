@@ -37,6 +37,8 @@ export interface Config {
   home: string;
   /** null when no model is configured: predictions are rules-only. */
   llm: LlmConfig | null;
+  /** serve: bearer keys (none: no auth) and requests per minute per key (0: no limit). */
+  api: { keys: string[]; rateLimit: number };
   stagingPath: string;
   target: TargetConfig;
   batchSize: number;
@@ -77,6 +79,8 @@ const envSchema = z.object({
   RIVERLINE_LLM_CONCURRENCY: z.coerce.number().int().positive().max(64).optional(),
   RIVERLINE_LLM_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   RIVERLINE_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).optional(),
+  RIVERLINE_API_KEYS: z.string().optional(),
+  RIVERLINE_RATE_LIMIT: z.coerce.number().int().min(0).optional(),
 });
 
 export const DEFAULT_BATCH_SIZE = 500_000;
@@ -111,7 +115,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   const e = parsed.data;
   const home = path.resolve(flags.home ?? e.RIVERLINE_HOME);
   const choice: DbChoice = flags.db ?? e.RIVERLINE_DB ?? 'clickhouse';
-  const secrets = [e.CLICKHOUSE_PASSWORD, e.SUPABASE_KEY, e.OPENAI_API_KEY, e.AZURE_OPENAI_API_KEY].filter((s): s is string => Boolean(s));
+  const secrets = [e.CLICKHOUSE_PASSWORD, e.SUPABASE_KEY, e.OPENAI_API_KEY, e.AZURE_OPENAI_API_KEY, ...(e.RIVERLINE_API_KEYS ?? '').split(',')]
+    .map((secret) => secret?.trim())
+    .filter((secret): secret is string => Boolean(secret));
 
   let target: TargetConfig;
   if (choice === 'postgres' || choice === 'supabase') {
@@ -148,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   const config: Config = {
     home,
     llm: llmFrom(e),
+    api: { keys: (e.RIVERLINE_API_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean), rateLimit: e.RIVERLINE_RATE_LIMIT ?? 6000 },
     stagingPath: path.join(home, 'staging.duckdb'),
     target,
     batchSize: flags.batchSize ?? e.RIVERLINE_BATCH_SIZE ?? DEFAULT_BATCH_SIZE,

@@ -1,0 +1,206 @@
+// The Fastify app factory: plugins (auth, rate limit, OpenAPI), then routes. Handlers validate and call the core;
+// one error handler hides 5xx details. The server (listen, shutdown) lives in server.ts.
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { RuleSet } from '../decisions/rules.schema.js';
+import { decideForCustomer, type CustomerDecision } from '../decisions/single.js';
+import type { Store } from '../stores/index.js';
+import { createMetrics } from './metrics.js';
+
+export interface AppOptions {
+  store: Store;
+  rules: RuleSet;
+  platform?: string;
+  /** Bearer keys; empty means no auth. */
+  apiKeys?: string[];
+  /** Requests per minute per key (or per address without auth); 0 turns it off. */
+  rateLimit?: number;
+  logger?: FastifyServerOptions['logger'];
+}
+
+const BODY_LIMIT = 16 * 1024;
+const CUSTOMER_ID = { type: 'string', minLength: 1, maxLength: 128 } as const;
+
+const decisionSchema = {
+  type: 'object',
+  properties: {
+    customer_id: { type: 'string' },
+    conversation_id: { type: ['string', 'null'] },
+    channel: { type: 'string' },
+    message: { type: 'string' },
+    send_time: { type: ['string', 'null'] },
+    reasoning: { type: 'string' },
+    issue_status: { type: 'string' },
+    rule_id: { type: 'string' },
+    llm_status: { type: 'string' },
+    as_of: { type: ['string', 'null'] },
+    features: { type: 'object', additionalProperties: true },
+  },
+} as const;
+
+function keyMatches(given: string, keys: string[]): boolean {
+  const a = Buffer.from(given);
+  // Compare against every key in constant time, so timing does not tell which prefix matched.
+  return keys.map((key) => Buffer.from(key)).reduce((found, b) => (a.length === b.length && timingSafeEqual(a, b)) || found, false);
+}
+
+export function toResponse(decision: CustomerDecision) {
+  const action = decision.action;
+  return {
+    customer_id: decision.customer_id,
+    conversation_id: decision.conversation_id,
+    channel: action?.channel ?? 'no_action',
+    message: action?.message ?? '',
+    send_time: action?.send_time ? action.send_time.toISOString() : null,
+    reasoning: action ? action.reasoning : `No action: ${decision.why}.`,
+    issue_status: action?.issue_status ?? 'resolved',
+    rule_id: action?.rule_id ?? 'nothing_open',
+    llm_status: 'off',
+    as_of: decision.as_of,
+    features: decision.features,
+  };
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const platform = options.platform ?? 'twitter';
+  const keys = (options.apiKeys ?? []).filter(Boolean);
+  const metrics = createMetrics();
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Riverline Next Best Action API', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: keys.length > 0 ? [{ bearer: [] }] : [],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (request, reply) => {
+    (request as { startedAt?: bigint }).startedAt = process.hrtime.bigint();
+    if (keys.length === 0 || request.url === '/health') return;
+    const header = request.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!token || !keyMatches(token, keys)) {
+      await reply.code(401).send({ error: 'unauthorized', message: 'Send Authorization: Bearer <key> with one of the keys in RIVERLINE_API_KEYS.' });
+    }
+  });
+  if ((options.rateLimit ?? 6000) > 0) {
+    await app.register(rateLimit, {
+      max: options.rateLimit ?? 6000,
+      timeWindow: '1 minute',
+      keyGenerator: (request) => request.headers.authorization ?? request.ip,
+      allowList: (request) => request.url === '/health',
+    });
+  }
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unknown';
+    const started = (request as { startedAt?: bigint }).startedAt;
+    metrics.requests.inc({ route, status: String(reply.statusCode) });
+    if (started) metrics.latency.observe({ route }, Number(process.hrtime.bigint() - started) / 1e9);
+  });
+
+  app.setErrorHandler(async (caught, request, reply) => {
+    const error = caught as FastifyError;
+    const status = error.statusCode ?? 500;
+    if (status === 400 && error.validation) {
+      const first = error.validation[0];
+      const field = (first?.params as { additionalProperty?: string; missingProperty?: string } | undefined)?.additionalProperty ??
+        (first?.params as { missingProperty?: string } | undefined)?.missingProperty ??
+        first?.instancePath.replace(/^\//, '') ??
+        'body';
+      return reply.code(400).send({ error: 'bad_request', field, message: `${field}: ${first?.message ?? 'invalid'}` });
+    }
+    if (status === 413) return reply.code(413).send({ error: 'payload_too_large', message: `The body is over ${BODY_LIMIT / 1024} KB.` });
+    if (status === 429) return reply.code(429).send({ error: 'rate_limited', message: error.message });
+    if (status < 500) return reply.code(status).send({ error: 'bad_request', message: error.message });
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'internal', message: 'Something went wrong; the request id is in the logs.', request_id: request.id });
+  });
+
+  const decide = async (customerId: string) => {
+    const record = await options.store.getCustomer(customerId, platform);
+    if (!record.profile && record.conversations.length === 0) return null;
+    const response = toResponse(decideForCustomer(customerId, record, options.rules));
+    metrics.decisions.inc({ channel: response.channel, llm_status: response.llm_status });
+    return response;
+  };
+
+  app.post(
+    '/predict_nba',
+    {
+      schema: {
+        summary: "The next best action for a customer's open conversation",
+        body: { type: 'object', required: ['customer_id'], additionalProperties: false, properties: { customer_id: CUSTOMER_ID } },
+        response: { 200: decisionSchema, 404: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } },
+      },
+    },
+    async (request, reply) => {
+      const { customer_id } = request.body as { customer_id: string };
+      const response = await decide(customer_id);
+      if (!response) return reply.code(404).send({ error: 'not_found', message: `No customer ${customer_id} in the data.` });
+      return response;
+    },
+  );
+
+  app.post(
+    '/predict_nba/batch',
+    {
+      schema: {
+        summary: 'Next best actions for up to 1,000 customers',
+        body: {
+          type: 'object',
+          required: ['customer_ids'],
+          additionalProperties: false,
+          properties: { customer_ids: { type: 'array', minItems: 1, maxItems: 1000, items: CUSTOMER_ID } },
+        },
+      },
+    },
+    async (request) => {
+      const { customer_ids } = request.body as { customer_ids: string[] };
+      const results = await Promise.all(customer_ids.map(async (id) => ({ id, response: await decide(id) })));
+      return {
+        predictions: results.filter((r) => r.response).map((r) => r.response),
+        not_found: results.filter((r) => !r.response).map((r) => r.id),
+      };
+    },
+  );
+
+  app.get(
+    '/customers/:id',
+    { schema: { summary: "A customer's profile and open conversations", params: { type: 'object', properties: { id: CUSTOMER_ID }, required: ['id'] } } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const record = await options.store.getCustomer(id, platform);
+      if (!record.profile && record.conversations.length === 0) return reply.code(404).send({ error: 'not_found', message: `No customer ${id} in the data.` });
+      return { customer_id: id, profile: record.profile, open_conversations: record.conversations.filter((c) => c.resolution_status === 'open') };
+    },
+  );
+
+  app.get('/health', { schema: { summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+
+  app.get('/ready', { schema: { summary: 'Database reachable and tables present' } }, async (_request, reply) => {
+    const ping = await options.store.ping();
+    if (!ping.success) return reply.code(503).send({ status: 'unavailable', reason: ping.error.message });
+    const tables = await options.store.presentTables();
+    const missing = ['interactions', 'conversations', 'customer_profiles'].filter((table) => !tables.includes(table));
+    if (missing.length > 0) return reply.code(503).send({ status: 'unavailable', reason: `missing tables: ${missing.join(', ')}; run riverline run FILE first` });
+    return { status: 'ready' };
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app.js';
+import { serve } from '../../src/api/server.js';
+import { loadConfig } from '../../src/config/index.js';
+import { processConversations } from '../../src/conversations/process.js';
+import { defaultRulesPath, predict } from '../../src/decisions/predict.js';
+import { loadRuleSet } from '../../src/decisions/rules.schema.js';
+import { ingest } from '../../src/pipeline/ingest.js';
+import { createStore, prepareStore, type Store } from '../../src/stores/index.js';
+import { ROOT } from '../helpers/cli.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riverline-api-'));
+const home = path.join(dir, 'home');
+const config = loadConfig({}, { home, db: 'chdb' });
+const rules = loadRuleSet(defaultRulesPath());
+let store: Store;
+let app: FastifyInstance;
+let batch: Array<Record<string, string>>;
+
+beforeAll(async () => {
+  await ingest(config, { file: path.join(ROOT, 'examples', 'twcs_sample.csv') });
+  await ingest(config, { file: path.join(ROOT, 'test', 'fixtures', 'threads.csv') });
+  await processConversations(config, { engine: 'duckdb', asOf: '2017-11-01T15:54:37Z' });
+  const out = path.join(dir, 'batch.json');
+  await predict(config, { out, format: 'json', llm: 'off' });
+  batch = JSON.parse(fs.readFileSync(out, 'utf8'));
+  store = createStore(config);
+  await prepareStore(store);
+  app = await buildApp({ store, rules, apiKeys: ['key-one', 'key-two'], rateLimit: 0 });
+});
+afterAll(async () => {
+  await app?.close();
+  await store?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const auth = { authorization: 'Bearer key-two' };
+const post = (url: string, payload: unknown, headers: Record<string, string> = auth) => app.inject({ method: 'POST', url, payload: payload as object, headers });
+
+describe('POST /predict_nba', () => {
+  it("answers with the same action batch predict chose, for every customer in the data", async () => {
+    const customers = [...new Set(batch.map((row) => row.customer_id))];
+    for (const customer of customers) {
+      const response = await post('/predict_nba', { customer_id: customer });
+      expect(response.statusCode).toBe(200);
+      const body = response.json();
+      const expected = batch.find((row) => row.customer_id === customer && row.rule_id !== 'contact_policy')!;
+      expect({ customer, channel: body.channel, rule: body.rule_id, send_time: body.send_time, message: body.message }).toEqual({
+        customer,
+        channel: expected.channel,
+        rule: expected.rule_id,
+        send_time: expected.send_time,
+        message: expected.message,
+      });
+    }
+  });
+
+  it('says why there is nothing to do for a customer whose issues are resolved', async () => {
+    const body = (await post('/predict_nba', { customer_id: 'c1' })).json();
+    expect(body).toMatchObject({ customer_id: 'c1', conversation_id: null, channel: 'no_action', issue_status: 'resolved' });
+    expect(body.reasoning).toMatch(/every conversation of this customer is resolved/);
+  });
+
+  it('answers 404 for an unknown customer, 400 naming the extra or missing field, 413 past 16 KB', async () => {
+    expect((await post('/predict_nba', { customer_id: 'nobody' })).statusCode).toBe(404);
+    const extra = await post('/predict_nba', { customer_id: '115712', channel: 'email_reply' });
+    expect(extra.statusCode).toBe(400);
+    expect(extra.json()).toMatchObject({ error: 'bad_request', field: 'channel' });
+    expect((await post('/predict_nba', {})).json()).toMatchObject({ field: 'customer_id' });
+    const big = await post('/predict_nba', { customer_id: 'x'.repeat(20_000) });
+    expect(big.statusCode).toBe(413);
+  });
+
+  it('requires a valid bearer key on every route but /health', async () => {
+    expect((await post('/predict_nba', { customer_id: '115712' }, {})).statusCode).toBe(401);
+    expect((await post('/predict_nba', { customer_id: '115712' }, { authorization: 'Bearer key-thre' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
+  });
+});
+
+describe('the other routes', () => {
+  it('decides for many customers at once and lists the unknown ones', async () => {
+    const body = (await post('/predict_nba/batch', { customer_ids: ['115712', 'c5', 'nobody'] })).json();
+    expect(body.predictions.map((p: { customer_id: string }) => p.customer_id)).toEqual(['115712', 'c5']);
+    expect(body.not_found).toEqual(['nobody']);
+    expect((await post('/predict_nba/batch', { customer_ids: Array.from({ length: 1001 }, (_, i) => `c${i}`) })).statusCode).toBe(400);
+  });
+
+  it("shows a customer's profile and open conversations", async () => {
+    const body = (await app.inject({ method: 'GET', url: '/customers/c5', headers: auth })).json();
+    expect(body.profile.customer_id).toBe('c5');
+    expect(Number(body.profile.conversations)).toBe(1);
+    expect(body.open_conversations).toHaveLength(1);
+  });
+
+  it('reports readiness, Prometheus metrics and an OpenAPI document', async () => {
+    expect((await app.inject({ method: 'GET', url: '/ready', headers: auth })).json()).toEqual({ status: 'ready' });
+    const metrics = await app.inject({ method: 'GET', url: '/metrics', headers: auth });
+    expect(metrics.body).toMatch(/riverline_http_requests_total\{route="\/predict_nba",status="200"\} \d+/);
+    expect(metrics.body).toMatch(/riverline_http_request_duration_seconds_bucket/);
+    const openapi = (await app.inject({ method: 'GET', url: '/openapi.json', headers: auth })).json();
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/predict_nba', '/predict_nba/batch', '/customers/{id}', '/health', '/ready']));
+  });
+
+  it('limits requests per key per minute with 429 and Retry-After', async () => {
+    const limited = await buildApp({ store, rules, apiKeys: ['k'], rateLimit: 2 });
+    try {
+      const call = () => limited.inject({ method: 'POST', url: '/predict_nba', payload: { customer_id: '115712' }, headers: { authorization: 'Bearer k' } });
+      expect((await call()).statusCode).toBe(200);
+      expect((await call()).statusCode).toBe(200);
+      const third = await call();
+      expect(third.statusCode).toBe(429);
+      expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('is not ready, with the reason, when the database does not answer', async () => {
+    const unreachable = createStore({ target: { kind: 'postgres', url: 'postgres://riverline@127.0.0.1:1/none', source: 'DATABASE_URL' } });
+    const down = await buildApp({ store: unreachable, rules });
+    try {
+      const ready = await down.inject({ method: 'GET', url: '/ready' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json().reason).toMatch(/Could not reach PostgreSQL/);
+    } finally {
+      await down.close();
+      await unreachable.close();
+    }
+  });
+});
+
+describe('the server on a real socket', () => {
+  it('answers over HTTP and shuts down cleanly when told to', async () => {
+    await store.close();
+    let stop!: () => void;
+    const until = new Promise<void>((resolve) => (stop = resolve));
+    let address = '';
+    const running = serve(config, { port: 0, until, apiKeys: [], onListening: (a) => (address = a) });
+    while (!address) await new Promise((resolve) => setTimeout(resolve, 20));
+    const response = await fetch(`${address}/predict_nba`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customer_id: '115712' }) });
+    expect(response.status).toBe(200);
+    expect((await response.json()).rule_id).toBe('escalate_to_phone');
+    stop();
+    await running;
+    await expect(fetch(`${address}/health`)).rejects.toThrow();
+    store = createStore(config);
+    await prepareStore(store);
+  });
+});
