@@ -9,9 +9,12 @@ import type { RuleSet } from '../decisions/rules.schema.js';
 import { decideForCustomer, type CustomerDecision } from '../decisions/single.js';
 import type { Store } from '../stores/index.js';
 import { createMetrics } from './metrics.js';
+import { CustomerSnapshot } from './snapshot.js';
 
 export interface AppOptions {
   store: Store;
+  /** The customers serve answers from; loaded by the caller (or by buildApp when absent). */
+  snapshot?: CustomerSnapshot;
   rules: RuleSet;
   platform?: string;
   /** Bearer keys; empty means no auth. */
@@ -126,9 +129,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ error: 'internal', message: 'Something went wrong; the request id is in the logs.', request_id: request.id });
   });
 
-  const decide = async (customerId: string) => {
-    const record = await options.store.getCustomer(customerId, platform);
-    if (!record.profile && record.conversations.length === 0) return null;
+  const snapshot = options.snapshot ?? new CustomerSnapshot();
+  if (!options.snapshot) await snapshot.load(options.store, platform);
+
+  const decide = (customerId: string) => {
+    const record = snapshot.get(customerId);
+    if (!record) return null;
     const response = toResponse(decideForCustomer(customerId, record, options.rules));
     metrics.decisions.inc({ channel: response.channel, llm_status: response.llm_status });
     return response;
@@ -145,7 +151,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     async (request, reply) => {
       const { customer_id } = request.body as { customer_id: string };
-      const response = await decide(customer_id);
+      const response = decide(customer_id);
       if (!response) return reply.code(404).send({ error: 'not_found', message: `No customer ${customer_id} in the data.` });
       return response;
     },
@@ -166,7 +172,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     async (request) => {
       const { customer_ids } = request.body as { customer_ids: string[] };
-      const results = await Promise.all(customer_ids.map(async (id) => ({ id, response: await decide(id) })));
+      const results = customer_ids.map((id) => ({ id, response: decide(id) }));
       return {
         predictions: results.filter((r) => r.response).map((r) => r.response),
         not_found: results.filter((r) => !r.response).map((r) => r.id),
@@ -179,9 +185,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     { schema: { summary: "A customer's profile and open conversations", params: { type: 'object', properties: { id: CUSTOMER_ID }, required: ['id'] } } },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      const record = await options.store.getCustomer(id, platform);
-      if (!record.profile && record.conversations.length === 0) return reply.code(404).send({ error: 'not_found', message: `No customer ${id} in the data.` });
-      return { customer_id: id, profile: record.profile, open_conversations: record.conversations.filter((c) => c.resolution_status === 'open') };
+      const record = snapshot.get(id);
+      if (!record) return reply.code(404).send({ error: 'not_found', message: `No customer ${id} in the data.` });
+      return { customer_id: id, profile: record.profile, open_conversations: record.conversations };
     },
   );
 
@@ -193,7 +199,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const tables = await options.store.presentTables();
     const missing = ['interactions', 'conversations', 'customer_profiles'].filter((table) => !tables.includes(table));
     if (missing.length > 0) return reply.code(503).send({ status: 'unavailable', reason: `missing tables: ${missing.join(', ')}; run riverline run FILE first` });
-    return { status: 'ready' };
+    return { status: 'ready', customers: snapshot.customers, loaded_at: snapshot.loadedAt?.toISOString() ?? null };
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

@@ -1,10 +1,11 @@
-// Starts the API on a port and closes it gracefully on SIGTERM/SIGINT: stop accepting, finish in-flight requests,
-// close the store's pools. Logs are JSON (pino) on stderr, with request ids; bodies are not logged.
+// Loads the customers into memory, starts the API on a port, reloads on SIGHUP, and closes gracefully on
+// SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the store's pools. Logs are JSON (pino) on stderr, with request ids; bodies are not logged.
 import type { Config } from '../config/index.js';
 import { loadRuleSet } from '../decisions/rules.schema.js';
 import { defaultRulesPath } from '../decisions/predict.js';
 import { createStore, prepareStore } from '../stores/index.js';
 import { buildApp } from './app.js';
+import { CustomerSnapshot } from './snapshot.js';
 
 export interface ServeOptions {
   host?: string;
@@ -21,8 +22,11 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   const rules = loadRuleSet(options.rulesFile ?? defaultRulesPath());
   const store = createStore(config);
   await prepareStore(store);
+  const snapshot = new CustomerSnapshot();
+  await snapshot.load(store, 'twitter');
   const app = await buildApp({
     store,
+    snapshot,
     rules,
     apiKeys: options.apiKeys,
     rateLimit: options.rateLimit,
@@ -30,11 +34,20 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   });
   const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
   options.onListening?.(address);
+  // SIGHUP reloads the customers after a new `riverline process`, without a restart.
+  const reload = () => {
+    snapshot.load(store, 'twitter').then(
+      () => app.log.info({ customers: snapshot.customers }, 'customers reloaded'),
+      (error: unknown) => app.log.error({ err: error }, 'reload failed; serving the previous data'),
+    );
+  };
+  process.on('SIGHUP', reload);
   await (options.until ??
     new Promise<void>((resolve) => {
       process.once('SIGTERM', () => resolve());
       process.once('SIGINT', () => resolve());
     }));
+  process.off('SIGHUP', reload);
   await app.close();
   await store.close();
 }

@@ -39,7 +39,7 @@ export function decideForCustomer(customerId: string, record: CustomerRecord, ru
       customer_id: customerId,
       conversation_id: null,
       action: null,
-      why: record.conversations.length === 0 ? 'the customer has no conversation' : 'every conversation of this customer is resolved',
+      why: 'nothing is open for this customer (every conversation is resolved)',
       as_of: null,
       features: {},
     };

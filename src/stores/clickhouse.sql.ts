@@ -178,7 +178,7 @@ JOIN (SELECT external_id, participant_external_id, raw_text FROM interactions FI
 FORMAT Parquet`,
 };
 
-/** serve: one customer's conversations and profile, read by the sort keys. */
-export const CUSTOMER_CONVERSATIONS = `SELECT * FROM conversations WHERE customer_id = {customer_id:String} AND platform_type = {platform:String}`;
-export const CUSTOMER_PROFILE = `SELECT * FROM customer_profiles WHERE customer_id = {customer_id:String} AND platform_type = {platform:String}`;
+/** serve's in-memory data: all profiles and the open conversations. */
+export const SERVING_PROFILES = `SELECT * FROM customer_profiles WHERE platform_type = {platform:String}`;
+export const SERVING_OPEN_CONVERSATIONS = `SELECT * FROM conversations WHERE platform_type = {platform:String} AND resolution_status = 'open'`;
 export const TABLES_PRESENT = `SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN ('interactions', 'conversations', 'customer_profiles')`;

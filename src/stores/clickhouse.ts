@@ -10,7 +10,7 @@ import type { BatchFile } from '../staging/stage.js';
 import type { BatchFormat } from '../staging/sql.js';
 import type { OutputTable } from '../conversations/schema.js';
 import * as sql from './clickhouse.sql.js';
-import type { CustomerRecord, ExportKind, InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
+import type { ServingData, ExportKind, InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
 
 type ClickHouseTarget = Extract<TargetConfig, { kind: 'clickhouse' }>;
 
@@ -237,14 +237,13 @@ export class ClickHouseStore implements Store {
     return Number(n);
   }
 
-  async getCustomer(customerId: string, platform: string): Promise<CustomerRecord> {
-    return this.guard('reading a customer', async () => {
-      const params = { customer_id: customerId, platform };
-      const [conversations, profiles] = await Promise.all([
-        this.rows<Record<string, unknown>>(sql.CUSTOMER_CONVERSATIONS, params),
-        this.rows<Record<string, unknown>>(sql.CUSTOMER_PROFILE, params),
+  async loadServingData(platform: string): Promise<ServingData> {
+    return this.guard('loading customers for serve', async () => {
+      const [profiles, openConversations] = await Promise.all([
+        this.rows<Record<string, unknown>>(sql.SERVING_PROFILES, { platform }),
+        this.rows<Record<string, unknown>>(sql.SERVING_OPEN_CONVERSATIONS, { platform }),
       ]);
-      return { conversations, profile: profiles[0] ?? null };
+      return { profiles, openConversations };
     });
   }
 

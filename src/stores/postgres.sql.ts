@@ -172,7 +172,7 @@ export const EXPORTS: Record<ExportKind, string> = {
     WHERE c.platform_type = ${PLATFORM}`),
 };
 
-/** serve: one customer's conversations and profile. */
-export const CUSTOMER_CONVERSATIONS = `SELECT * FROM conversations WHERE customer_id = $1 AND platform_type = $2`;
-export const CUSTOMER_PROFILE = `SELECT * FROM customer_profiles WHERE customer_id = $1 AND platform_type = $2`;
+/** serve's in-memory data: all profiles and the open conversations. */
+export const SERVING_PROFILES = `SELECT * FROM customer_profiles WHERE platform_type = $1`;
+export const SERVING_OPEN_CONVERSATIONS = `SELECT * FROM conversations WHERE platform_type = $1 AND resolution_status = 'open'`;
 export const TABLES_PRESENT = `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('interactions', 'conversations', 'customer_profiles')`;

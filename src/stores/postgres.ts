@@ -10,7 +10,7 @@ import { UserError, messageOf } from '../errors.js';
 import type { BatchFile } from '../staging/stage.js';
 import type { OutputTable } from '../conversations/schema.js';
 import * as sql from './postgres.sql.js';
-import type { CustomerRecord, ExportKind, InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
+import type { ServingData, ExportKind, InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -205,13 +205,13 @@ export class PostgresStore implements Store {
     return Number(rows[0].n);
   }
 
-  async getCustomer(customerId: string, platform: string): Promise<CustomerRecord> {
-    return this.guard('reading a customer', async () => {
-      const [conversations, profiles] = await Promise.all([
-        this.pool.query(sql.CUSTOMER_CONVERSATIONS, [customerId, platform]),
-        this.pool.query(sql.CUSTOMER_PROFILE, [customerId, platform]),
+  async loadServingData(platform: string): Promise<ServingData> {
+    return this.guard('loading customers for serve', async () => {
+      const [profiles, openConversations] = await Promise.all([
+        this.pool.query(sql.SERVING_PROFILES, [platform]),
+        this.pool.query(sql.SERVING_OPEN_CONVERSATIONS, [platform]),
       ]);
-      return { conversations: conversations.rows, profile: profiles.rows[0] ?? null };
+      return { profiles: profiles.rows, openConversations: openConversations.rows };
     });
   }
 

@@ -8,7 +8,13 @@ export type ExportKind = 'process_input' | 'predict_conversations' | 'predict_me
 
 export interface CustomerRecord {
   profile: Record<string, unknown> | null;
+  /** The customer's open conversations. */
   conversations: Array<Record<string, unknown>>;
+}
+
+export interface ServingData {
+  profiles: Array<Record<string, unknown>>;
+  openConversations: Array<Record<string, unknown>>;
 }
 
 export type PingResult = { success: true } | { success: false; error: Error };
@@ -80,8 +86,8 @@ export interface Store {
   /** Replaces each table's rows with a file's (in batchFormat); readers see the old rows or the new, never a mix. */
   replaceTables(tables: Array<{ table: OutputTable; file: string }>): Promise<void>;
   countRows(table: OutputTable): Promise<number>;
-  /** One customer's conversations (all statuses) and profile, for serve; rows as the tables hold them. */
-  getCustomer(customerId: string, platform: string): Promise<CustomerRecord>;
+  /** What serve keeps in memory: every customer profile and every open conversation, rows as the tables hold them. */
+  loadServingData(platform: string): Promise<ServingData>;
   /** The tables serve needs that exist. */
   presentTables(): Promise<string[]>;
   close(): Promise<void>;

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { serve } from '../../src/api/server.js';
+import { CustomerSnapshot } from '../../src/api/snapshot.js';
 import { loadConfig } from '../../src/config/index.js';
 import { processConversations } from '../../src/conversations/process.js';
 import { defaultRulesPath, predict } from '../../src/decisions/predict.js';
@@ -62,7 +63,7 @@ describe('POST /predict_nba', () => {
   it('says why there is nothing to do for a customer whose issues are resolved', async () => {
     const body = (await post('/predict_nba', { customer_id: 'c1' })).json();
     expect(body).toMatchObject({ customer_id: 'c1', conversation_id: null, channel: 'no_action', issue_status: 'resolved' });
-    expect(body.reasoning).toMatch(/every conversation of this customer is resolved/);
+    expect(body.reasoning).toMatch(/nothing is open for this customer/);
   });
 
   it('answers 404 for an unknown customer, 400 naming the extra or missing field, 413 past 16 KB', async () => {
@@ -99,7 +100,7 @@ describe('the other routes', () => {
   });
 
   it('reports readiness, Prometheus metrics and an OpenAPI document', async () => {
-    expect((await app.inject({ method: 'GET', url: '/ready', headers: auth })).json()).toEqual({ status: 'ready' });
+    expect((await app.inject({ method: 'GET', url: '/ready', headers: auth })).json()).toMatchObject({ status: 'ready', customers: 41 });
     const metrics = await app.inject({ method: 'GET', url: '/metrics', headers: auth });
     expect(metrics.body).toMatch(/riverline_http_requests_total\{route="\/predict_nba",status="200"\} \d+/);
     expect(metrics.body).toMatch(/riverline_http_request_duration_seconds_bucket/);
@@ -123,7 +124,7 @@ describe('the other routes', () => {
 
   it('is not ready, with the reason, when the database does not answer', async () => {
     const unreachable = createStore({ target: { kind: 'postgres', url: 'postgres://riverline@127.0.0.1:1/none', source: 'DATABASE_URL' } });
-    const down = await buildApp({ store: unreachable, rules });
+    const down = await buildApp({ store: unreachable, rules, snapshot: new CustomerSnapshot() });
     try {
       const ready = await down.inject({ method: 'GET', url: '/ready' });
       expect(ready.statusCode).toBe(503);
