@@ -1,6 +1,8 @@
-// npm run bench [-- --rows N]: ingest, process and predict benchmarks on a generated twcs-sized file, written to bench/RESULTS.md.
+// npm run bench [-- --rows N]: ingest, process, predict and serve benchmarks on a generated twcs-sized file, written to bench/RESULTS.md.
 // Each measurement runs in a fresh process (peak RSS is that process's own) against a fresh target.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import autocannon from 'autocannon';
+import { openStaging } from '../src/staging/duckdb.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,6 +56,72 @@ interface PredictMeasured {
   skipped_resolved: number;
 }
 const measurePredict = (db: string, home: string, out: string, env: Record<string, string> = {}) => measure<PredictMeasured>('measure-predict.js', [db, home, out], env);
+
+interface ServeMeasured {
+  requests_per_second: number;
+  p50_ms: number;
+  p99_ms: number;
+  non_2xx: number;
+  total: number;
+  startup_seconds: number;
+}
+
+/** Customer ids that exist in the generated file, for a load test that does not just count 404s. */
+async function customerIds(file: string, limit: number): Promise<string[]> {
+  const staging = await openStaging(':memory:');
+  try {
+    const rows = await staging.rows<{ id: string }>(
+      `SELECT DISTINCT author_id AS id FROM read_csv($file, header = true, all_varchar = true, ignore_errors = true) WHERE lower(inbound) = 'true' LIMIT ${limit}`,
+      { file },
+    );
+    return rows.map((row) => row.id);
+  } finally {
+    staging.close();
+  }
+}
+
+/** Starts `riverline serve` in its own process and load-tests POST /predict_nba from this one with autocannon. */
+async function measureServe(home: string, ids: string[]): Promise<ServeMeasured> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'serve', '--home', home, '--port', '0'], {
+    env: { ...process.env, CI: 'true', RIVERLINE_RATE_LIMIT: '0', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const address = await new Promise<string>((resolve, reject) => {
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (match) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr.slice(-500)}`)));
+  });
+  const startup = (Date.now() - started) / 1000;
+  let next = 0;
+  const result = await autocannon({
+    url: address,
+    connections: 16,
+    duration: 10,
+    requests: [
+      {
+        method: 'POST',
+        path: '/predict_nba',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, body: JSON.stringify({ customer_id: ids[next++ % ids.length] }) }),
+      },
+    ],
+  });
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.on('exit', resolve));
+  return {
+    requests_per_second: Math.round(result.requests.average),
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    non_2xx: result.non2xx,
+    total: result.requests.total,
+    startup_seconds: startup,
+  };
+}
 
 async function withDatabase<T>(work: (url: string) => T): Promise<T> {
   const name = `riverline_bench_${process.pid}`;
@@ -120,6 +188,10 @@ async function main(): Promise<void> {
     const chPredict = measurePredict('chdb', path.join(work, 'ch'), path.join(work, 'nba_predictions.csv'));
     log(`  ${fmt(chPredict.wall_seconds)} s, peak RSS ${mb(chPredict.peak_rss_bytes)}, ${chPredict.predictions} predictions`);
 
+    log('serve: POST /predict_nba under load (autocannon, 16 connections, 10 s, rules only)');
+    const served = await measureServe(path.join(work, 'ch'), await customerIds(file, 5000));
+    log(`  ${served.requests_per_second} requests/s, p50 ${served.p50_ms} ms, p99 ${served.p99_ms} ms, ${served.non_2xx} non-2xx of ${served.total}`);
+
     log('ingest into PostgreSQL (fresh database)');
     const [pgFirst, pgAgain, pgDuck] = await withDatabase((url) => {
       const first = measureIngest(file, 'postgres', path.join(work, 'pg'), { DATABASE_URL: url });
@@ -177,6 +249,14 @@ async function main(): Promise<void> {
       '| target | wall | peak RSS | predictions | skipped (resolved) | target (issue 4) |',
       '|---|---|---|---|---|---|',
       `| embedded ClickHouse | ${fmt(chPredict.wall_seconds)} s | ${mb(chPredict.peak_rss_bytes)} | ${chPredict.predictions.toLocaleString('en-US')} | ${chPredict.skipped_resolved.toLocaleString('en-US')} | <= 20 s |`,
+      '',
+      '## Serve (POST /predict_nba, rules only)',
+      '',
+      '| store | requests/s | p50 | p99 | non-2xx | startup (load customers) | target (issue 5) |',
+      '|---|---|---|---|---|---|---|',
+      `| embedded ClickHouse | ${served.requests_per_second.toLocaleString('en-US')} | ${served.p50_ms} ms | ${served.p99_ms} ms | ${served.non_2xx} of ${served.total.toLocaleString('en-US')} | ${fmt(served.startup_seconds)} s | >= 1,000 requests/s, p99 <= 25 ms |`,
+      '',
+      'autocannon runs in the benchmark process and the server in its own, on the same 2 cores; customer ids are 5,000 real ones from the file.',
       '',
       "## The seed's pandas path (reference)",
       '',
