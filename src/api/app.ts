@@ -10,6 +10,7 @@ import { decideForCustomer, type CustomerDecision } from '../decisions/single.js
 import type { Store } from '../stores/index.js';
 import { createMetrics } from './metrics.js';
 import { CustomerSnapshot } from './snapshot.js';
+import type { Enhancer } from '../llm/enhance.js';
 
 export interface AppOptions {
   store: Store;
@@ -22,7 +23,14 @@ export interface AppOptions {
   /** Requests per minute per key (or per address without auth); 0 turns it off. */
   rateLimit?: number;
   logger?: FastifyServerOptions['logger'];
+  /** Rewrites messages when a model is configured; a request waits at most `llmDeadlineMs` for it. */
+  enhancer?: Enhancer | null;
+  llmDeadlineMs?: number;
+  /** How long an identical request reuses the answer it got (ms). */
+  answerTtlMs?: number;
 }
+
+type Answer = ReturnType<typeof toResponse>;
 
 const BODY_LIMIT = 16 * 1024;
 const CUSTOMER_ID = { type: 'string', minLength: 1, maxLength: 128 } as const;
@@ -61,7 +69,7 @@ export function toResponse(decision: CustomerDecision) {
     reasoning: action ? action.reasoning : `No action: ${decision.why}.`,
     issue_status: action?.issue_status ?? 'resolved',
     rule_id: action?.rule_id ?? 'nothing_open',
-    llm_status: 'off',
+    llm_status: 'off' as string,
     as_of: decision.as_of,
     features: decision.features,
   };
@@ -132,12 +140,45 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const snapshot = options.snapshot ?? new CustomerSnapshot();
   if (!options.snapshot) await snapshot.load(options.store, platform);
 
-  const decide = (customerId: string) => {
+  const answers = new Map<string, { expires: number; answer: Answer }>();
+  const ttl = options.answerTtlMs ?? 5 * 60_000;
+  const deadline = options.llmDeadlineMs ?? 3000;
+
+  const rulesOnly = (customerId: string) => {
     const record = snapshot.get(customerId);
-    if (!record) return null;
-    const response = toResponse(decideForCustomer(customerId, record, options.rules));
-    metrics.decisions.inc({ channel: response.channel, llm_status: response.llm_status });
-    return response;
+    return record ? toResponse(decideForCustomer(customerId, record, options.rules)) : null;
+  };
+
+  /** The rule answer, rewritten by the model when one is configured and it answers before the deadline. */
+  const decide = async (customerId: string): Promise<Answer | null> => {
+    const cached = options.enhancer ? answers.get(customerId) : undefined;
+    if (cached && cached.expires > Date.now()) return cached.answer;
+    const answer = rulesOnly(customerId);
+    if (!answer) return null;
+    if (options.enhancer && answer.channel !== 'no_action' && answer.conversation_id) {
+      const input = {
+        conversation_id: answer.conversation_id,
+        customer_id: customerId,
+        brand: (snapshot.get(customerId)?.conversations.find((c) => c.conversation_id === answer.conversation_id)?.brand as string | null) ?? null,
+        channel: answer.channel,
+        rule_id: answer.rule_id,
+        issue_status: answer.issue_status,
+        send_time: answer.send_time,
+        topic: String(answer.features.topic ?? 'other'),
+        fired: {},
+        chat_log: await options.store.chatLog(answer.conversation_id, platform),
+        message: answer.message,
+        reasoning: answer.reasoning,
+      };
+      // The call goes on after the deadline and fills the persistent cache for the next request.
+      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), deadline).unref());
+      const result = await Promise.race([options.enhancer.enhance(input), timeout]);
+      if (result === 'timeout') answer.llm_status = 'timeout';
+      else Object.assign(answer, { message: result.message, reasoning: result.reasoning, llm_status: result.status });
+    }
+    metrics.decisions.inc({ channel: answer.channel, llm_status: answer.llm_status });
+    if (options.enhancer && answer.llm_status !== 'timeout') answers.set(customerId, { expires: Date.now() + ttl, answer });
+    return answer;
   };
 
   app.post(
@@ -151,7 +192,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     async (request, reply) => {
       const { customer_id } = request.body as { customer_id: string };
-      const response = decide(customer_id);
+      const response = await decide(customer_id);
       if (!response) return reply.code(404).send({ error: 'not_found', message: `No customer ${customer_id} in the data.` });
       return response;
     },
@@ -172,7 +213,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     async (request) => {
       const { customer_ids } = request.body as { customer_ids: string[] };
-      const results = customer_ids.map((id) => ({ id, response: decide(id) }));
+      const results = await Promise.all(customer_ids.map(async (id) => ({ id, response: await decide(id) })));
       return {
         predictions: results.filter((r) => r.response).map((r) => r.response),
         not_found: results.filter((r) => !r.response).map((r) => r.id),

@@ -4,7 +4,10 @@ import type { Config } from '../config/index.js';
 import { loadRuleSet } from '../decisions/rules.schema.js';
 import { defaultRulesPath } from '../decisions/predict.js';
 import { createStore, prepareStore } from '../stores/index.js';
+import path from 'node:path';
 import { buildApp } from './app.js';
+import { LlmCache } from '../llm/cache.js';
+import { createLlmClient, Enhancer } from '../llm/enhance.js';
 import { CustomerSnapshot } from './snapshot.js';
 
 export interface ServeOptions {
@@ -13,6 +16,8 @@ export interface ServeOptions {
   rulesFile?: string;
   apiKeys?: string[];
   rateLimit?: number;
+  /** How long a request waits for the model before answering with the rules (default 3 s). */
+  llmDeadlineMs?: number;
   /** Resolves to stop the server (tests); by default SIGTERM and SIGINT do. */
   until?: Promise<void>;
   onListening?: (address: string) => void;
@@ -24,9 +29,12 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   await prepareStore(store);
   const snapshot = new CustomerSnapshot();
   await snapshot.load(store, 'twitter');
+  const enhancer = config.llm ? new Enhancer(createLlmClient(config.llm), config.llm, new LlmCache(path.join(config.home, 'llm-cache'))) : null;
   const app = await buildApp({
     store,
     snapshot,
+    enhancer,
+    llmDeadlineMs: options.llmDeadlineMs,
     rules,
     apiKeys: options.apiKeys,
     rateLimit: options.rateLimit,

@@ -182,3 +182,12 @@ FORMAT Parquet`,
 export const SERVING_PROFILES = `SELECT * FROM customer_profiles WHERE platform_type = {platform:String}`;
 export const SERVING_OPEN_CONVERSATIONS = `SELECT * FROM conversations WHERE platform_type = {platform:String} AND resolution_status = 'open'`;
 export const TABLES_PRESENT = `SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN ('interactions', 'conversations', 'customer_profiles')`;
+export const CHAT_LOG = `
+SELECT m.seq AS seq, m.inbound AS inbound, i.participant_external_id AS author, i.raw_text AS text
+FROM conversation_messages m
+JOIN (SELECT external_id, participant_external_id, raw_text FROM interactions
+      WHERE platform_type = {platform:String}
+        AND external_id IN (SELECT external_id FROM conversation_messages WHERE conversation_id = {conversation_id:String})) i
+  ON i.external_id = m.external_id
+WHERE m.conversation_id = {conversation_id:String}
+ORDER BY m.seq`;

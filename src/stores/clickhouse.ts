@@ -1,5 +1,6 @@
 // ClickHouse adapter over @clickhouse/client. Embedded (chDB in-process) and server differ only in
 // the connection and in how batches travel: chDB reads Parquet files itself, a server gets CSV streams over HTTP.
+import { formatChatLog } from './chat-log.js';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
@@ -245,6 +246,13 @@ export class ClickHouseStore implements Store {
       ]);
       return { profiles, openConversations };
     });
+  }
+
+  async chatLog(conversationId: string, platform: string): Promise<string> {
+    const lines = await this.guard('reading a chat log', () =>
+      this.rows<{ inbound: boolean; author: string; text: string }>(sql.CHAT_LOG, { conversation_id: conversationId, platform }),
+    );
+    return formatChatLog(lines);
   }
 
   async presentTables(): Promise<string[]> {

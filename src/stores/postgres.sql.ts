@@ -176,3 +176,7 @@ export const EXPORTS: Record<ExportKind, string> = {
 export const SERVING_PROFILES = `SELECT * FROM customer_profiles WHERE platform_type = $1`;
 export const SERVING_OPEN_CONVERSATIONS = `SELECT * FROM conversations WHERE platform_type = $1 AND resolution_status = 'open'`;
 export const TABLES_PRESENT = `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('interactions', 'conversations', 'customer_profiles')`;
+export const CHAT_LOG = `
+SELECT m.seq, m.inbound, i.participant_external_id AS author, i.raw_text AS text
+FROM conversation_messages m JOIN interactions i ON i.platform_type = $2 AND i.external_id = m.external_id
+WHERE m.conversation_id = $1 ORDER BY m.seq`;

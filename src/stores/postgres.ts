@@ -1,5 +1,6 @@
 // PostgreSQL / Supabase adapter over pg: COPY batches into a session load table, then a keyed
 // INSERT ... ON CONFLICT DO NOTHING, one transaction per batch so a killed run leaves whole batches only.
+import { formatChatLog } from './chat-log.js';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -213,6 +214,11 @@ export class PostgresStore implements Store {
       ]);
       return { profiles: profiles.rows, openConversations: openConversations.rows };
     });
+  }
+
+  async chatLog(conversationId: string, platform: string): Promise<string> {
+    const { rows } = await this.guard('reading a chat log', () => this.pool.query(sql.CHAT_LOG, [conversationId, platform]));
+    return formatChatLog(rows);
   }
 
   async presentTables(): Promise<string[]> {

@@ -88,6 +88,8 @@ export interface Store {
   countRows(table: OutputTable): Promise<number>;
   /** What serve keeps in memory: every customer profile and every open conversation, rows as the tables hold them. */
   loadServingData(platform: string): Promise<ServingData>;
+  /** One conversation as `Customer: …` / `Agent (brand): …` lines in order, for the LLM prompt in serve. */
+  chatLog(conversationId: string, platform: string): Promise<string>;
   /** The tables serve needs that exist. */
   presentTables(): Promise<string[]>;
   close(): Promise<void>;

@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { serve } from '../../src/api/server.js';
 import { CustomerSnapshot } from '../../src/api/snapshot.js';
+import { LlmCache } from '../../src/llm/cache.js';
+import { createLlmClient, Enhancer } from '../../src/llm/enhance.js';
+import { startFakeOpenAI } from '../helpers/fake-openai.js';
 import { loadConfig } from '../../src/config/index.js';
 import { processConversations } from '../../src/conversations/process.js';
 import { defaultRulesPath, predict } from '../../src/decisions/predict.js';
@@ -132,6 +135,42 @@ describe('the other routes', () => {
     } finally {
       await down.close();
       await unreachable.close();
+    }
+  });
+});
+
+describe('serve with the LLM', () => {
+  const llmConfig = (url: string) => ({ provider: 'openai' as const, apiKey: 'k', model: 'gpt-4o-mini', baseURL: url, concurrency: 4, timeoutMs: 5000, maxRetries: 0 });
+  const enhancerFor = (url: string) => new Enhancer(createLlmClient(llmConfig(url)), llmConfig(url), new LlmCache(fs.mkdtempSync(path.join(dir, 'cache-'))));
+
+  it('rewrites the answer, and reuses it for an identical request within the TTL', async () => {
+    const fake = await startFakeOpenAI(() => ({ content: JSON.stringify({ message: 'We are calling you today.', reasoning: 'Escalated.' }) }));
+    const withLlm = await buildApp({ store, rules, enhancer: enhancerFor(fake.url) });
+    try {
+      const first = (await withLlm.inject({ method: 'POST', url: '/predict_nba', payload: { customer_id: '115712' } })).json();
+      expect(first).toMatchObject({ channel: 'scheduling_phone_call', message: 'We are calling you today.', llm_status: 'enhanced' });
+      expect(JSON.stringify(fake.requests[0].body)).toContain('Customer: @sprintcare is the worst customer service');
+      const second = (await withLlm.inject({ method: 'POST', url: '/predict_nba', payload: { customer_id: '115712' } })).json();
+      expect(second).toEqual(first);
+      expect(fake.requests).toHaveLength(1);
+    } finally {
+      await withLlm.close();
+      await fake.close();
+    }
+  });
+
+  it('answers with the rules and llm_status timeout when the model misses the deadline', async () => {
+    const fake = await startFakeOpenAI(() => ({ content: JSON.stringify({ message: 'late', reasoning: 'late' }), delayMs: 1500 }));
+    const withLlm = await buildApp({ store, rules, enhancer: enhancerFor(fake.url), llmDeadlineMs: 200 });
+    try {
+      const started = Date.now();
+      const answer = (await withLlm.inject({ method: 'POST', url: '/predict_nba', payload: { customer_id: '115712' } })).json();
+      expect(Date.now() - started).toBeLessThan(1200);
+      expect(answer).toMatchObject({ channel: 'scheduling_phone_call', llm_status: 'timeout' });
+      expect(answer.message).toMatch(/one of our specialists will call you/);
+    } finally {
+      await withLlm.close();
+      await fake.close();
     }
   });
 });
