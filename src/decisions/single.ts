@@ -17,15 +17,18 @@ export interface CustomerDecision {
   features: Partial<DecisionFeatures>;
 }
 
+/** ClickHouse hands JSON columns over as text, node-postgres as parsed values: compare them as text. */
+const jsonText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value ?? null));
+
 const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(`${String(value).replace(' ', 'T')}${/[Z+]/.test(String(value)) ? '' : 'Z'}`));
 
 /** The decision features of one stored conversation, with the derived flags batch predict computes in SQL. */
 export function decisionFeatures(conversation: Record<string, unknown>, profile: Record<string, unknown> | null): DecisionFeatures {
   const derived: Record<string, unknown> = {
     ...conversation,
-    is_urgent: conversation.urgency_terms !== '[]',
-    is_escalating: conversation.escalation_terms !== '[]' || Number(conversation.sentiment_trend) <= -0.5,
-    customer_moved_to_dm: String(conversation.customer_moved_to).includes('twitter_dm'),
+    is_urgent: jsonText(conversation.urgency_terms) !== '[]',
+    is_escalating: jsonText(conversation.escalation_terms) !== '[]' || Number(conversation.sentiment_trend) <= -0.5,
+    customer_moved_to_dm: jsonText(conversation.customer_moved_to).includes('twitter_dm'),
     customer_conversations: profile?.conversations ?? 1,
     customer_resolution_rate: profile?.resolution_rate ?? 0,
   };
@@ -58,7 +61,7 @@ export function decideForCustomer(customerId: string, record: CustomerRecord, ru
     );
   const best = ranked[0];
   const asOf = toDate(best.conversation.as_of);
-  const peakHours = record.profile?.peak_hours ? (JSON.parse(String(record.profile.peak_hours)) as number[]) : [];
+  const peakHours = record.profile?.peak_hours ? (JSON.parse(jsonText(record.profile.peak_hours)) as number[]) : [];
   const action = composeAction(
     {
       conversation_id: String(best.conversation.conversation_id),

@@ -193,3 +193,32 @@ describe('the server on a real socket', () => {
     await prepareStore(store);
   });
 });
+
+describe('serve on PostgreSQL', () => {
+  it('answers from the PostgreSQL store as from the embedded one', async () => {
+    const { createTestDatabase } = await import('../helpers/postgres.js');
+    const db = await createTestDatabase();
+    const pgConfig = loadConfig({ DATABASE_URL: db.url }, { home: path.join(dir, 'pg'), db: 'postgres' });
+    try {
+      await ingest(pgConfig, { file: path.join(ROOT, 'examples', 'twcs_sample.csv') });
+      await ingest(pgConfig, { file: path.join(ROOT, 'test', 'fixtures', 'threads.csv') });
+      await processConversations(pgConfig, { engine: 'duckdb', asOf: '2017-11-01T15:54:37Z' });
+      const pgStore = createStore(pgConfig);
+      await prepareStore(pgStore);
+      const pgApp = await buildApp({ store: pgStore, rules });
+      try {
+        for (const customer of ['115712', 'c5', 'c1']) {
+          const fromPostgres = (await pgApp.inject({ method: 'POST', url: '/predict_nba', payload: { customer_id: customer } })).json();
+          const fromClickHouse = (await post('/predict_nba', { customer_id: customer })).json();
+          expect({ ...fromPostgres, features: undefined }).toEqual({ ...fromClickHouse, features: undefined });
+        }
+        expect((await pgApp.inject({ method: 'GET', url: '/ready' })).json()).toMatchObject({ status: 'ready', customers: 41 });
+      } finally {
+        await pgApp.close();
+        await pgStore.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});
