@@ -176,6 +176,9 @@ FROM conversation_messages m
 JOIN (SELECT conversation_id FROM conversations WHERE platform_type = {platform:String} AND resolution_status = 'open') c ON c.conversation_id = m.conversation_id
 JOIN (SELECT external_id, participant_external_id, raw_text FROM interactions FINAL WHERE platform_type = {platform:String}) i ON i.external_id = m.external_id
 FORMAT Parquet`,
+  explore_conversations: `SELECT * FROM conversations WHERE platform_type = {platform:String} FORMAT Parquet`,
+  explore_profiles: `SELECT * FROM customer_profiles WHERE platform_type = {platform:String} FORMAT Parquet`,
+  explore_predictions: `SELECT * FROM nba_predictions WHERE {platform:String} != '' FORMAT Parquet`,
 };
 
 /** serve's in-memory data: all profiles and the open conversations. */

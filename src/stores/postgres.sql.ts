@@ -170,6 +170,9 @@ export const EXPORTS: Record<ExportKind, string> = {
     JOIN conversations c ON c.conversation_id = m.conversation_id AND c.resolution_status = 'open'
     JOIN interactions i ON i.platform_type = ${PLATFORM} AND i.external_id = m.external_id
     WHERE c.platform_type = ${PLATFORM}`),
+  explore_conversations: csvOut(`SELECT * FROM conversations WHERE platform_type = ${PLATFORM}`),
+  explore_profiles: csvOut(`SELECT * FROM customer_profiles WHERE platform_type = ${PLATFORM}`),
+  explore_predictions: csvOut(`SELECT * FROM nba_predictions WHERE ${PLATFORM} <> ''`),
 };
 
 /** serve's in-memory data: all profiles and the open conversations. */

@@ -4,7 +4,7 @@ import type { BatchFormat } from '../staging/sql.js';
 import type { OutputTable } from '../conversations/schema.js';
 
 /** What process and predict read from the target; the column lists are in each store's SQL module. */
-export type ExportKind = 'process_input' | 'predict_conversations' | 'predict_messages';
+export type ExportKind = 'process_input' | 'predict_conversations' | 'predict_messages' | 'explore_conversations' | 'explore_profiles' | 'explore_predictions';
 
 export interface CustomerRecord {
   profile: Record<string, unknown> | null;

@@ -1,0 +1,82 @@
+import readline from 'node:readline';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../src/cli/base-command.js';
+import { DB_CHOICES, loadConfig } from '../src/config/index.js';
+import { isUserError } from '../src/errors.js';
+import { formatRows, openExplorer } from '../src/explore/explore.js';
+import { summarize } from '../src/explore/summary.js';
+
+export default class Explore extends BaseCommand {
+  static summary = 'SQL over a local copy of conversations, profiles and predictions: a prompt, one --query, or a --summary.';
+  static examples = [
+    '<%= config.bin %> explore',
+    '<%= config.bin %> explore --query "SELECT topic, count(*) FROM conversations GROUP BY 1" --format csv',
+    '<%= config.bin %> explore --summary',
+  ];
+  static flags = {
+    db: Flags.string({ description: 'Target: clickhouse, chdb, supabase or postgres.', options: [...DB_CHOICES] }),
+    query: Flags.string({ description: 'Run one query (DuckDB SQL) and print the result.' }),
+    format: Flags.string({ description: 'Output of --query.', options: ['table', 'csv', 'json'], default: 'table' }),
+    summary: Flags.boolean({ description: 'Print distributions: messages per conversation, response times by brand, topics, sentiment, channels.', default: false }),
+    home: Flags.string({ description: 'Folder for local state; default $RIVERLINE_HOME or ./.riverline.' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Explore);
+    const config = loadConfig(process.env, { db: flags.db as (typeof DB_CHOICES)[number] | undefined, home: flags.home });
+    this.secrets = config.secrets;
+    if (!flags.query && !flags.summary && !(process.stdin.isTTY && process.stdout.isTTY)) {
+      this.error('explore opens an interactive prompt, which needs a terminal; use --query "SQL" or --summary in scripts.', { exit: 1 });
+    }
+    const explorer = await openExplorer(config);
+    try {
+      if (flags.summary) {
+        this.log(await summarize(explorer));
+        return;
+      }
+      if (flags.query) {
+        const result = await explorer.query(flags.query);
+        this.log(formatRows(result, (this.jsonMode ? 'json' : flags.format) as 'table' | 'csv' | 'json'));
+        return;
+      }
+      await this.prompt(explorer);
+    } finally {
+      explorer.close();
+    }
+  }
+
+  /** A SQL prompt with history and tab completion of table and column names; end a statement with ';'. */
+  private async prompt(explorer: Awaited<ReturnType<typeof openExplorer>>): Promise<void> {
+    const names = await explorer.names();
+    const rl = readline.createInterface({
+      input: process.stdin,
+      output: process.stdout,
+      historySize: 500,
+      completer: (line: string) => {
+        const word = /[A-Za-z_]*$/.exec(line)?.[0] ?? '';
+        const hits = names.filter((name) => name.startsWith(word));
+        return [hits, word];
+      },
+    });
+    this.log('Tables: conversations, customer_profiles, nba_predictions, features. End a statement with ";", Ctrl-D to leave.');
+    let buffer = '';
+    rl.setPrompt('riverline> ');
+    rl.prompt();
+    for await (const line of rl) {
+      buffer += `${line}\n`;
+      if (!buffer.trim().endsWith(';')) {
+        rl.setPrompt('       ...> ');
+        rl.prompt();
+        continue;
+      }
+      try {
+        this.log(formatRows(await explorer.query(buffer), 'table'));
+      } catch (error) {
+        this.log(isUserError(error) ? error.message : String(error));
+      }
+      buffer = '';
+      rl.setPrompt('riverline> ');
+      rl.prompt();
+    }
+  }
+}
