@@ -9,7 +9,7 @@ export interface Column {
 }
 
 export interface OutputTable {
-  name: 'conversations' | 'customer_profiles' | 'conversation_messages' | 'nba_predictions';
+  name: 'conversations' | 'customer_profiles' | 'conversation_messages' | 'nba_predictions' | 'nba_reviews';
   columns: Column[];
   /** Primary key (PostgreSQL) and, unless sortKey says otherwise, the ClickHouse ORDER BY. */
   key: string[];
@@ -108,5 +108,24 @@ export const NBA_PREDICTIONS: OutputTable = {
     c('fired', 'json'),
     c('run_id', 'text'),
     c('as_of', 'timestamp'),
+  ],
+};
+
+/** review: one row per decision a support lead makes (the latest per conversation counts). */
+export const NBA_REVIEWS: OutputTable = {
+  name: 'nba_reviews',
+  key: ['review_id'],
+  sortKey: ['run_id', 'conversation_id', 'reviewed_at'],
+  columns: [
+    c('review_id', 'text'),
+    c('run_id', 'text'),
+    c('conversation_id', 'text'),
+    c('customer_id', 'text'),
+    c('decision', 'text'),
+    c('channel', 'text'),
+    c('message', 'text'),
+    c('reason', 'text'),
+    c('reviewer', 'text'),
+    c('reviewed_at', 'timestamp'),
   ],
 };

@@ -1,6 +1,6 @@
 // Named ClickHouse statements. Values are bound as {name:Type}; identifiers come from the closed set below.
 import type { ColumnType, OutputTable } from '../conversations/schema.js';
-import { CONVERSATIONS, NBA_PREDICTIONS, OUTPUT_TABLES } from '../conversations/schema.js';
+import { CONVERSATIONS, NBA_PREDICTIONS, NBA_REVIEWS, OUTPUT_TABLES } from '../conversations/schema.js';
 import { loadLexicon, sqlList } from '../conversations/lexicon.js';
 import type { ExportKind } from './store.js';
 import { INTERACTION_COLUMNS, REJECT_COLUMNS } from '../staging/sql.js';
@@ -151,6 +151,14 @@ export const countRows = (table: OutputTable) => `SELECT count() AS n FROM ${tab
 
 MIGRATIONS.push({ version: 2, name: 'process tables', statements: OUTPUT_TABLES.map((table) => createOutputTable(table)) });
 MIGRATIONS.push({ version: 3, name: 'predictions', statements: [createOutputTable(NBA_PREDICTIONS)] });
+MIGRATIONS.push({
+  version: 4,
+  name: 'reviews',
+  statements: [
+    `ALTER TABLE nba_predictions ADD COLUMN IF NOT EXISTS created_at DateTime64(3, 'UTC') DEFAULT now64(3)`,
+    createOutputTable(NBA_REVIEWS),
+  ],
+});
 
 /** Only lexicon terms can become features, so process_input ships just those tokens (a quarter of them). */
 const LEXICON_TERMS = sqlList([...new Set(loadLexicon().map((row) => row.term))]);
@@ -194,3 +202,13 @@ JOIN (SELECT external_id, participant_external_id, raw_text FROM interactions
   ON i.external_id = m.external_id
 WHERE m.conversation_id = {conversation_id:String}
 ORDER BY m.seq`;
+
+/** review: the newest predict run, and the latest decision per conversation. */
+export const LATEST_PREDICTIONS = `
+SELECT * EXCEPT created_at FROM nba_predictions
+WHERE run_id = (SELECT argMax(run_id, created_at) FROM nba_predictions)
+ORDER BY customer_id, conversation_id`;
+export const LATEST_REVIEWS = `
+SELECT conversation_id, argMax(decision, reviewed_at) AS decision, argMax(channel, reviewed_at) AS channel,
+  argMax(message, reviewed_at) AS message, argMax(reason, reviewed_at) AS reason
+FROM nba_reviews WHERE run_id = {run_id:String} GROUP BY conversation_id`;

@@ -11,7 +11,7 @@ import type { BatchFile } from '../staging/stage.js';
 import type { BatchFormat } from '../staging/sql.js';
 import type { OutputTable } from '../conversations/schema.js';
 import * as sql from './clickhouse.sql.js';
-import type { ServingData, ExportKind, InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
+import type { Review, ServingData, ExportKind, InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
 
 type ClickHouseTarget = Extract<TargetConfig, { kind: 'clickhouse' }>;
 
@@ -253,6 +253,18 @@ export class ClickHouseStore implements Store {
       this.rows<{ inbound: boolean; author: string; text: string }>(sql.CHAT_LOG, { conversation_id: conversationId, platform }),
     );
     return formatChatLog(lines);
+  }
+
+  async latestPredictions(): Promise<Array<Record<string, unknown>>> {
+    return this.guard('reading the latest predictions', () => this.rows<Record<string, unknown>>(sql.LATEST_PREDICTIONS));
+  }
+
+  async latestReviews(runId: string): Promise<Array<Record<string, unknown>>> {
+    return this.guard('reading reviews', () => this.rows<Record<string, unknown>>(sql.LATEST_REVIEWS, { run_id: runId }));
+  }
+
+  async saveReview(review: Review): Promise<void> {
+    await this.insertRows('nba_reviews', [{ ...review, reviewed_at: toClickHouseTime(review.reviewed_at) }]);
   }
 
   async presentTables(): Promise<string[]> {

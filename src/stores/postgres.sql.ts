@@ -1,6 +1,6 @@
 // Named PostgreSQL statements. Values are bound ($1..); identifiers come from the closed sets below.
 import type { ColumnType, OutputTable } from '../conversations/schema.js';
-import { NBA_PREDICTIONS, OUTPUT_TABLES } from '../conversations/schema.js';
+import { NBA_PREDICTIONS, NBA_REVIEWS, OUTPUT_TABLES } from '../conversations/schema.js';
 import type { ExportKind } from './store.js';
 import { INTERACTION_COLUMNS, REJECT_COLUMNS } from '../staging/sql.js';
 
@@ -145,6 +145,7 @@ export const OUTPUT_INDEXES: Record<OutputTable['name'], string[]> = {
   customer_profiles: [],
   conversation_messages: [],
   nba_predictions: ['CREATE INDEX IF NOT EXISTS nba_predictions_customer_idx ON nba_predictions (customer_id)'],
+  nba_reviews: [],
 };
 
 MIGRATIONS.push({
@@ -153,6 +154,11 @@ MIGRATIONS.push({
   statements: OUTPUT_TABLES.flatMap((table) => [createOutputTable(table), ...OUTPUT_INDEXES[table.name]]),
 });
 MIGRATIONS.push({ version: 3, name: 'predictions', statements: [createOutputTable(NBA_PREDICTIONS), ...OUTPUT_INDEXES.nba_predictions] });
+MIGRATIONS.push({
+  version: 4,
+  name: 'reviews',
+  statements: [`ALTER TABLE nba_predictions ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now()`, createOutputTable(NBA_REVIEWS)],
+});
 
 /** The columns process reads, as CSV on stdout; COPY takes no bound values, so the platform comes from a setting. */
 export const SET_PLATFORM = `SELECT set_config('riverline.platform', $1, true)`;
@@ -183,3 +189,16 @@ export const CHAT_LOG = `
 SELECT m.seq, m.inbound, i.participant_external_id AS author, i.raw_text AS text
 FROM conversation_messages m JOIN interactions i ON i.platform_type = $2 AND i.external_id = m.external_id
 WHERE m.conversation_id = $1 ORDER BY m.seq`;
+
+/** review: the newest predict run, and the latest decision per conversation. */
+export const LATEST_PREDICTIONS = `
+SELECT customer_id, chat_log, channel, message, send_time, reasoning, issue_status, conversation_id, brand, rule_id, llm_status, topic,
+  sentiment, fired::text AS fired, run_id, as_of
+FROM nba_predictions WHERE run_id = (SELECT run_id FROM nba_predictions ORDER BY created_at DESC LIMIT 1)
+ORDER BY customer_id, conversation_id`;
+export const LATEST_REVIEWS = `
+SELECT DISTINCT ON (conversation_id) conversation_id, decision, channel, message, reason
+FROM nba_reviews WHERE run_id = $1 ORDER BY conversation_id, reviewed_at DESC`;
+export const INSERT_REVIEW = `
+INSERT INTO nba_reviews (review_id, run_id, conversation_id, customer_id, decision, channel, message, reason, reviewer, reviewed_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;

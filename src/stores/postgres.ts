@@ -11,7 +11,7 @@ import { UserError, messageOf } from '../errors.js';
 import type { BatchFile } from '../staging/stage.js';
 import type { OutputTable } from '../conversations/schema.js';
 import * as sql from './postgres.sql.js';
-import type { ServingData, ExportKind, InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
+import type { Review, ServingData, ExportKind, InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -219,6 +219,25 @@ export class PostgresStore implements Store {
   async chatLog(conversationId: string, platform: string): Promise<string> {
     const { rows } = await this.guard('reading a chat log', () => this.pool.query(sql.CHAT_LOG, [conversationId, platform]));
     return formatChatLog(rows);
+  }
+
+  async latestPredictions(): Promise<Array<Record<string, unknown>>> {
+    const { rows } = await this.guard('reading the latest predictions', () => this.pool.query(sql.LATEST_PREDICTIONS));
+    return rows;
+  }
+
+  async latestReviews(runId: string): Promise<Array<Record<string, unknown>>> {
+    const { rows } = await this.guard('reading reviews', () => this.pool.query(sql.LATEST_REVIEWS, [runId]));
+    return rows;
+  }
+
+  async saveReview(review: Review): Promise<void> {
+    await this.guard('saving a review', () =>
+      this.pool.query(sql.INSERT_REVIEW, [
+        review.review_id, review.run_id, review.conversation_id, review.customer_id, review.decision,
+        review.channel, review.message, review.reason, review.reviewer, review.reviewed_at,
+      ]),
+    );
   }
 
   async presentTables(): Promise<string[]> {

@@ -17,6 +17,19 @@ export interface ServingData {
   openConversations: Array<Record<string, unknown>>;
 }
 
+export interface Review {
+  review_id: string;
+  run_id: string;
+  conversation_id: string;
+  customer_id: string;
+  decision: 'approved' | 'rejected' | 'edited';
+  channel: string;
+  message: string;
+  reason: string;
+  reviewer: string;
+  reviewed_at: Date;
+}
+
 export type PingResult = { success: true } | { success: false; error: Error };
 
 export type RunStatus = 'running' | 'succeeded' | 'failed';
@@ -90,6 +103,12 @@ export interface Store {
   loadServingData(platform: string): Promise<ServingData>;
   /** One conversation as `Customer: …` / `Agent (brand): …` lines in order, for the LLM prompt in serve. */
   chatLog(conversationId: string, platform: string): Promise<string>;
+  /** review: the newest predict run's rows (the output columns), or none. */
+  latestPredictions(): Promise<Array<Record<string, unknown>>>;
+  /** review: the latest decision per conversation of a run. */
+  latestReviews(runId: string): Promise<Array<Record<string, unknown>>>;
+  /** review: stores one decision at once, so a crash loses nothing. */
+  saveReview(review: Review): Promise<void>;
   /** The tables serve needs that exist. */
   presentTables(): Promise<string[]>;
   close(): Promise<void>;
