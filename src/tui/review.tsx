@@ -35,6 +35,10 @@ export const CHANNELS_FOR_REVIEW = ['twitter_dm_reply', 'twitter_public_reply', 
 type Mode = { kind: 'list' } | { kind: 'reason'; text: string } | { kind: 'edit'; text: string } | { kind: 'filter'; text: string } | { kind: 'help' };
 
 const MARK: Record<string, string> = { approved: '✔', rejected: '✘', edited: '✎' };
+// Short labels keep the list readable in an 80-column terminal; the detail pane shows the full names.
+const SHORT_CHANNEL: Record<string, string> = { twitter_dm_reply: 'DM', twitter_public_reply: 'public', email_reply: 'email', scheduling_phone_call: 'call', no_action: '-' };
+const SHORT_STATUS: Record<string, string> = { resolved: 'resolved', pending_customer_response: 'pending', awaiting_agent: 'agent', escalated: 'escalated' };
+const shortTime = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(5, 16) : '-');
 
 export function matchesFilter(item: ReviewItem, filter: string): boolean {
   if (!filter) return true;
@@ -50,7 +54,7 @@ export function ReviewApp({ items: initial, onDecision, height = 24 }: { items: 
   const [mode, setMode] = useState<Mode>({ kind: 'list' });
   const visible = useMemo(() => items.filter((item) => matchesFilter(item, filter)), [items, filter]);
   const selected = visible[Math.min(cursor, Math.max(visible.length - 1, 0))];
-  const listHeight = Math.max(height - 6, 5);
+  const listHeight = Math.max(height - 8, 5);
   const offset = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), visible.length - listHeight));
 
   const decide = (decision: Decision['decision'], changes: Partial<ReviewItem> = {}, reason = '') => {
@@ -114,7 +118,7 @@ export function ReviewApp({ items: initial, onDecision, height = 24 }: { items: 
   return (
     <Box flexDirection="column">
       <Box>
-        <Box flexDirection="column" width="45%">
+        <Box flexDirection="column" width="58%">
           <Text bold>
             {visible.length} of {items.length} actions{filter ? ` matching "${filter}"` : ''}
           </Text>
@@ -122,12 +126,13 @@ export function ReviewApp({ items: initial, onDecision, height = 24 }: { items: 
             const active = offset + i === cursor;
             return (
               <Text key={item.conversation_id} inverse={active} wrap="truncate-end">
-                {MARK[item.decision ?? ''] ?? ' '} {item.customer_id.padEnd(10)} {(item.brand ?? '-').slice(0, 12).padEnd(12)} {item.channel.padEnd(21)} {item.llm_status}
+                {MARK[item.decision ?? ''] ?? ' '} {item.customer_id.slice(0, 8).padEnd(8)} {(item.brand ?? '-').slice(0, 10).padEnd(10)} {(SHORT_CHANNEL[item.channel] ?? item.channel).padEnd(6)}{' '}
+                {(SHORT_STATUS[item.issue_status] ?? item.issue_status).padEnd(9)} {shortTime(item.send_time)} {item.llm_status}
               </Text>
             );
           })}
         </Box>
-        <Box flexDirection="column" width="55%" paddingLeft={1}>
+        <Box flexDirection="column" width="42%" paddingLeft={1}>
           {selected ? (
             <>
               <Text bold>
@@ -135,7 +140,7 @@ export function ReviewApp({ items: initial, onDecision, height = 24 }: { items: 
               </Text>
               {selected.chat_log
                 .split('\n')
-                .slice(-6)
+                .slice(-4)
                 .map((line, i) => (
                   <Text key={i} color={line.startsWith('Customer') ? 'cyan' : 'yellow'} wrap="truncate-end">
                     {line}
@@ -157,7 +162,7 @@ export function ReviewApp({ items: initial, onDecision, height = 24 }: { items: 
       </Box>
       {mode.kind === 'reason' && <Text color="red">Reason for rejecting: {mode.text}▌</Text>}
       {mode.kind === 'filter' && <Text color="cyan">Filter: {mode.text}▌</Text>}
-      <Text color="gray">↑↓/jk move · a approve · r reject · e edit · c channel · / filter · ? help · q quit</Text>
+      <Text color="gray">jk/↑↓ move  a approve  r reject  e edit  c channel  / filter  ? help  q quit</Text>
     </Box>
   );
 }
