@@ -12,6 +12,9 @@ const AS_OF = `{as_of:DateTime64(3, 'UTC')}`;
 const round = (expr: string, digits: number) => `(floor((${expr}) * ${10 ** digits} + 0.5) / ${10 ** digits})`;
 const millis = (expr: string) => `toUnixTimestamp64Milli(${expr})`;
 
+/** twcs anonymises customers as numbers, so the first @-mention that is not all digits names the brand addressed. */
+export const FIRST_BRAND_MENTION = `nullIf(arrayFirst(m -> NOT match(m, '^[0-9]+$'), JSONExtract(content_metadata, 'mentions', 'Array(String)')), '') AS first_mention`;
+
 export const SETTINGS = { join_use_nulls: 1 } as const;
 
 export const WORK_TABLES = [
@@ -34,7 +37,7 @@ export const dropWorkTable = (name: string) => `DROP TABLE IF EXISTS ${name}`;
 export const CREATE_TWEETS = `
 CREATE TABLE process_tweets ENGINE = Memory AS
 SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
-  content_text AS text, nullIf(JSONExtractString(content_metadata, 'mentions', 1), '') AS first_mention
+  content_text AS text, ${FIRST_BRAND_MENTION}
 FROM interactions FINAL WHERE platform_type = {platform:String}`;
 
 export const CREATE_LEXICON = `CREATE TABLE process_lexicon (kind String, term String, topic String, score Int32, rank Int32) ENGINE = Memory`;

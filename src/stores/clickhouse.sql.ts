@@ -2,6 +2,7 @@
 import type { ColumnType, OutputTable } from '../conversations/schema.js';
 import { CONVERSATIONS, NBA_PREDICTIONS, NBA_REVIEWS, OUTPUT_TABLES } from '../conversations/schema.js';
 import { loadLexicon, sqlList } from '../conversations/lexicon.js';
+import { FIRST_BRAND_MENTION } from '../conversations/clickhouse.sql.js';
 import type { ExportKind } from './store.js';
 import { INTERACTION_COLUMNS, REJECT_COLUMNS } from '../staging/sql.js';
 
@@ -161,6 +162,7 @@ MIGRATIONS.push({
 });
 
 /** Only lexicon terms can become features, so process_input ships just those tokens (a quarter of them). */
+
 const LEXICON_TERMS = sqlList([...new Set(loadLexicon().map((row) => row.term))]);
 
 /** What later stages read, streamed out as Parquet. process_input ships word tokens (space-joined: a plain string column encodes faster than a
@@ -168,7 +170,7 @@ const LEXICON_TERMS = sqlList([...new Set(loadLexicon().map((row) => row.term))]
 export const EXPORTS: Record<ExportKind, string> = {
   process_input: `
 SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
-  arrayStringConcat(arrayFilter(t -> t IN (${LEXICON_TERMS}), extractAll(lower(content_text), '[a-z0-9\\']+')), ' ') AS words, nullIf(JSONExtractString(content_metadata, 'mentions', 1), '') AS first_mention
+  arrayStringConcat(arrayFilter(t -> t IN (${LEXICON_TERMS}), extractAll(lower(content_text), '[a-z0-9\\']+')), ' ') AS words, ${FIRST_BRAND_MENTION}
 FROM interactions FINAL WHERE platform_type = {platform:String}
 FORMAT Parquet`,
   predict_conversations: `

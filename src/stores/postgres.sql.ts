@@ -166,7 +166,9 @@ const csvOut = (select: string) => `COPY (${select}) TO STDOUT WITH (FORMAT csv,
 const PLATFORM = `current_setting('riverline.platform')`;
 export const EXPORTS: Record<ExportKind, string> = {
   process_input: csvOut(`SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
-    content_text AS text, content_metadata->'mentions'->>0 AS first_mention FROM interactions WHERE platform_type = ${PLATFORM}`),
+    content_text AS text,
+    (SELECT m FROM json_array_elements_text(content_metadata->'mentions') WITH ORDINALITY AS e(m, n) WHERE m !~ '^[0-9]+$' ORDER BY n LIMIT 1) AS first_mention
+    FROM interactions WHERE platform_type = ${PLATFORM}`),
   predict_conversations: csvOut(`SELECT c.*, p.peak_hours, p.channels_accepted, p.conversations AS customer_conversations,
     p.resolution_rate AS customer_resolution_rate
     FROM conversations c LEFT JOIN customer_profiles p ON p.customer_id = c.customer_id
