@@ -160,12 +160,13 @@ describe('serve with the LLM', () => {
   });
 
   it('answers with the rules and llm_status timeout when the model misses the deadline', async () => {
-    const fake = await startFakeOpenAI(() => ({ content: JSON.stringify({ message: 'late', reasoning: 'late' }), delayMs: 1500 }));
+    const fake = await startFakeOpenAI(() => ({ content: JSON.stringify({ message: 'late', reasoning: 'late' }), delayMs: 4000 }));
     const withLlm = await buildApp({ store, rules, enhancer: enhancerFor(fake.url), llmDeadlineMs: 200 });
     try {
       const started = Date.now();
       const answer = (await withLlm.inject({ method: 'POST', url: '/predict_nba', payload: { customer_id: '115712' } })).json();
-      expect(Date.now() - started).toBeLessThan(1200);
+      // Well before the model's 4 s, with room for a busy machine.
+      expect(Date.now() - started).toBeLessThan(3000);
       expect(answer).toMatchObject({ channel: 'scheduling_phone_call', llm_status: 'timeout' });
       expect(answer.message).toMatch(/one of our specialists will call you/);
     } finally {
