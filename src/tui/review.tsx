@@ -3,6 +3,8 @@
 // The list is windowed, so thousands of rows render as fast as ten.
 import { useMemo, useState } from 'react';
 import { Box, Text, useApp, useInput } from 'ink';
+import { CHANNELS } from '../decisions/rules.schema.js';
+import type { Review } from '../stores/index.js';
 
 export interface ReviewItem {
   conversation_id: string;
@@ -18,19 +20,13 @@ export interface ReviewItem {
   fired: string;
   chat_log: string;
   /** The lead's latest decision, if any. */
-  decision?: 'approved' | 'rejected' | 'edited';
+  decision?: Review['decision'];
 }
 
-export interface Decision {
-  conversation_id: string;
-  customer_id: string;
-  decision: 'approved' | 'rejected' | 'edited';
-  channel: string;
-  message: string;
-  reason: string;
-}
+/** What the screen reports for each key press that decides; the session adds who, when and which run. */
+export type Decision = Pick<Review, 'conversation_id' | 'customer_id' | 'decision' | 'channel' | 'message' | 'reason'>;
 
-export const CHANNELS_FOR_REVIEW = ['twitter_dm_reply', 'twitter_public_reply', 'email_reply', 'scheduling_phone_call', 'no_action'];
+export const CHANNELS_FOR_REVIEW: readonly string[] = CHANNELS;
 
 type Mode = { kind: 'list' } | { kind: 'reason'; text: string } | { kind: 'edit'; text: string } | { kind: 'filter'; text: string } | { kind: 'help' };
 
