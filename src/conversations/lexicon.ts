@@ -1,7 +1,6 @@
 // The word lists behind conversation features (lexicon.json), flattened into rows both engines load as a table.
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dataFile } from '../data-file.js';
 
 export interface LexiconRow {
   kind: string;
@@ -32,13 +31,8 @@ export const TERM_KINDS = [
   'customer_phone',
 ] as const;
 
-// The JSON ships beside the sources; from dist/ it is two folders up the same relative path.
 function lexiconPath(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.join(here, 'lexicon.json'), path.resolve(here, '..', '..', '..', 'src', 'conversations', 'lexicon.json')];
-  const found = candidates.find((candidate) => fs.existsSync(candidate));
-  if (!found) throw new Error(`lexicon.json not found beside ${here}`);
-  return found;
+  return dataFile(import.meta.url, 'lexicon.json');
 }
 
 export function loadLexicon(): LexiconRow[] {

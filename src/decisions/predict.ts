@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/index.js';
+import { dataFile } from '../data-file.js';
 import { parseAsOf } from '../config/as-of.js';
 import { UserError, messageOf } from '../errors.js';
 import { StageTracker } from '../progress/stage-tracker.js';
@@ -66,9 +66,7 @@ export interface PredictResult {
 export const PREDICTION_COLUMNS = NBA_PREDICTIONS.columns.map((column) => column.name);
 
 export function defaultRulesPath(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.join(here, 'default-rules.json'), path.resolve(here, '..', '..', '..', 'src', 'decisions', 'default-rules.json')];
-  return candidates.find((candidate) => fs.existsSync(candidate)) ?? candidates[0];
+  return dataFile(import.meta.url, 'default-rules.json');
 }
 
 export async function predict(config: Config, options: PredictOptions = {}): Promise<PredictResult> {
