@@ -2,261 +2,300 @@
 // clickhouse.sql.ts holds the same steps in ClickHouse SQL; a test runs both on the same data and compares.
 // Bound values: $platform, $as_of (ISO text), $window_hours (resolution window). Durations are integer milliseconds until
 // the last step, and rounding is floor(x * 10^n + 0.5) / 10^n, so both engines do the same float operations in the same order.
-import { BRAND_KINDS, CUSTOMER_KINDS, sqlList } from './lexicon.js';
-
-/** Only the hits a feature reads: customers' words for sentiment, cues, topics and confirmations; brands' for asks and closings. */
-const HIT_NEEDED = `((m.inbound AND l.kind IN (${sqlList(CUSTOMER_KINDS)})) OR (NOT m.inbound AND l.kind IN (${sqlList(BRAND_KINDS)})))`;
+//
+// The work is keyed by integers: a tweet is its rowid in `tweets`, a conversation is (root_ptr, customer_id) until the
+// last step gives it its md5 id. Lexicon hits are folded per message in one pass, and the terms a conversation lists
+// (cues, topic terms) travel as 64-bit masks over each list (see termSets), so no step groups lists of strings.
+import { sqlList, termSets, topicNames, type TermSet } from './lexicon.js';
 
 const AS_OF = `CAST($as_of AS TIMESTAMPTZ)`;
 const round = (expr: string, digits: number) => `(floor((${expr}) * ${10 ** digits} + 0.5) / ${10 ** digits})`;
 
+const SETS = termSets();
+const TOPICS = topicNames();
+const setOf = (kind: TermSet['kind'], topic = '') => SETS.find((set) => set.kind === kind && set.topic === topic) ?? { kind, topic, terms: [] };
+const TOPIC_INDEXES = TOPICS.map((_, i) => i + 1);
+
+/** The bit of a lexicon row within its term set (see termSets); -1 for kinds that are not listed. */
+export function termBit(row: { kind: string; topic: string; term: string }): number {
+  if (row.kind !== 'urgency' && row.kind !== 'escalation' && row.kind !== 'topic') return -1;
+  return setOf(row.kind, row.topic).terms.indexOf(row.term);
+}
+
+/** The listed terms whose bits are set, in list order (byte order, as the ClickHouse engine sorts them). */
+const termsOf = (mask: string, set: TermSet) =>
+  set.terms.length === 0 ? `[]::VARCHAR[]` : `list_filter([${sqlList(set.terms)}], (term, i) -> ((coalesce(${mask}, 0::UBIGINT) >> (i - 1)) & 1::UBIGINT) = 1)`;
+const topicName = (index: string) => `coalesce([${sqlList(TOPICS)}][${index}], 'other')`;
+
 export const LEXICON_TABLE = `
-CREATE OR REPLACE TEMP TABLE lexicon (kind VARCHAR, term VARCHAR, topic VARCHAR, score INTEGER, rank INTEGER)`;
+CREATE OR REPLACE TEMP TABLE lexicon (kind VARCHAR, term VARCHAR, topic VARCHAR, score INTEGER, rank INTEGER, bit INTEGER)`;
 
 /** Word tokens: lower-case runs of [a-z0-9']; cue words match whole tokens only. ClickHouse exports do this themselves. */
 export const TOKENIZE = `regexp_extract_all(lower(coalesce(text, '')), '[a-z0-9'']+')`;
 export const SPLIT_WORDS = `CASE WHEN coalesce(words, '') = '' THEN []::VARCHAR[] ELSE string_split(words, ' ') END`;
 
-/** Tweets get dense integer ids so the pointer joins below compare integers, not strings. */
-export const CREATE_TWEET_INDEX = `
-CREATE OR REPLACE TEMP TABLE tweet_index AS
-SELECT * EXCLUDE (tokens), row_number() OVER () AS idx FROM tweets`;
-
-/** Thread pointers: root_ptr climbs to the thread root, anchor_ptr to the customer tweet a brand tweet answers. */
+/**
+ * Thread pointers over tweet rowids: root_ptr climbs to the thread root, anchor_ptr to the customer tweet a brand tweet
+ * answers (NULL when there is none). A pointer is final once it points at its end (a root; a customer tweet or nothing).
+ * A brand reply's delay is known here already: its parent is the customer tweet it answers, in the same conversation.
+ */
 export const CREATE_POINTERS = `
 CREATE OR REPLACE TEMP TABLE pointers AS
-SELECT t.idx, coalesce(p.idx, t.idx) AS root_ptr, CASE WHEN t.inbound THEN t.idx ELSE p.idx END AS anchor_ptr, true AS moved
-FROM tweet_index t LEFT JOIN tweet_index p ON p.external_id = t.parent_id`;
+SELECT t.rowid AS idx,
+  coalesce(p.rowid, t.rowid) AS root_ptr, p.rowid IS NULL AS root_final,
+  CASE WHEN t.inbound THEN t.rowid ELSE p.rowid END AS anchor_ptr, t.inbound OR p.rowid IS NULL OR p.inbound AS anchor_final,
+  CASE WHEN NOT t.inbound AND p.inbound THEN epoch_ms(t.ts) - epoch_ms(p.ts) END AS reply_delay_ms,
+  true AS moved
+FROM tweets t LEFT JOIN tweets p ON p.external_id = t.parent_id`;
 
-/** One pointer-doubling step: every pointer jumps to its target's pointer (roots and customer tweets point to themselves). */
+/**
+ * One pointer-doubling step: every pointer that is not final jumps to its target's pointer, and is final when that one
+ * was. Final rows are copied as they are, so each step joins only the tweets still climbing.
+ */
 export const STEP_POINTERS = `
 CREATE OR REPLACE TEMP TABLE pointers AS
-SELECT p.idx, r.root_ptr, a.anchor_ptr,
-  r.root_ptr <> p.root_ptr OR a.anchor_ptr IS DISTINCT FROM p.anchor_ptr AS moved
-FROM pointers p
+SELECT * REPLACE (false AS moved) FROM pointers WHERE root_final AND anchor_final
+UNION ALL
+SELECT p.idx,
+  CASE WHEN p.root_final THEN p.root_ptr ELSE r.root_ptr END AS root_ptr,
+  p.root_final OR r.root_final AS root_final,
+  CASE WHEN p.anchor_final THEN p.anchor_ptr ELSE a.anchor_ptr END AS new_anchor,
+  p.anchor_final OR coalesce(a.anchor_final, true) AS anchor_final,
+  p.reply_delay_ms,
+  (NOT p.root_final AND r.root_ptr <> p.root_ptr) OR (NOT p.anchor_final AND new_anchor IS DISTINCT FROM p.anchor_ptr) AS moved
+FROM (SELECT * FROM pointers WHERE NOT (root_final AND anchor_final)) p
 JOIN pointers r ON r.idx = p.root_ptr
 LEFT JOIN pointers a ON a.idx = p.anchor_ptr`;
 
-export const COUNT_POINTER_CHANGES = `SELECT count(*)::INTEGER AS n FROM pointers WHERE moved`;
+/** Stop when nothing is left to climb, or when nothing moved (a reply cycle in broken data points at itself for ever). */
+export const COUNT_POINTERS_LEFT = `
+SELECT (count(*) FILTER (WHERE NOT (root_final AND anchor_final)))::INTEGER AS climbing, (count(*) FILTER (WHERE moved))::INTEGER AS moved FROM pointers`;
 
 /** Every tweet that belongs to a customer's conversation: (thread root, customer) is the conversation. */
 export const CREATE_MESSAGES = `
 CREATE OR REPLACE TEMP TABLE messages AS
-SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY ts, external_id) AS seq,
-  coalesce(inbound <> lag(inbound) OVER (PARTITION BY conversation_id ORDER BY ts, external_id), false) AS speaker_changed
+SELECT *, row_number() OVER w AS seq, coalesce(inbound <> lag(inbound) OVER w, false) AS speaker_changed
 FROM (
-  SELECT md5($platform || ':' || ri.external_id || ':' || c.author) AS conversation_id,
-    ri.external_id AS thread_root_id, c.author AS customer_id,
-    t.external_id, t.author, t.inbound, t.ts, t.parent_id, t.first_mention
+  SELECT p.idx, p.root_ptr, c.author AS customer_id, t.external_id, t.author, t.inbound, t.ts, t.first_mention, p.reply_delay_ms
   FROM pointers p
-  JOIN tweet_index t ON t.idx = p.idx
-  JOIN tweet_index ri ON ri.idx = p.root_ptr
-  JOIN tweet_index c ON c.idx = p.anchor_ptr
-)`;
-
-/** Lexicon hits per message, one row per matching token occurrence (matched on tweets first, the smaller join last). */
-export const CREATE_HITS = `
-CREATE OR REPLACE TEMP TABLE hits AS
-WITH token_hits AS (
-  SELECT m.external_id, l.kind, l.term, l.topic, l.score, l.rank
-  FROM (SELECT external_id, inbound, unnest(tokens) AS token FROM tweets) m
-  JOIN lexicon l ON l.term = m.token
-  WHERE ${HIT_NEEDED}
+  JOIN tweets t ON t.rowid = p.idx
+  JOIN tweets c ON c.rowid = p.anchor_ptr
 )
-SELECT m.conversation_id, m.external_id, m.inbound, m.seq, h.kind, h.term, h.topic, h.score, h.rank
-FROM token_hits h JOIN messages m USING (external_id)`;
+WINDOW w AS (PARTITION BY root_ptr, customer_id ORDER BY ts, external_id)`;
 
-/** Per-message signals; sentiment is VADER-normalised: s / sqrt(s^2 + 15), in [-1, 1]. */
+/** One row per distinct term with what it can signal, so a token matches at most one row. */
+export const CREATE_LEXICON_TERMS = `
+CREATE OR REPLACE TEMP TABLE lexicon_terms AS
+SELECT term,
+  sum(score) FILTER (WHERE kind = 'sentiment') AS score,
+  bool_or(kind IN ('gratitude', 'fixed')) AS confirm, bool_or(kind = 'negation') AS negation, bool_or(kind = 'closing') AS closing,
+  bool_or(kind = 'ask_dm') AS ask_dm, bool_or(kind = 'ask_email') AS ask_email, bool_or(kind = 'ask_phone') AS ask_phone,
+  bool_or(kind = 'customer_dm') AS says_dm, bool_or(kind = 'customer_email') AS says_email, bool_or(kind = 'customer_phone') AS says_phone
+FROM lexicon GROUP BY term`;
+
+/**
+ * Per-message signals from its tokens, in one pass: customers' words give sentiment, confirmations and channel mentions,
+ * brands' words asks and closings. Sentiment is VADER-normalised: s / sqrt(s^2 + 15), in [-1, 1]. Only messages with a
+ * matching token get a row (message_features fills in the rest).
+ */
 export const CREATE_MESSAGE_SIGNALS = `
 CREATE OR REPLACE TEMP TABLE message_signals AS
-SELECT m.conversation_id, m.external_id, m.inbound, m.seq, m.ts, m.speaker_changed,
-  ${round('coalesce(h.raw, 0) / sqrt(coalesce(h.raw, 0) * coalesce(h.raw, 0) + 15)', 4)} AS sentiment,
-  coalesce(h.confirms, false) AND NOT coalesce(h.negated, false) AS confirms,
-  coalesce(h.closes, false) AS closes,
-  coalesce(h.ask_dm, false) AS ask_dm, coalesce(h.ask_email, false) AS ask_email, coalesce(h.ask_phone, false) AS ask_phone,
-  coalesce(h.says_dm, false) AS says_dm, coalesce(h.says_email, false) AS says_email, coalesce(h.says_phone, false) AS says_phone
-FROM messages m LEFT JOIN (
-  SELECT external_id,
-    sum(score) FILTER (WHERE kind = 'sentiment') AS raw,
-    bool_or(kind IN ('gratitude', 'fixed')) AS confirms,
-    bool_or(kind = 'negation') AS negated,
-    bool_or(kind = 'closing') AS closes,
-    bool_or(kind = 'ask_dm') AS ask_dm, bool_or(kind = 'ask_email') AS ask_email, bool_or(kind = 'ask_phone') AS ask_phone,
-    bool_or(kind = 'customer_dm') AS says_dm, bool_or(kind = 'customer_email') AS says_email, bool_or(kind = 'customer_phone') AS says_phone
-  FROM hits GROUP BY external_id
-) h USING (external_id)`;
+SELECT idx, ${round('coalesce(raw, 0) / sqrt(coalesce(raw, 0) * coalesce(raw, 0) + 15)', 4)} AS sentiment, * EXCLUDE (idx, raw)
+FROM (
+  SELECT u.idx,
+    sum(l.score) FILTER (WHERE u.inbound) AS raw,
+    coalesce(bool_or(l.confirm) FILTER (WHERE u.inbound) AND NOT bool_or(l.negation) FILTER (WHERE u.inbound), false) AS confirms,
+    coalesce(bool_or(l.closing) FILTER (WHERE NOT u.inbound), false) AS closes,
+    coalesce(bool_or(l.ask_dm) FILTER (WHERE NOT u.inbound), false) AS ask_dm,
+    coalesce(bool_or(l.ask_email) FILTER (WHERE NOT u.inbound), false) AS ask_email,
+    coalesce(bool_or(l.ask_phone) FILTER (WHERE NOT u.inbound), false) AS ask_phone,
+    coalesce(bool_or(l.says_dm) FILTER (WHERE u.inbound), false) AS says_dm,
+    coalesce(bool_or(l.says_email) FILTER (WHERE u.inbound), false) AS says_email,
+    coalesce(bool_or(l.says_phone) FILTER (WHERE u.inbound), false) AS says_phone
+  FROM (SELECT rowid AS idx, inbound, unnest(tokens) AS token FROM tweets) u
+  JOIN lexicon_terms l ON l.term = u.token
+  GROUP BY u.idx
+)`;
 
-/** Brand reply delays: a brand message answering a customer message of the same conversation. */
-export const CREATE_REPLY_DELAYS = `
-CREATE OR REPLACE TEMP TABLE reply_delays AS
-SELECT b.conversation_id, epoch_ms(b.ts) - epoch_ms(c.ts) AS delay_ms
-FROM messages b JOIN messages c ON c.external_id = b.parent_id AND c.conversation_id = b.conversation_id
-WHERE NOT b.inbound AND c.inbound`;
+/** Each message with its signals (no matching token: neutral, nothing confirmed, asked or said). */
+export const CREATE_MESSAGE_FEATURES = `
+CREATE OR REPLACE TEMP VIEW message_features AS
+SELECT m.*,
+  coalesce(s.sentiment, 0) AS sentiment, coalesce(s.confirms, false) AS confirms, coalesce(s.closes, false) AS closes,
+  coalesce(s.ask_dm, false) AS ask_dm, coalesce(s.ask_email, false) AS ask_email, coalesce(s.ask_phone, false) AS ask_phone,
+  coalesce(s.says_dm, false) AS says_dm, coalesce(s.says_email, false) AS says_email, coalesce(s.says_phone, false) AS says_phone
+FROM messages m LEFT JOIN message_signals s USING (idx)`;
 
-export const CREATE_TOPICS = `
-CREATE OR REPLACE TEMP TABLE topics AS
-SELECT conversation_id, topic, terms FROM (
-  SELECT conversation_id, topic, hits, terms, row_number() OVER (PARTITION BY conversation_id ORDER BY hits DESC, rank) AS nth
-  FROM (
-    SELECT conversation_id, topic, min(rank) AS rank, count(*) AS hits, list(DISTINCT term ORDER BY term) AS terms
-    FROM hits WHERE kind = 'topic' AND inbound GROUP BY conversation_id, topic
-  )
-) WHERE nth = 1`;
+/** Lists a conversation names terms from: 1..n the topics in taxonomy order, then urgency and escalation cues. */
+const URGENCY_LIST = TOPICS.length + 1;
+const ESCALATION_LIST = TOPICS.length + 2;
+const LIST_NO = `CASE l.kind WHEN 'urgency' THEN ${URGENCY_LIST} WHEN 'escalation' THEN ${ESCALATION_LIST} ELSE l.rank END`;
+
+/** Customers' tokens that are listed terms (cues and topic words), one row per occurrence: which list and which bit. */
+export const CREATE_LISTED_HITS = `
+CREATE OR REPLACE TEMP TABLE listed_hits AS
+SELECT u.idx, ${LIST_NO} AS list_no, l.bit
+FROM (SELECT rowid AS idx, unnest(tokens) AS token FROM tweets WHERE inbound) u
+JOIN lexicon l ON l.term = u.token
+WHERE l.kind IN ('urgency', 'escalation', 'topic')`;
+
+/** Per message: urgency and escalation cues and its own topic (most hits, ties by taxonomy order; NULL without any), for the backtest. */
+export const CREATE_MESSAGE_LISTS = `
+CREATE OR REPLACE TEMP TABLE message_lists AS
+SELECT idx,
+  bool_or(list_no = ${URGENCY_LIST}) AS urgent, bool_or(list_no = ${ESCALATION_LIST}) AS escalating,
+  [${sqlList(TOPICS)}][arg_max(list_no, hits * 1000 - list_no) FILTER (WHERE list_no <= ${TOPICS.length})] AS msg_topic
+FROM (SELECT idx, list_no, count(*) AS hits FROM listed_hits GROUP BY idx, list_no)
+GROUP BY idx`;
+
+/** Per conversation: the terms seen of each list (a bit mask) and how often. */
+export const CREATE_CONVERSATION_LISTS = `
+CREATE OR REPLACE TEMP TABLE conversation_lists AS
+SELECT root_ptr, customer_id,
+  max(mask) FILTER (WHERE list_no = ${URGENCY_LIST}) AS urgency_mask,
+  max(mask) FILTER (WHERE list_no = ${ESCALATION_LIST}) AS escalation_mask,
+  arg_max(list_no, hits * 1000 - list_no) FILTER (WHERE list_no <= ${TOPICS.length}) AS topic_index,
+  arg_max(mask, hits * 1000 - list_no) FILTER (WHERE list_no <= ${TOPICS.length}) AS topic_mask
+FROM (
+  SELECT m.root_ptr, m.customer_id, h.list_no, count(*) AS hits, bit_or(1::UBIGINT << h.bit) AS mask
+  FROM listed_hits h JOIN messages m USING (idx)
+  GROUP BY m.root_ptr, m.customer_id, h.list_no
+)
+GROUP BY root_ptr, customer_id`;
+
+const urgency = setOf('urgency');
+const escalation = setOf('escalation');
+
+/** Everything a conversation's row needs, in one group-by over its messages. */
+export const CREATE_CONVERSATION_FEATURES = `
+CREATE OR REPLACE TEMP TABLE conversation_features AS
+SELECT root_ptr, customer_id,
+  min(ts) AS started_at, max(ts) AS ended_at, count(*)::INTEGER AS message_count,
+  (count(*) FILTER (WHERE inbound))::INTEGER AS customer_messages,
+  (count(*) FILTER (WHERE NOT inbound))::INTEGER AS brand_messages,
+  (1 + count(*) FILTER (WHERE speaker_changed))::INTEGER AS turns,
+  arg_max(inbound, seq) AS last_inbound,
+  arg_max(closes, seq) AS last_closes,
+  min(ts) FILTER (WHERE inbound) AS first_customer_at,
+  max(ts) FILTER (WHERE inbound) AS last_customer_at,
+  min(ts) FILTER (WHERE NOT inbound) AS first_brand_at,
+  min(seq) FILTER (WHERE NOT inbound) AS first_brand_seq,
+  arg_min(sentiment, seq) FILTER (WHERE inbound) AS sentiment_start,
+  arg_max(sentiment, seq) FILTER (WHERE inbound) AS sentiment_end,
+  arg_max(confirms, seq) FILTER (WHERE inbound) AS last_customer_confirms,
+  max(seq) FILTER (WHERE inbound) AS last_customer_seq,
+  bool_or(ask_dm AND NOT inbound) AS brand_asked_dm,
+  bool_or(ask_email AND NOT inbound) AS brand_asked_email,
+  bool_or(ask_phone AND NOT inbound) AS brand_asked_phone,
+  min(seq) FILTER (WHERE ask_dm AND NOT inbound) AS dm_ask_seq,
+  min(seq) FILTER (WHERE ask_email AND NOT inbound) AS email_ask_seq,
+  min(seq) FILTER (WHERE ask_phone AND NOT inbound) AS phone_ask_seq,
+  max(seq) FILTER (WHERE says_dm AND inbound) AS dm_said_seq,
+  max(seq) FILTER (WHERE says_email AND inbound) AS email_said_seq,
+  max(seq) FILTER (WHERE says_phone AND inbound) AS phone_said_seq,
+  arg_min(first_mention, seq) FILTER (WHERE inbound) AS first_mention,
+  histogram(author) FILTER (WHERE NOT inbound) AS brand_authors,
+  ${round('quantile_cont(reply_delay_ms, 0.5) / 60000.0', 2)} AS median_response_minutes
+FROM message_features GROUP BY root_ptr, customer_id`;
+
+/** The brand that wrote most of a conversation's replies (ties: the first name in byte order). */
+const TOP_BRAND = `list_sort(list_transform(map_entries(f.brand_authors), e -> {'n': -(e.value::BIGINT), 'author': e.key}))[1].author`;
+const topicTermsCase = `CASE f.topic_index ${TOPIC_INDEXES.map((i) => `WHEN ${i} THEN ${termsOf('f.topic_mask', setOf('topic', TOPICS[i - 1]))}`).join(' ')} ELSE []::VARCHAR[] END`;
 
 export const CREATE_CONVERSATIONS = `
 CREATE OR REPLACE TEMP TABLE conversations_out AS
-WITH base AS (
-  SELECT conversation_id,
-    min(ts) AS started_at, max(ts) AS ended_at, count(*)::INTEGER AS message_count,
-    (count(*) FILTER (WHERE inbound))::INTEGER AS customer_messages,
-    (count(*) FILTER (WHERE NOT inbound))::INTEGER AS brand_messages,
-    (1 + count(*) FILTER (WHERE speaker_changed))::INTEGER AS turns,
-    arg_max(inbound, seq) AS last_inbound,
-    arg_max(closes, seq) AS last_closes,
-    min(ts) FILTER (WHERE inbound) AS first_customer_at,
-    max(ts) FILTER (WHERE inbound) AS last_customer_at,
-    min(ts) FILTER (WHERE NOT inbound) AS first_brand_at,
-    min(seq) FILTER (WHERE NOT inbound) AS first_brand_seq,
-    arg_min(sentiment, seq) FILTER (WHERE inbound) AS sentiment_start,
-    arg_max(sentiment, seq) FILTER (WHERE inbound) AS sentiment_end,
-    arg_max(confirms, seq) FILTER (WHERE inbound) AS last_customer_confirms,
-    max(seq) FILTER (WHERE inbound) AS last_customer_seq,
-    bool_or(ask_dm AND NOT inbound) AS brand_asked_dm,
-    bool_or(ask_email AND NOT inbound) AS brand_asked_email,
-    bool_or(ask_phone AND NOT inbound) AS brand_asked_phone,
-    min(seq) FILTER (WHERE ask_dm AND NOT inbound) AS dm_ask_seq,
-    min(seq) FILTER (WHERE ask_email AND NOT inbound) AS email_ask_seq,
-    min(seq) FILTER (WHERE ask_phone AND NOT inbound) AS phone_ask_seq,
-    max(seq) FILTER (WHERE says_dm AND inbound) AS dm_said_seq,
-    max(seq) FILTER (WHERE says_email AND inbound) AS email_said_seq,
-    max(seq) FILTER (WHERE says_phone AND inbound) AS phone_said_seq
-  FROM message_signals GROUP BY conversation_id
-),
-ids AS (
-  SELECT conversation_id, any_value(customer_id) AS customer_id, any_value(thread_root_id) AS thread_root_id,
-    arg_min(first_mention, seq) FILTER (WHERE inbound) AS first_mention
-  FROM messages GROUP BY conversation_id
-),
-brands AS (
-  SELECT conversation_id, author AS replying_brand FROM (
-    SELECT conversation_id, author, row_number() OVER (PARTITION BY conversation_id ORDER BY count(*) DESC, author) AS nth
-    FROM messages WHERE NOT inbound GROUP BY conversation_id, author
-  ) WHERE nth = 1
-),
-cues AS (
-  SELECT conversation_id,
-    list(DISTINCT term ORDER BY term) FILTER (WHERE kind = 'urgency' AND inbound) AS urgency_terms,
-    list(DISTINCT term ORDER BY term) FILTER (WHERE kind = 'escalation' AND inbound) AS escalation_terms
-  FROM hits GROUP BY conversation_id
-),
-delays AS (
-  SELECT conversation_id, ${round('quantile_cont(delay_ms, 0.5) / 60000.0', 2)} AS median_response_minutes FROM reply_delays GROUP BY conversation_id
-),
-resolved AS (
-  SELECT b.*,
+WITH f AS (
+  SELECT c.*, l.urgency_mask, l.escalation_mask, coalesce(l.topic_index, 0) AS topic_index, l.topic_mask,
     CASE
-      WHEN b.last_customer_confirms AND b.first_brand_seq < b.last_customer_seq THEN 'customer_confirmed'
-      WHEN NOT b.last_inbound AND b.last_closes AND epoch_ms(${AS_OF}) - epoch_ms(b.ended_at) >= $window_hours * 3600000 THEN 'brand_closed_no_return'
-    END AS resolution_signal
-  FROM base b
+      WHEN last_customer_confirms AND first_brand_seq < last_customer_seq THEN 'customer_confirmed'
+      WHEN NOT last_inbound AND last_closes AND epoch_ms(${AS_OF}) - epoch_ms(ended_at) >= $window_hours * 3600000 THEN 'brand_closed_no_return'
+    END AS resolution_signal,
+    CASE WHEN first_brand_at >= first_customer_at THEN epoch_ms(first_brand_at) - epoch_ms(first_customer_at) END AS first_response_ms,
+    coalesce(dm_said_seq > dm_ask_seq, false) AS moved_dm,
+    coalesce(email_said_seq > email_ask_seq, false) AS moved_email,
+    coalesce(phone_said_seq > phone_ask_seq, false) AS moved_phone
+  FROM conversation_features c LEFT JOIN conversation_lists l USING (root_ptr, customer_id)
 )
 SELECT
-  r.conversation_id,
+  md5($platform || ':' || root.external_id || ':' || f.customer_id) AS conversation_id,
   $platform AS platform_type,
-  i.customer_id,
-  coalesce(b.replying_brand, i.first_mention) AS brand,
-  i.thread_root_id,
-  r.started_at,
-  r.ended_at,
-  r.message_count,
-  r.customer_messages,
-  r.brand_messages,
-  r.turns,
-  CASE WHEN r.last_inbound THEN 'customer' ELSE 'brand' END AS last_speaker,
-  CASE WHEN r.resolution_signal IS NOT NULL THEN 'none' WHEN r.last_inbound THEN 'brand' ELSE 'customer' END AS awaiting_reply_from,
-  CASE WHEN r.first_brand_at >= r.first_customer_at THEN epoch_ms(r.first_brand_at) - epoch_ms(r.first_customer_at) END AS first_response_ms,
-  ${round('first_response_ms / 60000.0', 2)} AS first_response_minutes,
-  d.median_response_minutes,
-  ${round(`(epoch_ms(${AS_OF}) - epoch_ms(r.last_customer_at)) / 3600000.0`, 2)} AS hours_since_last_customer_message,
-  r.sentiment_start AS customer_sentiment_start,
-  r.sentiment_end AS customer_sentiment_end,
-  ${round('r.sentiment_end - r.sentiment_start', 4)} AS sentiment_trend,
-  to_json(coalesce(c.urgency_terms, []))::VARCHAR AS urgency_terms,
-  to_json(coalesce(c.escalation_terms, []))::VARCHAR AS escalation_terms,
-  coalesce(t.topic, 'other') AS topic,
-  to_json(coalesce(t.terms, []))::VARCHAR AS topic_terms,
-  r.brand_asked_dm,
-  r.brand_asked_email,
-  r.brand_asked_phone,
+  f.customer_id,
+  coalesce(${TOP_BRAND}, f.first_mention) AS brand,
+  root.external_id AS thread_root_id,
+  f.started_at,
+  f.ended_at,
+  f.message_count,
+  f.customer_messages,
+  f.brand_messages,
+  f.turns,
+  CASE WHEN f.last_inbound THEN 'customer' ELSE 'brand' END AS last_speaker,
+  CASE WHEN f.resolution_signal IS NOT NULL THEN 'none' WHEN f.last_inbound THEN 'brand' ELSE 'customer' END AS awaiting_reply_from,
+  f.first_response_ms,
+  ${round('f.first_response_ms / 60000.0', 2)} AS first_response_minutes,
+  f.median_response_minutes,
+  ${round(`(epoch_ms(${AS_OF}) - epoch_ms(f.last_customer_at)) / 3600000.0`, 2)} AS hours_since_last_customer_message,
+  f.sentiment_start AS customer_sentiment_start,
+  f.sentiment_end AS customer_sentiment_end,
+  ${round('f.sentiment_end - f.sentiment_start', 4)} AS sentiment_trend,
+  to_json(${termsOf('f.urgency_mask', urgency)})::VARCHAR AS urgency_terms,
+  to_json(${termsOf('f.escalation_mask', escalation)})::VARCHAR AS escalation_terms,
+  ${topicName('f.topic_index')} AS topic,
+  to_json(${topicTermsCase})::VARCHAR AS topic_terms,
+  f.brand_asked_dm,
+  f.brand_asked_email,
+  f.brand_asked_phone,
   to_json(list_concat(
-    CASE WHEN r.dm_said_seq > r.dm_ask_seq THEN ['twitter_dm'] ELSE []::VARCHAR[] END,
-    CASE WHEN r.email_said_seq > r.email_ask_seq THEN ['email_reply'] ELSE []::VARCHAR[] END,
-    CASE WHEN r.phone_said_seq > r.phone_ask_seq THEN ['scheduling_phone_call'] ELSE []::VARCHAR[] END))::VARCHAR AS customer_moved_to,
-  CASE WHEN r.resolution_signal IS NULL THEN 'open' ELSE 'resolved' END AS resolution_status,
-  r.resolution_signal,
-  ${AS_OF} AS as_of
-FROM resolved r
-JOIN ids i USING (conversation_id)
-LEFT JOIN brands b USING (conversation_id)
-LEFT JOIN cues c USING (conversation_id)
-LEFT JOIN delays d USING (conversation_id)
-LEFT JOIN topics t USING (conversation_id)`;
+    CASE WHEN f.moved_dm THEN ['twitter_dm'] ELSE []::VARCHAR[] END,
+    CASE WHEN f.moved_email THEN ['email_reply'] ELSE []::VARCHAR[] END,
+    CASE WHEN f.moved_phone THEN ['scheduling_phone_call'] ELSE []::VARCHAR[] END))::VARCHAR AS customer_moved_to,
+  CASE WHEN f.resolution_signal IS NULL THEN 'open' ELSE 'resolved' END AS resolution_status,
+  f.resolution_signal,
+  ${AS_OF} AS as_of,
+  f.root_ptr, f.moved_dm, f.moved_email, f.moved_phone
+FROM f JOIN tweets root ON root.rowid = f.root_ptr`;
 
 export const CREATE_CONVERSATION_MESSAGES = `
 CREATE OR REPLACE TEMP TABLE conversation_messages_out AS
-SELECT conversation_id, external_id, seq::INTEGER AS seq, inbound FROM messages`;
+SELECT c.conversation_id, m.external_id, m.seq::INTEGER AS seq, m.inbound
+FROM messages m JOIN conversations_out c ON c.root_ptr = m.root_ptr AND c.customer_id = m.customer_id`;
 
-const SENTIMENT_LABEL = `CASE WHEN customer_sentiment_end >= 0.05 THEN 'positive' WHEN customer_sentiment_end <= -0.05 THEN 'negative' ELSE 'neutral' END`;
+/** The most frequent key of a histogram map, ties to the first key in byte order. */
+const topKey = (map: string) => `list_sort(list_transform(map_entries(${map}), e -> {'n': -(e.value::BIGINT), 'key': e.key}))[1].key`;
 
 export const CREATE_PROFILES = `
 CREATE OR REPLACE TEMP TABLE customer_profiles_out AS
 WITH own AS (
   SELECT author AS customer_id, count(*)::INTEGER AS total_interactions, min(ts) AS first_interaction_at, max(ts) AS last_interaction_at,
-    list(hour(ts)) AS hours
+    histogram(hour(ts)) AS hour_counts
   FROM tweets WHERE inbound GROUP BY author
-),
-hour_counts AS (
-  SELECT customer_id, hour, n, row_number() OVER (PARTITION BY customer_id ORDER BY n DESC, hour) AS nth
-  FROM (SELECT author AS customer_id, hour(ts) AS hour, count(*) AS n FROM tweets WHERE inbound GROUP BY author, hour(ts))
-),
-peaks AS (
-  SELECT customer_id, list(hour ORDER BY nth) AS peak_hours FROM hour_counts WHERE nth <= 3 GROUP BY customer_id
 ),
 convs AS (
   SELECT customer_id, count(*)::INTEGER AS conversations,
     (count(*) FILTER (WHERE resolution_status = 'open'))::INTEGER AS open_conversations,
     ${round('avg(first_response_ms) / 60000.0', 2)} AS avg_brand_response_minutes,
-    ${round(`(count(*) FILTER (WHERE resolution_status = 'resolved')) / count(*)`, 4)} AS resolution_rate
+    ${round(`(count(*) FILTER (WHERE resolution_status = 'resolved')) / count(*)`, 4)} AS resolution_rate,
+    count(*) FILTER (WHERE customer_sentiment_end <= -0.05) AS negative,
+    count(*) FILTER (WHERE customer_sentiment_end > -0.05 AND customer_sentiment_end < 0.05) AS neutral,
+    count(*) FILTER (WHERE customer_sentiment_end >= 0.05) AS positive,
+    histogram(topic) AS topic_counts,
+    bool_or(moved_dm) AS moved_dm, bool_or(moved_email) AS moved_email, bool_or(moved_phone) AS moved_phone
   FROM conversations_out GROUP BY customer_id
-),
-ranked_sentiment AS (
-  SELECT customer_id, label, row_number() OVER (PARTITION BY customer_id ORDER BY count(*) DESC, label) AS nth
-  FROM (SELECT customer_id, ${SENTIMENT_LABEL} AS label FROM conversations_out) GROUP BY customer_id, label
-),
-ranked_topic AS (
-  SELECT customer_id, topic, row_number() OVER (PARTITION BY customer_id ORDER BY count(*) DESC, topic) AS nth
-  FROM conversations_out GROUP BY customer_id, topic
-),
-channels AS (
-  SELECT customer_id, list(DISTINCT channel ORDER BY channel) AS channels_accepted
-  FROM (SELECT customer_id, unnest(from_json(customer_moved_to, '["VARCHAR"]')) AS channel FROM conversations_out)
-  GROUP BY customer_id
 )
 SELECT o.customer_id, $platform AS platform_type,
   coalesce(c.conversations, 0) AS conversations, coalesce(c.open_conversations, 0) AS open_conversations,
   o.total_interactions, o.first_interaction_at, o.last_interaction_at,
-  to_json(list_transform(range(24), h -> len(list_filter(o.hours, x -> x = h))))::VARCHAR AS active_hours,
-  to_json(p.peak_hours)::VARCHAR AS peak_hours,
+  to_json(list_transform(range(24), h -> coalesce(o.hour_counts[h], 0)))::VARCHAR AS active_hours,
+  to_json(list_transform(list_slice(list_sort(list_transform(map_entries(o.hour_counts), e -> {'n': -(e.value::BIGINT), 'hour': e.key})), 1, 3), e -> e.hour))::VARCHAR AS peak_hours,
   c.avg_brand_response_minutes, coalesce(c.resolution_rate, 0) AS resolution_rate,
-  coalesce(s.label, 'neutral') AS dominant_sentiment, coalesce(t.topic, 'other') AS dominant_topic,
-  to_json(coalesce(ch.channels_accepted, []::VARCHAR[]))::VARCHAR AS channels_accepted,
+  CASE WHEN c.customer_id IS NULL THEN 'neutral' WHEN c.negative >= c.neutral AND c.negative >= c.positive THEN 'negative'
+    WHEN c.neutral >= c.positive THEN 'neutral' ELSE 'positive' END AS dominant_sentiment,
+  coalesce(${topKey('c.topic_counts')}, 'other') AS dominant_topic,
+  to_json(list_concat(
+    CASE WHEN c.moved_email THEN ['email_reply'] ELSE []::VARCHAR[] END,
+    CASE WHEN c.moved_phone THEN ['scheduling_phone_call'] ELSE []::VARCHAR[] END,
+    CASE WHEN c.moved_dm THEN ['twitter_dm'] ELSE []::VARCHAR[] END))::VARCHAR AS channels_accepted,
   ${AS_OF} AS as_of
-FROM own o
-JOIN peaks p USING (customer_id)
-LEFT JOIN convs c USING (customer_id)
-LEFT JOIN ranked_sentiment s ON s.customer_id = o.customer_id AND s.nth = 1
-LEFT JOIN ranked_topic t ON t.customer_id = o.customer_id AND t.nth = 1
-LEFT JOIN channels ch ON ch.customer_id = o.customer_id`;
+FROM own o LEFT JOIN convs c USING (customer_id)`;
 
 export const SUMMARY = `
 SELECT (SELECT count(*) FROM conversations_out)::INTEGER AS conversations,

@@ -48,6 +48,40 @@ export function loadLexicon(): LexiconRow[] {
   return rows;
 }
 
+/** Terms whose matches a conversation lists (cues, and each topic's terms), in the order they are listed (byte order). */
+export interface TermSet {
+  kind: 'urgency' | 'escalation' | 'topic';
+  topic: string;
+  terms: string[];
+}
+
+/**
+ * The DuckDB engine keeps which terms of a set matched as bits of a 64-bit mask (bit i = terms[i]), so a conversation's
+ * list is a bit_or and not a list aggregate; a set can therefore hold at most 64 terms.
+ */
+export function termSets(rows: LexiconRow[] = loadLexicon()): TermSet[] {
+  const sets = new Map<string, TermSet>();
+  for (const row of rows) {
+    if (row.kind !== 'urgency' && row.kind !== 'escalation' && row.kind !== 'topic') continue;
+    const key = `${row.kind}:${row.topic}`;
+    const set = sets.get(key) ?? { kind: row.kind, topic: row.topic, terms: [] };
+    if (!set.terms.includes(row.term)) set.terms.push(row.term);
+    sets.set(key, set);
+  }
+  for (const set of sets.values()) {
+    set.terms.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (set.terms.length > 64) {
+      throw new Error(`lexicon.json: the ${set.topic || set.kind} list has ${set.terms.length} terms; the most a list can hold is 64.`);
+    }
+  }
+  return [...sets.values()];
+}
+
+/** The topics of the taxonomy in their order of precedence (a tie on hits goes to the earlier topic). */
+export function topicNames(rows: LexiconRow[] = loadLexicon()): string[] {
+  return [...new Set(rows.filter((row) => row.kind === 'topic').map((row) => row.topic))];
+}
+
 /** Which kinds of hit each side's messages need. */
 export const CUSTOMER_KINDS = ['sentiment', 'topic', 'urgency', 'escalation', 'gratitude', 'fixed', 'negation', 'customer_dm', 'customer_email', 'customer_phone'];
 export const BRAND_KINDS = ['closing', 'ask_dm', 'ask_email', 'ask_phone'];

@@ -108,8 +108,8 @@ async function processInDuckDB(config: Config, store: Store, context: { platform
   try {
     await buildMessageSignals(staging, store, { platform, workDir, onStep: (step) => tracker.start(step) });
     const params = { platform, as_of: context.asOf.toISOString(), window_hours: RESOLUTION_WINDOW_HOURS };
-    await staging.run(duck.CREATE_REPLY_DELAYS);
-    await staging.run(duck.CREATE_TOPICS);
+    await staging.run(duck.CREATE_CONVERSATION_FEATURES);
+    await staging.run(duck.CREATE_CONVERSATION_LISTS);
     await staging.run(duck.CREATE_CONVERSATIONS, params);
     await staging.run(duck.CREATE_CONVERSATION_MESSAGES);
 
@@ -136,7 +136,7 @@ async function processInDuckDB(config: Config, store: Store, context: { platform
 
 /**
  * The shared first half of the DuckDB engine (process and evaluate): export the interactions, rebuild threads and
- * conversations, and leave `tweets`, `messages`, `hits` and `message_signals` in the staging connection.
+ * conversations, and leave `tweets`, `messages`, `listed_hits` and the `message_features` view in the staging connection.
  */
 export async function buildMessageSignals(
   staging: Staging,
@@ -150,13 +150,14 @@ export async function buildMessageSignals(
   await loadTweets(staging, exported, store.exportFormat);
   await loadLexiconTable(staging);
   step('threads');
-  await staging.run(duck.CREATE_TWEET_INDEX);
   await staging.run(duck.CREATE_POINTERS);
   await stepPointers(staging);
-  await staging.run(duck.CREATE_MESSAGES, { platform: context.platform });
+  await staging.run(duck.CREATE_MESSAGES);
   step('features');
-  await staging.run(duck.CREATE_HITS);
+  await staging.run(duck.CREATE_LEXICON_TERMS);
   await staging.run(duck.CREATE_MESSAGE_SIGNALS);
+  await staging.run(duck.CREATE_MESSAGE_FEATURES);
+  await staging.run(duck.CREATE_LISTED_HITS);
 }
 
 async function loadTweets(staging: Staging, file: string, format: 'parquet' | 'csv'): Promise<void> {
@@ -185,6 +186,7 @@ async function loadLexiconTable(staging: Staging): Promise<void> {
     appender.appendVarchar(row.topic);
     appender.appendInteger(row.score);
     appender.appendInteger(row.rank);
+    appender.appendInteger(duck.termBit(row));
     appender.endRow();
   }
   appender.closeSync();
@@ -193,8 +195,8 @@ async function loadLexiconTable(staging: Staging): Promise<void> {
 async function stepPointers(staging: Staging): Promise<void> {
   for (let step = 0; step < MAX_POINTER_STEPS; step++) {
     await staging.run(duck.STEP_POINTERS);
-    const [{ n }] = await staging.rows<{ n: number }>(duck.COUNT_POINTER_CHANGES);
-    if (n === 0) return;
+    const [{ climbing, moved }] = await staging.rows<{ climbing: number; moved: number }>(duck.COUNT_POINTERS_LEFT);
+    if (climbing === 0 || moved === 0) return;
   }
 }
 

@@ -1,21 +1,5 @@
 // Named DuckDB statements of the backtest: for each brand reply, the decision features as they were just before it,
-// and the channel the brand actually steered to. Runs after buildMessageSignals (tables messages, hits, message_signals).
-
-/** Per message: urgency and escalation cues and the message's own topic (most hits, ties by taxonomy order). */
-export const CREATE_MESSAGE_EXTRAS = `
-CREATE OR REPLACE TEMP TABLE message_extras AS
-SELECT m.external_id,
-  coalesce(c.urgent, false) AS urgent, coalesce(c.escalating, false) AS escalating, t.topic AS msg_topic
-FROM messages m
-LEFT JOIN (
-  SELECT external_id, bool_or(kind = 'urgency') AS urgent, bool_or(kind = 'escalation') AS escalating FROM hits GROUP BY external_id
-) c USING (external_id)
-LEFT JOIN (
-  SELECT external_id, topic FROM (
-    SELECT external_id, topic, row_number() OVER (PARTITION BY external_id ORDER BY count(*) DESC, min(rank)) AS nth
-    FROM hits WHERE kind = 'topic' GROUP BY external_id, topic
-  ) WHERE nth = 1
-) t USING (external_id)`;
+// and the channel the brand actually steered to. Runs after buildMessageSignals (message_features) and CREATE_MESSAGE_LISTS.
 
 /**
  * One sample per brand reply that follows at least one customer message. Every feature is computed over the
@@ -24,11 +8,11 @@ LEFT JOIN (
 export const CREATE_SAMPLES = `
 CREATE OR REPLACE TEMP TABLE samples AS
 WITH s AS (
-  SELECT ms.*, m.customer_id, e.urgent, e.escalating, e.msg_topic
-  FROM message_signals ms JOIN messages m USING (external_id) JOIN message_extras e USING (external_id)
+  SELECT f.*, coalesce(l.urgent, false) AS urgent, coalesce(l.escalating, false) AS escalating, l.msg_topic
+  FROM message_features f LEFT JOIN message_lists l USING (idx)
 ),
 w AS (
-  SELECT conversation_id, external_id, customer_id, ts, inbound, ask_dm, ask_email, ask_phone,
+  SELECT external_id, customer_id, ts, inbound, ask_dm, ask_email, ask_phone,
     count(*) OVER before AS message_count,
     count(*) FILTER (WHERE inbound) OVER before AS customer_messages,
     count(*) FILTER (WHERE NOT inbound) OVER before AS brand_messages,
@@ -47,9 +31,9 @@ w AS (
     bool_or(ask_phone AND NOT inbound) OVER before AS asked_phone,
     bool_or(says_dm AND inbound) OVER before AS said_dm
   FROM s
-  WINDOW before AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+  WINDOW before AS (PARTITION BY root_ptr, customer_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 )
-SELECT conversation_id, external_id, customer_id, ts,
+SELECT external_id, customer_id, ts,
   CASE WHEN ask_phone THEN 'scheduling_phone_call' WHEN ask_email THEN 'email_reply' WHEN ask_dm THEN 'twitter_dm_reply' ELSE 'twitter_public_reply' END AS actual_channel,
   (epoch_ms(ts) - epoch_ms(last_customer_at)) / 60000.0 AS actual_delay_minutes,
   message_count, customer_messages, brand_messages, turns,

@@ -9,6 +9,7 @@ import { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging } from '../staging/duckdb.js';
 import { createStore, prepareStore } from '../stores/index.js';
 import { buildMessageSignals } from '../conversations/process.js';
+import { CREATE_MESSAGE_LISTS } from '../conversations/duckdb.sql.js';
 import { compileRules } from './compile.js';
 import { NO_RULE_MATCHED } from './decide.js';
 import * as sql from './evaluate.sql.js';
@@ -81,7 +82,7 @@ export async function evaluate(config: Config, options: EvaluateOptions = {}): P
     try {
       await buildMessageSignals(staging, store, { platform, workDir, onStep: (step) => tracker.start(step) });
       tracker.start('samples');
-      await staging.run(sql.CREATE_MESSAGE_EXTRAS);
+      await staging.run(CREATE_MESSAGE_LISTS);
       await staging.run(sql.CREATE_SAMPLES);
       await staging.run(sql.CREATE_PEAK_HOURS);
 
