@@ -148,23 +148,37 @@ SELECT idx,
 FROM (SELECT idx, list_no, count(*) AS hits FROM listed_hits GROUP BY idx, list_no)
 GROUP BY idx`;
 
-/** Per conversation: the terms seen of each list (a bit mask) and how often. */
+/** Per conversation and list: how often its terms were seen, and which (a bit mask). */
+export const CREATE_CONVERSATION_LIST_HITS = `
+CREATE OR REPLACE TEMP TABLE conversation_list_hits AS
+SELECT m.root_ptr, m.customer_id, h.list_no, count(*) AS hits, bit_or(1::UBIGINT << h.bit) AS mask
+FROM listed_hits h JOIN messages m USING (idx)
+GROUP BY m.root_ptr, m.customer_id, h.list_no`;
+
+/** A mask's terms as JSON, in list order (byte order, as the ClickHouse engine sorts them). */
+const LIST_TERMS_JSON = `to_json(CASE list_no ${[
+  ...TOPIC_INDEXES.map((i) => `WHEN ${i} THEN ${termsOf('mask', setOf('topic', TOPICS[i - 1]))}`),
+  `WHEN ${URGENCY_LIST} THEN ${termsOf('mask', setOf('urgency'))}`,
+  `WHEN ${ESCALATION_LIST} THEN ${termsOf('mask', setOf('escalation'))}`,
+].join(' ')} END)::VARCHAR`;
+
+/**
+ * Per conversation: its cue terms and its topic (most hits, ties by taxonomy order) with the topic's terms. Masks are
+ * spelled out once per distinct mask, not once per conversation.
+ */
 export const CREATE_CONVERSATION_LISTS = `
 CREATE OR REPLACE TEMP TABLE conversation_lists AS
-SELECT root_ptr, customer_id,
-  max(mask) FILTER (WHERE list_no = ${URGENCY_LIST}) AS urgency_mask,
-  max(mask) FILTER (WHERE list_no = ${ESCALATION_LIST}) AS escalation_mask,
-  arg_max(list_no, hits * 1000 - list_no) FILTER (WHERE list_no <= ${TOPICS.length}) AS topic_index,
-  arg_max(mask, hits * 1000 - list_no) FILTER (WHERE list_no <= ${TOPICS.length}) AS topic_mask
-FROM (
-  SELECT m.root_ptr, m.customer_id, h.list_no, count(*) AS hits, bit_or(1::UBIGINT << h.bit) AS mask
-  FROM listed_hits h JOIN messages m USING (idx)
-  GROUP BY m.root_ptr, m.customer_id, h.list_no
+WITH spelled AS (
+  SELECT list_no, mask, ${LIST_TERMS_JSON} AS terms FROM (SELECT DISTINCT list_no, mask FROM conversation_list_hits)
 )
-GROUP BY root_ptr, customer_id`;
+SELECT h.root_ptr, h.customer_id,
+  any_value(s.terms) FILTER (WHERE h.list_no = ${URGENCY_LIST}) AS urgency_terms,
+  any_value(s.terms) FILTER (WHERE h.list_no = ${ESCALATION_LIST}) AS escalation_terms,
+  arg_max(h.list_no, h.hits * 1000 - h.list_no) FILTER (WHERE h.list_no <= ${TOPICS.length}) AS topic_index,
+  arg_max(s.terms, h.hits * 1000 - h.list_no) FILTER (WHERE h.list_no <= ${TOPICS.length}) AS topic_terms
+FROM conversation_list_hits h JOIN spelled s USING (list_no, mask)
+GROUP BY h.root_ptr, h.customer_id`;
 
-const urgency = setOf('urgency');
-const escalation = setOf('escalation');
 
 /** Everything a conversation's row needs, in one group-by over its messages. */
 export const CREATE_CONVERSATION_FEATURES = `
@@ -200,12 +214,10 @@ FROM message_features GROUP BY root_ptr, customer_id`;
 
 /** The brand that wrote most of a conversation's replies (ties: the first name in byte order). */
 const TOP_BRAND = `list_sort(list_transform(map_entries(f.brand_authors), e -> {'n': -(e.value::BIGINT), 'author': e.key}))[1].author`;
-const topicTermsCase = `CASE f.topic_index ${TOPIC_INDEXES.map((i) => `WHEN ${i} THEN ${termsOf('f.topic_mask', setOf('topic', TOPICS[i - 1]))}`).join(' ')} ELSE []::VARCHAR[] END`;
-
 export const CREATE_CONVERSATIONS = `
 CREATE OR REPLACE TEMP TABLE conversations_out AS
 WITH f AS (
-  SELECT c.*, l.urgency_mask, l.escalation_mask, coalesce(l.topic_index, 0) AS topic_index, l.topic_mask,
+  SELECT c.*, l.urgency_terms, l.escalation_terms, coalesce(l.topic_index, 0) AS topic_index, l.topic_terms,
     CASE
       WHEN last_customer_confirms AND first_brand_seq < last_customer_seq THEN 'customer_confirmed'
       WHEN NOT last_inbound AND last_closes AND epoch_ms(${AS_OF}) - epoch_ms(ended_at) >= $window_hours * 3600000 THEN 'brand_closed_no_return'
@@ -237,10 +249,10 @@ SELECT
   f.sentiment_start AS customer_sentiment_start,
   f.sentiment_end AS customer_sentiment_end,
   ${round('f.sentiment_end - f.sentiment_start', 4)} AS sentiment_trend,
-  to_json(${termsOf('f.urgency_mask', urgency)})::VARCHAR AS urgency_terms,
-  to_json(${termsOf('f.escalation_mask', escalation)})::VARCHAR AS escalation_terms,
+  coalesce(f.urgency_terms, '[]') AS urgency_terms,
+  coalesce(f.escalation_terms, '[]') AS escalation_terms,
   ${topicName('f.topic_index')} AS topic,
-  to_json(${topicTermsCase})::VARCHAR AS topic_terms,
+  coalesce(f.topic_terms, '[]') AS topic_terms,
   f.brand_asked_dm,
   f.brand_asked_email,
   f.brand_asked_phone,
@@ -259,15 +271,28 @@ CREATE OR REPLACE TEMP TABLE conversation_messages_out AS
 SELECT c.conversation_id, m.external_id, m.seq::INTEGER AS seq, m.inbound
 FROM messages m JOIN conversations_out c ON c.root_ptr = m.root_ptr AND c.customer_id = m.customer_id`;
 
-/** The most frequent key of a histogram map, ties to the first key in byte order. */
-const topKey = (map: string) => `list_sort(list_transform(map_entries(${map}), e -> {'n': -(e.value::BIGINT), 'key': e.key}))[1].key`;
+const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
+/** Hour h's sort key among a customer's hours: busier first, then earlier; NULL for an hour without tweets. */
+const hourKey = (h: number) => `CASE WHEN h${h} > 0 THEN h${h} * 32 + ${31 - h} END`;
+const keyBelow = (bound: string) => `greatest(${HOURS.map((h) => `CASE WHEN ${hourKey(h)} < ${bound} THEN ${hourKey(h)} END`).join(', ')})`;
+const hourOf = (key: string) => `(31 - ${key} % 32)`;
+/** Topics in byte order, so that a tie on conversations goes to the first name. */
+const PROFILE_TOPICS = [...TOPICS, 'other'].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+const topicCounts = `[${PROFILE_TOPICS.map((topic) => `count(*) FILTER (WHERE topic = '${topic.replace(/'/g, "''")}')`).join(', ')}]`;
 
+/**
+ * One row per customer. The hour histogram is 24 counts, and the three busiest hours are picked with greatest() over
+ * their sort keys, so no list or map is built per customer.
+ */
 export const CREATE_PROFILES = `
 CREATE OR REPLACE TEMP TABLE customer_profiles_out AS
 WITH own AS (
   SELECT author AS customer_id, count(*)::INTEGER AS total_interactions, min(ts) AS first_interaction_at, max(ts) AS last_interaction_at,
-    histogram(hour(ts)) AS hour_counts
-  FROM tweets WHERE inbound GROUP BY author
+    ${HOURS.map((h) => `count(*) FILTER (WHERE hour = ${h}) AS h${h}`).join(', ')}
+  FROM (SELECT author, ts, hour(ts) AS hour FROM tweets WHERE inbound) GROUP BY author
+),
+peaks AS (
+  SELECT *, ${keyBelow('top1')} AS top2 FROM (SELECT *, greatest(${HOURS.map(hourKey).join(', ')}) AS top1 FROM own)
 ),
 convs AS (
   SELECT customer_id, count(*)::INTEGER AS conversations,
@@ -277,25 +302,28 @@ convs AS (
     count(*) FILTER (WHERE customer_sentiment_end <= -0.05) AS negative,
     count(*) FILTER (WHERE customer_sentiment_end > -0.05 AND customer_sentiment_end < 0.05) AS neutral,
     count(*) FILTER (WHERE customer_sentiment_end >= 0.05) AS positive,
-    histogram(topic) AS topic_counts,
+    ${topicCounts} AS topic_counts,
     bool_or(moved_dm) AS moved_dm, bool_or(moved_email) AS moved_email, bool_or(moved_phone) AS moved_phone
   FROM conversations_out GROUP BY customer_id
 )
 SELECT o.customer_id, $platform AS platform_type,
   coalesce(c.conversations, 0) AS conversations, coalesce(c.open_conversations, 0) AS open_conversations,
   o.total_interactions, o.first_interaction_at, o.last_interaction_at,
-  to_json(list_transform(range(24), h -> coalesce(o.hour_counts[h], 0)))::VARCHAR AS active_hours,
-  to_json(list_transform(list_slice(list_sort(list_transform(map_entries(o.hour_counts), e -> {'n': -(e.value::BIGINT), 'hour': e.key})), 1, 3), e -> e.hour))::VARCHAR AS peak_hours,
+  to_json([${HOURS.map((h) => `o.h${h}`).join(', ')}])::VARCHAR AS active_hours,
+  to_json(CASE
+    WHEN o.top3 IS NOT NULL THEN [${hourOf('o.top1')}, ${hourOf('o.top2')}, ${hourOf('o.top3')}]
+    WHEN o.top2 IS NOT NULL THEN [${hourOf('o.top1')}, ${hourOf('o.top2')}]
+    ELSE [${hourOf('o.top1')}] END)::VARCHAR AS peak_hours,
   c.avg_brand_response_minutes, coalesce(c.resolution_rate, 0) AS resolution_rate,
   CASE WHEN c.customer_id IS NULL THEN 'neutral' WHEN c.negative >= c.neutral AND c.negative >= c.positive THEN 'negative'
     WHEN c.neutral >= c.positive THEN 'neutral' ELSE 'positive' END AS dominant_sentiment,
-  coalesce(${topKey('c.topic_counts')}, 'other') AS dominant_topic,
+  coalesce([${sqlList(PROFILE_TOPICS)}][list_position(c.topic_counts, list_max(c.topic_counts))], 'other') AS dominant_topic,
   to_json(list_concat(
     CASE WHEN c.moved_email THEN ['email_reply'] ELSE []::VARCHAR[] END,
     CASE WHEN c.moved_phone THEN ['scheduling_phone_call'] ELSE []::VARCHAR[] END,
     CASE WHEN c.moved_dm THEN ['twitter_dm'] ELSE []::VARCHAR[] END))::VARCHAR AS channels_accepted,
   ${AS_OF} AS as_of
-FROM own o LEFT JOIN convs c USING (customer_id)`;
+FROM (SELECT *, ${keyBelow('top2')} AS top3 FROM peaks) o LEFT JOIN convs c USING (customer_id)`;
 
 export const SUMMARY = `
 SELECT (SELECT count(*) FROM conversations_out)::INTEGER AS conversations,

@@ -109,6 +109,7 @@ async function processInDuckDB(config: Config, store: Store, context: { platform
     await buildMessageSignals(staging, store, { platform, workDir, onStep: (step) => tracker.start(step) });
     const params = { platform, as_of: context.asOf.toISOString(), window_hours: RESOLUTION_WINDOW_HOURS };
     await staging.run(duck.CREATE_CONVERSATION_FEATURES);
+    await staging.run(duck.CREATE_CONVERSATION_LIST_HITS);
     await staging.run(duck.CREATE_CONVERSATION_LISTS);
     await staging.run(duck.CREATE_CONVERSATIONS, params);
     await staging.run(duck.CREATE_CONVERSATION_MESSAGES);
