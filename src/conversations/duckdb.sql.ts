@@ -83,47 +83,64 @@ FROM (
 )
 WINDOW w AS (PARTITION BY root_ptr, customer_id ORDER BY ts, external_id)`;
 
-/** One row per distinct term with what it can signal, so a token matches at most one row. */
+/** A conversation's id: md5 of platform, thread root and customer, so the same data always gives the same ids. */
+export const CREATE_CONVERSATION_KEYS = `
+CREATE OR REPLACE TEMP TABLE conversation_keys AS
+SELECT k.root_ptr, k.customer_id, root.external_id AS thread_root_id,
+  md5($platform || ':' || root.external_id || ':' || k.customer_id) AS conversation_id
+FROM (SELECT DISTINCT root_ptr, customer_id FROM messages) k JOIN tweets root ON root.rowid = k.root_ptr`;
+
+export const CREATE_CONVERSATION_MESSAGES = `
+CREATE OR REPLACE TEMP TABLE conversation_messages_out AS
+SELECT k.conversation_id, m.external_id, m.seq::INTEGER AS seq, m.inbound
+FROM messages m JOIN conversation_keys k USING (root_ptr, customer_id)`;
+
+/** What a term can signal, as bits: customers' words and brands' words signal different things. */
+const CUSTOMER_FLAGS = { confirm: 1, negation: 2, says_dm: 4, says_email: 8, says_phone: 16 } as const;
+const BRAND_FLAGS = { closing: 1, ask_dm: 2, ask_email: 4, ask_phone: 8 } as const;
+const flagSum = (flags: Record<string, number>, kinds: Record<string, string>) =>
+  Object.entries(flags)
+    .map(([name, bit]) => `CASE WHEN bool_or(kind IN (${kinds[name]})) THEN ${bit} ELSE 0 END`)
+    .join(' + ');
+
+/** One row per distinct term with its sentiment score and flags, so a token matches at most one row. */
 export const CREATE_LEXICON_TERMS = `
 CREATE OR REPLACE TEMP TABLE lexicon_terms AS
-SELECT term,
-  sum(score) FILTER (WHERE kind = 'sentiment') AS score,
-  bool_or(kind IN ('gratitude', 'fixed')) AS confirm, bool_or(kind = 'negation') AS negation, bool_or(kind = 'closing') AS closing,
-  bool_or(kind = 'ask_dm') AS ask_dm, bool_or(kind = 'ask_email') AS ask_email, bool_or(kind = 'ask_phone') AS ask_phone,
-  bool_or(kind = 'customer_dm') AS says_dm, bool_or(kind = 'customer_email') AS says_email, bool_or(kind = 'customer_phone') AS says_phone
+SELECT term, coalesce(sum(score) FILTER (WHERE kind = 'sentiment'), 0) AS score,
+  (${flagSum(CUSTOMER_FLAGS, { confirm: `'gratitude', 'fixed'`, negation: `'negation'`, says_dm: `'customer_dm'`, says_email: `'customer_email'`, says_phone: `'customer_phone'` })})::UTINYINT AS customer_flags,
+  (${flagSum(BRAND_FLAGS, { closing: `'closing'`, ask_dm: `'ask_dm'`, ask_email: `'ask_email'`, ask_phone: `'ask_phone'` })})::UTINYINT AS brand_flags
 FROM lexicon GROUP BY term`;
 
 /**
- * Per-message signals from its tokens, in one pass: customers' words give sentiment, confirmations and channel mentions,
- * brands' words asks and closings. Sentiment is VADER-normalised: s / sqrt(s^2 + 15), in [-1, 1]. Only messages with a
- * matching token get a row (message_features fills in the rest).
+ * Per-message signals from its tokens, in one pass: the sentiment of a customer's words (VADER-normalised:
+ * s / sqrt(s^2 + 15), in [-1, 1]) and the OR of its words' flags (customer or brand flags, by who wrote it). Only messages
+ * with a matching token get a row (message_features fills in the rest).
  */
 export const CREATE_MESSAGE_SIGNALS = `
 CREATE OR REPLACE TEMP TABLE message_signals AS
-SELECT idx, ${round('coalesce(raw, 0) / sqrt(coalesce(raw, 0) * coalesce(raw, 0) + 15)', 4)} AS sentiment, * EXCLUDE (idx, raw)
+SELECT idx, ${round('coalesce(raw, 0) / sqrt(coalesce(raw, 0) * coalesce(raw, 0) + 15)', 4)} AS sentiment, flags
 FROM (
-  SELECT u.idx,
-    sum(l.score) FILTER (WHERE u.inbound) AS raw,
-    coalesce(bool_or(l.confirm) FILTER (WHERE u.inbound) AND NOT bool_or(l.negation) FILTER (WHERE u.inbound), false) AS confirms,
-    coalesce(bool_or(l.closing) FILTER (WHERE NOT u.inbound), false) AS closes,
-    coalesce(bool_or(l.ask_dm) FILTER (WHERE NOT u.inbound), false) AS ask_dm,
-    coalesce(bool_or(l.ask_email) FILTER (WHERE NOT u.inbound), false) AS ask_email,
-    coalesce(bool_or(l.ask_phone) FILTER (WHERE NOT u.inbound), false) AS ask_phone,
-    coalesce(bool_or(l.says_dm) FILTER (WHERE u.inbound), false) AS says_dm,
-    coalesce(bool_or(l.says_email) FILTER (WHERE u.inbound), false) AS says_email,
-    coalesce(bool_or(l.says_phone) FILTER (WHERE u.inbound), false) AS says_phone
+  SELECT u.idx, sum(CASE WHEN u.inbound THEN l.score END) AS raw, bit_or(CASE WHEN u.inbound THEN l.customer_flags ELSE l.brand_flags END) AS flags
   FROM (SELECT rowid AS idx, inbound, unnest(tokens) AS token FROM tweets) u
   JOIN lexicon_terms l ON l.term = u.token
   GROUP BY u.idx
 )`;
 
+const flag = (side: 'm.inbound' | 'NOT m.inbound', bit: number) => `(${side} AND coalesce(s.flags & ${bit} <> 0, false))`;
+
 /** Each message with its signals (no matching token: neutral, nothing confirmed, asked or said). */
 export const CREATE_MESSAGE_FEATURES = `
 CREATE OR REPLACE TEMP VIEW message_features AS
 SELECT m.*,
-  coalesce(s.sentiment, 0) AS sentiment, coalesce(s.confirms, false) AS confirms, coalesce(s.closes, false) AS closes,
-  coalesce(s.ask_dm, false) AS ask_dm, coalesce(s.ask_email, false) AS ask_email, coalesce(s.ask_phone, false) AS ask_phone,
-  coalesce(s.says_dm, false) AS says_dm, coalesce(s.says_email, false) AS says_email, coalesce(s.says_phone, false) AS says_phone
+  coalesce(s.sentiment, 0) AS sentiment,
+  ${flag('m.inbound', CUSTOMER_FLAGS.confirm)} AND NOT ${flag('m.inbound', CUSTOMER_FLAGS.negation)} AS confirms,
+  ${flag('NOT m.inbound', BRAND_FLAGS.closing)} AS closes,
+  ${flag('NOT m.inbound', BRAND_FLAGS.ask_dm)} AS ask_dm,
+  ${flag('NOT m.inbound', BRAND_FLAGS.ask_email)} AS ask_email,
+  ${flag('NOT m.inbound', BRAND_FLAGS.ask_phone)} AS ask_phone,
+  ${flag('m.inbound', CUSTOMER_FLAGS.says_dm)} AS says_dm,
+  ${flag('m.inbound', CUSTOMER_FLAGS.says_email)} AS says_email,
+  ${flag('m.inbound', CUSTOMER_FLAGS.says_phone)} AS says_phone
 FROM messages m LEFT JOIN message_signals s USING (idx)`;
 
 /** Lists a conversation names terms from: 1..n the topics in taxonomy order, then urgency and escalation cues. */
@@ -229,11 +246,11 @@ WITH f AS (
   FROM conversation_features c LEFT JOIN conversation_lists l USING (root_ptr, customer_id)
 )
 SELECT
-  md5($platform || ':' || root.external_id || ':' || f.customer_id) AS conversation_id,
+  k.conversation_id,
   $platform AS platform_type,
   f.customer_id,
   coalesce(${TOP_BRAND}, f.first_mention) AS brand,
-  root.external_id AS thread_root_id,
+  k.thread_root_id,
   f.started_at,
   f.ended_at,
   f.message_count,
@@ -264,12 +281,7 @@ SELECT
   f.resolution_signal,
   ${AS_OF} AS as_of,
   f.root_ptr, f.moved_dm, f.moved_email, f.moved_phone
-FROM f JOIN tweets root ON root.rowid = f.root_ptr`;
-
-export const CREATE_CONVERSATION_MESSAGES = `
-CREATE OR REPLACE TEMP TABLE conversation_messages_out AS
-SELECT c.conversation_id, m.external_id, m.seq::INTEGER AS seq, m.inbound
-FROM messages m JOIN conversations_out c ON c.root_ptr = m.root_ptr AND c.customer_id = m.customer_id`;
+FROM f JOIN conversation_keys k USING (root_ptr, customer_id)`;
 
 const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
 /** Hour h's sort key among a customer's hours: busier first, then earlier; NULL for an hour without tweets. */

@@ -13,7 +13,7 @@ import * as duck from './duckdb.sql.js';
 import { processInClickHouse } from './clickhouse-engine.js';
 import type { ClickHouseStore } from '../stores/clickhouse.js';
 import { loadLexicon } from './lexicon.js';
-import { OUTPUT_TABLES, type OutputTable } from './schema.js';
+import { CONVERSATIONS, CONVERSATION_MESSAGES, CUSTOMER_PROFILES, type OutputTable } from './schema.js';
 
 export const PROCESS_STAGES = [
   { id: 'check', label: 'Check data' },
@@ -106,27 +106,38 @@ async function processInDuckDB(config: Config, store: Store, context: { platform
   fs.mkdirSync(workDir, { recursive: true });
   const staging = await openStaging(config.stagingPath);
   try {
-    await buildMessageSignals(staging, store, { platform, workDir, onStep: (step) => tracker.start(step) });
-    const params = { platform, as_of: context.asOf.toISOString(), window_hours: RESOLUTION_WINDOW_HOURS };
-    await staging.run(duck.CREATE_CONVERSATION_FEATURES);
-    await staging.run(duck.CREATE_CONVERSATION_LIST_HITS);
-    await staging.run(duck.CREATE_CONVERSATION_LISTS);
-    await staging.run(duck.CREATE_CONVERSATIONS, params);
-    await staging.run(duck.CREATE_CONVERSATION_MESSAGES);
-
-    tracker.start('profiles');
-    await staging.run(duck.CREATE_PROFILES, { platform, as_of: params.as_of });
-    const [counts] = await staging.rows<Omit<Summary, 'as_of'>>(duck.SUMMARY);
-    tracker.update('profiles', counts.customers);
-
-    tracker.start('write');
-    const files: Array<{ table: OutputTable; file: string }> = [];
-    for (const table of OUTPUT_TABLES) {
+    let counts: Omit<Summary, 'as_of'> | undefined;
+    const exported = async (table: OutputTable) => {
       const file = path.join(workDir, `${table.name}.${store.batchFormat}`);
       await staging.run(exportOutput(table, store.batchFormat), { file });
-      files.push({ table, file });
+      return { table, file };
+    };
+    // The store loads each table while DuckDB computes the next: conversation_messages (the biggest) as soon as the
+    // threads are known, conversations while the profiles are computed.
+    async function* outputs() {
+      const build = { platform, workDir, onStep: (step: 'export' | 'threads' | 'features') => tracker.start(step) };
+      await buildMessages(staging, store, build);
+      await staging.run(duck.CREATE_CONVERSATION_KEYS, { platform });
+      await staging.run(duck.CREATE_CONVERSATION_MESSAGES);
+      yield await exported(CONVERSATION_MESSAGES);
+
+      await buildSignals(staging, build);
+      const params = { platform, as_of: context.asOf.toISOString(), window_hours: RESOLUTION_WINDOW_HOURS };
+      await staging.run(duck.CREATE_CONVERSATION_FEATURES);
+      await staging.run(duck.CREATE_CONVERSATION_LIST_HITS);
+      await staging.run(duck.CREATE_CONVERSATION_LISTS);
+      await staging.run(duck.CREATE_CONVERSATIONS, params);
+      yield await exported(CONVERSATIONS);
+
+      tracker.start('profiles');
+      await staging.run(duck.CREATE_PROFILES, { platform, as_of: params.as_of });
+      [counts] = await staging.rows<Omit<Summary, 'as_of'>>(duck.SUMMARY);
+      tracker.update('profiles', counts.customers);
+      tracker.start('write');
+      yield await exported(CUSTOMER_PROFILES);
     }
-    await store.replaceTables(files);
+    await store.replaceTables(outputs());
+    if (!counts) throw new Error('process finished without counting its output');
     tracker.update('write', counts.conversations);
     return { ...counts, as_of: context.asOf.toISOString() };
   } finally {
@@ -135,15 +146,23 @@ async function processInDuckDB(config: Config, store: Store, context: { platform
   }
 }
 
+interface BuildContext {
+  platform: string;
+  workDir: string;
+  onStep?: (step: 'export' | 'threads' | 'features') => void;
+}
+
 /**
  * The shared first half of the DuckDB engine (process and evaluate): export the interactions, rebuild threads and
  * conversations, and leave `tweets`, `messages`, `listed_hits` and the `message_features` view in the staging connection.
  */
-export async function buildMessageSignals(
-  staging: Staging,
-  store: Store,
-  context: { platform: string; workDir: string; onStep?: (step: 'export' | 'threads' | 'features') => void },
-): Promise<void> {
+export async function buildMessageSignals(staging: Staging, store: Store, context: BuildContext): Promise<void> {
+  await buildMessages(staging, store, context);
+  await buildSignals(staging, context);
+}
+
+/** Export the interactions and rebuild threads and conversations: `tweets` and `messages`. */
+async function buildMessages(staging: Staging, store: Store, context: BuildContext): Promise<void> {
   const step = context.onStep ?? (() => {});
   step('export');
   const exported = path.join(context.workDir, `interactions.${store.exportFormat}`);
@@ -154,7 +173,11 @@ export async function buildMessageSignals(
   await staging.run(duck.CREATE_POINTERS);
   await stepPointers(staging);
   await staging.run(duck.CREATE_MESSAGES);
-  step('features');
+}
+
+/** Each message's lexicon signals (`message_features`) and its listed terms (`listed_hits`). */
+async function buildSignals(staging: Staging, context: BuildContext): Promise<void> {
+  context.onStep?.('features');
   await staging.run(duck.CREATE_LEXICON_TERMS);
   await staging.run(duck.CREATE_MESSAGE_SIGNALS);
   await staging.run(duck.CREATE_MESSAGE_FEATURES);
@@ -202,7 +225,8 @@ async function stepPointers(staging: Staging): Promise<void> {
 }
 
 function exportOutput(table: OutputTable, format: 'parquet' | 'csv' | 'ndjson'): string {
-  const options = format === 'parquet' ? 'FORMAT parquet' : format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT json';
+  // A work file read once, next to this process: compressing it costs more than it saves.
+  const options = format === 'parquet' ? 'FORMAT parquet, COMPRESSION uncompressed' : format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT json';
   const columns = table.columns
     .map((column) => (column.type === 'timestamp' && format !== 'parquet' ? `strftime(${column.name}, '%Y-%m-%d %H:%M:%S.%g') AS ${column.name}` : column.name))
     .join(', ');

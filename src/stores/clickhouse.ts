@@ -11,7 +11,7 @@ import type { BatchFile } from '../staging/stage.js';
 import type { BatchFormat } from '../staging/sql.js';
 import type { OutputTable } from '../conversations/schema.js';
 import * as sql from './clickhouse.sql.js';
-import type { Review, ServingData, ExportKind, InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
+import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type ExportKind, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark } from './store.js';
 
 type ClickHouseTarget = Extract<TargetConfig, { kind: 'clickhouse' }>;
 
@@ -195,16 +195,33 @@ export class ClickHouseStore implements Store {
     });
   }
 
-  async replaceTables(tables: Array<{ table: OutputTable; file: string }>): Promise<void> {
-    for (const { table, file } of tables) {
-      await this.swapIn(table, async (next) => {
+  async replaceTables(tables: ReplacementFiles): Promise<void> {
+    const started: OutputTable[] = [];
+    const loaded = await loadWhileProducing(tables, ({ table, file }) =>
+      this.guard(`writing ${table.name}`, async () => {
+        started.push(table);
+        const next = sql.nextTableName(table);
+        await this.client.command({ query: sql.dropTable(next) });
+        await this.client.command({ query: sql.createOutputTable(table, next) });
         if (this.loadMethod === 'parquet-file') {
           await this.client.command({ query: sql.insertOutputFromParquet(table, next), query_params: { file } });
         } else {
           await this.client.exec({ query: sql.insertOutputJson(next), values: fs.createReadStream(file) });
         }
-      });
-    }
+      }),
+    ).catch(async (error: unknown) => {
+      for (const table of started) await this.client.command({ query: sql.dropTable(sql.nextTableName(table)) }).catch(() => {});
+      throw error;
+    });
+    // Every shadow table is full: the swaps are metadata operations, back to back.
+    await this.guard('replacing processed tables', async () => {
+      for (const { table } of loaded) {
+        const next = sql.nextTableName(table);
+        await this.client.command({ query: sql.createOutputTable(table) });
+        await this.client.command({ query: sql.exchangeTables(next, table.name) });
+        await this.client.command({ query: sql.dropTable(next) });
+      }
+    });
   }
 
   /** Fills `<table>__next`, then EXCHANGEs it with the table: readers see the old rows or the new, never a mix. */

@@ -11,7 +11,7 @@ import { UserError, messageOf } from '../errors.js';
 import type { BatchFile } from '../staging/stage.js';
 import type { OutputTable } from '../conversations/schema.js';
 import * as sql from './postgres.sql.js';
-import type { Review, ServingData, ExportKind, InteractionStats, LoadContext, PingResult, PipelineRun, Store, Watermark } from './store.js';
+import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type ExportKind, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -185,20 +185,34 @@ export class PostgresStore implements Store {
   }
 
   /** All tables in one transaction: the new rows replace the old for every table at once. */
-  async replaceTables(tables: Array<{ table: OutputTable; file: string }>): Promise<void> {
-    await this.guard('replacing processed tables', () =>
-      this.inTransaction(async (client) => {
-        for (const { table, file } of tables) {
+  async replaceTables(tables: ReplacementFiles): Promise<void> {
+    // One transaction: each file is copied into a shadow table as it arrives, and the renames commit together. Only the
+    // store's own steps are guarded, so an error of the producer reaches the caller as it is.
+    const client = await this.guard('replacing processed tables', () => this.pool.connect());
+    try {
+      await this.guard('replacing processed tables', () => client.query('BEGIN'));
+      const loaded = await loadWhileProducing(tables, ({ table, file }) =>
+        this.guard(`writing ${table.name}`, async () => {
           const next = sql.nextTableName(table);
           await client.query(sql.dropTable(next));
           await client.query(sql.createOutputTable(table, next));
           await pipeline(fs.createReadStream(file), client.query(copyFrom(sql.copyOutput(table, next))));
+        }),
+      );
+      await this.guard('replacing processed tables', async () => {
+        for (const { table } of loaded) {
           await client.query(sql.dropTable(table.name));
-          await client.query(sql.renameTable(next, table.name));
+          await client.query(sql.renameTable(sql.nextTableName(table), table.name));
           for (const index of sql.OUTPUT_INDEXES[table.name]) await client.query(index);
         }
-      }),
-    );
+        await client.query('COMMIT');
+      });
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async countRows(table: OutputTable): Promise<number> {

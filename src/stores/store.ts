@@ -96,8 +96,12 @@ export interface Store {
   exportRows(kind: ExportKind, file: string, platform: string): Promise<void>;
   /** Appends a file's rows (in batchFormat) to a table. */
   appendTable(table: OutputTable, file: string): Promise<void>;
-  /** Replaces each table's rows with a file's (in batchFormat); readers see the old rows or the new, never a mix. */
-  replaceTables(tables: Array<{ table: OutputTable; file: string }>): Promise<void>;
+  /**
+   * Replaces each table's rows with a file's (in batchFormat); readers see the old rows or the new, never a mix. Files
+   * may arrive one by one (an async iterable): each loads into a shadow table while the producer makes the next, and
+   * the tables are swapped in only after every file has loaded, so a failure replaces nothing.
+   */
+  replaceTables(tables: ReplacementFiles): Promise<void>;
   countRows(table: OutputTable): Promise<number>;
   /** What serve keeps in memory: every customer profile and every open conversation, rows as the tables hold them. */
   loadServingData(platform: string): Promise<ServingData>;
@@ -112,4 +116,28 @@ export interface Store {
   /** The tables serve needs that exist. */
   presentTables(): Promise<string[]>;
   close(): Promise<void>;
+}
+
+export type ReplacementFiles = AsyncIterable<{ table: OutputTable; file: string }> | Iterable<{ table: OutputTable; file: string }>;
+
+/**
+ * Runs `load` on each item as it arrives, one load at a time and in order, while the producer goes on to the next item.
+ * Resolves with the items once every load is done; on any failure it waits for the load in flight, then throws.
+ */
+export async function loadWhileProducing<T>(items: AsyncIterable<T> | Iterable<T>, load: (item: T) => Promise<void>): Promise<T[]> {
+  const seen: T[] = [];
+  let chain: Promise<void> = Promise.resolve();
+  try {
+    for await (const item of items) {
+      seen.push(item);
+      chain = chain.then(() => load(item));
+      // Observed below; this keeps a failed load from being reported as unhandled while the producer still runs.
+      chain.catch(() => {});
+    }
+  } catch (error) {
+    await chain.catch(() => {});
+    throw error;
+  }
+  await chain;
+  return seen;
 }
