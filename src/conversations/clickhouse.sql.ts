@@ -13,7 +13,8 @@ const round = (expr: string, digits: number) => `(floor((${expr}) * ${10 ** digi
 const millis = (expr: string) => `toUnixTimestamp64Milli(${expr})`;
 
 /** twcs anonymises customers as numbers, so the first @-mention that is not all digits names the brand addressed. */
-export const FIRST_BRAND_MENTION = `nullIf(arrayFirst(m -> NOT match(m, '^[0-9]+$'), JSONExtract(content_metadata, 'mentions', 'Array(String)')), '') AS first_mention`;
+export const BRAND_MENTION = `nullIf(arrayFirst(m -> NOT match(m, '^[0-9]+$'), JSONExtract(content_metadata, 'mentions', 'Array(String)')), '')`;
+export const FIRST_BRAND_MENTION = `${BRAND_MENTION} AS first_mention`;
 
 export const SETTINGS = { join_use_nulls: 1 } as const;
 

@@ -49,27 +49,32 @@ SELECT t.rowid AS idx,
 FROM tweets t LEFT JOIN tweets p ON p.external_id = t.parent_id`;
 
 /**
- * One pointer-doubling step: every pointer that is not final jumps to its target's pointer, and is final when that one
- * was. Final rows are copied as they are, so each step joins only the tweets still climbing.
+ * One pointer-doubling step for the thread roots: every root pointer that is not final jumps to its target's, and is
+ * final when that one was. Final rows are copied as they are, so each step joins only the tweets still climbing.
  */
-export const STEP_POINTERS = `
+export const STEP_ROOTS = `
 CREATE OR REPLACE TEMP TABLE pointers AS
-SELECT * REPLACE (false AS moved) FROM pointers WHERE root_final AND anchor_final
+SELECT * REPLACE (false AS moved) FROM pointers WHERE root_final
 UNION ALL
-SELECT p.idx,
-  CASE WHEN p.root_final THEN p.root_ptr ELSE r.root_ptr END AS root_ptr,
-  p.root_final OR r.root_final AS root_final,
-  CASE WHEN p.anchor_final THEN p.anchor_ptr ELSE a.anchor_ptr END AS new_anchor,
-  p.anchor_final OR coalesce(a.anchor_final, true) AS anchor_final,
-  p.reply_delay_ms,
-  (NOT p.root_final AND r.root_ptr <> p.root_ptr) OR (NOT p.anchor_final AND new_anchor IS DISTINCT FROM p.anchor_ptr) AS moved
-FROM (SELECT * FROM pointers WHERE NOT (root_final AND anchor_final)) p
-JOIN pointers r ON r.idx = p.root_ptr
-LEFT JOIN pointers a ON a.idx = p.anchor_ptr`;
+SELECT p.idx, r.root_ptr, r.root_final, p.anchor_ptr, p.anchor_final, p.reply_delay_ms, r.root_ptr <> p.root_ptr AS moved
+FROM (SELECT * FROM pointers WHERE NOT root_final) p
+JOIN (SELECT idx, root_ptr, root_final FROM pointers) r ON r.idx = p.root_ptr`;
+
+/** The same for anchors, which climb only through brand tweets answering brand tweets (rare: most steps have none). */
+export const STEP_ANCHORS = `
+CREATE OR REPLACE TEMP TABLE pointers AS
+SELECT * REPLACE (false AS moved) FROM pointers WHERE anchor_final
+UNION ALL
+SELECT p.idx, p.root_ptr, p.root_final, a.anchor_ptr, coalesce(a.anchor_final, true), p.reply_delay_ms,
+  a.anchor_ptr IS DISTINCT FROM p.anchor_ptr AS moved
+FROM (SELECT * FROM pointers WHERE NOT anchor_final) p
+LEFT JOIN (SELECT idx, anchor_ptr, anchor_final FROM pointers) a ON a.idx = p.anchor_ptr`;
 
 /** Stop when nothing is left to climb, or when nothing moved (a reply cycle in broken data points at itself for ever). */
-export const COUNT_POINTERS_LEFT = `
-SELECT (count(*) FILTER (WHERE NOT (root_final AND anchor_final)))::INTEGER AS climbing, (count(*) FILTER (WHERE moved))::INTEGER AS moved FROM pointers`;
+export const COUNT_ROOTS_LEFT = `
+SELECT (count(*) FILTER (WHERE NOT root_final))::INTEGER AS climbing, (count(*) FILTER (WHERE moved))::INTEGER AS moved FROM pointers`;
+export const COUNT_ANCHORS_LEFT = `
+SELECT (count(*) FILTER (WHERE NOT anchor_final))::INTEGER AS climbing, (count(*) FILTER (WHERE moved))::INTEGER AS moved FROM pointers`;
 
 /** Every tweet that belongs to a customer's conversation: (thread root, customer) is the conversation. */
 export const CREATE_MESSAGES = `
@@ -284,6 +289,8 @@ SELECT
 FROM f JOIN conversation_keys k USING (root_ptr, customer_id)`;
 
 const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
+/** hour(ts) in UTC by arithmetic: the same value, without a time-zone lookup per tweet. */
+const UTC_HOUR = `((floor(epoch_ms(ts) / 3600000)::BIGINT % 24 + 24) % 24)`;
 /** Hour h's sort key among a customer's hours: busier first, then earlier; NULL for an hour without tweets. */
 const hourKey = (h: number) => `CASE WHEN h${h} > 0 THEN h${h} * 32 + ${31 - h} END`;
 const keyBelow = (bound: string) => `greatest(${HOURS.map((h) => `CASE WHEN ${hourKey(h)} < ${bound} THEN ${hourKey(h)} END`).join(', ')})`;
@@ -301,7 +308,7 @@ CREATE OR REPLACE TEMP TABLE customer_profiles_out AS
 WITH own AS (
   SELECT author AS customer_id, count(*)::INTEGER AS total_interactions, min(ts) AS first_interaction_at, max(ts) AS last_interaction_at,
     ${HOURS.map((h) => `count(*) FILTER (WHERE hour = ${h}) AS h${h}`).join(', ')}
-  FROM (SELECT author, ts, hour(ts) AS hour FROM tweets WHERE inbound) GROUP BY author
+  FROM (SELECT author, ts, ${UTC_HOUR} AS hour FROM tweets WHERE inbound) GROUP BY author
 ),
 peaks AS (
   SELECT *, ${keyBelow('top1')} AS top2 FROM (SELECT *, greatest(${HOURS.map(hourKey).join(', ')}) AS top1 FROM own)

@@ -217,10 +217,16 @@ async function loadLexiconTable(staging: Staging): Promise<void> {
 }
 
 async function stepPointers(staging: Staging): Promise<void> {
-  for (let step = 0; step < MAX_POINTER_STEPS; step++) {
-    await staging.run(duck.STEP_POINTERS);
-    const [{ climbing, moved }] = await staging.rows<{ climbing: number; moved: number }>(duck.COUNT_POINTERS_LEFT);
-    if (climbing === 0 || moved === 0) return;
+  for (const [step, count] of [
+    [duck.STEP_ROOTS, duck.COUNT_ROOTS_LEFT],
+    [duck.STEP_ANCHORS, duck.COUNT_ANCHORS_LEFT],
+  ]) {
+    // `moved` speaks of this phase's own last step, so the first step of a phase always runs.
+    for (let i = 0; i < MAX_POINTER_STEPS; i++) {
+      const [{ climbing, moved }] = await staging.rows<{ climbing: number; moved: number }>(count);
+      if (climbing === 0 || (i > 0 && moved === 0)) break;
+      await staging.run(step);
+    }
   }
 }
 

@@ -180,7 +180,15 @@ export class ClickHouseStore implements Store {
 
   async exportRows(kind: ExportKind, file: string, platform: string): Promise<void> {
     await this.guard(`exporting ${kind.replace('_', ' ')}`, async () => {
-      const result = await this.client.exec({ query: sql.EXPORTS[kind], query_params: { platform } });
+      if (this.loadMethod === 'parquet-file') {
+        await this.client.command({
+          query: sql.exportToFile(kind),
+          query_params: { platform, file },
+          clickhouse_settings: { engine_file_truncate_on_insert: 1, output_format_parquet_compression_method: 'none' },
+        });
+        return;
+      }
+      const result = await this.client.exec({ query: sql.exportAsParquet(kind), query_params: { platform } });
       await pipeline(result.stream, fs.createWriteStream(file));
     });
   }

@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 const SAMPLE = path.join(ROOT, 'examples', 'twcs_sample.csv');
 const THREADS = path.join(ROOT, 'test', 'fixtures', 'threads.csv');
+const REPLY_GRAPH = path.join(ROOT, 'test', 'fixtures', 'reply-graph.csv');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riverline-process-'));
 let db: TestDatabase;
 beforeAll(async () => {
@@ -137,12 +138,30 @@ describe('process on hand-made threads', () => {
   });
 });
 
+describe('process on an awkward reply graph', () => {
+  it('follows brand replies that answer brand replies, and stops on reply loops in broken data', async () => {
+    const config = await loaded('reply-graph', [REPLY_GRAPH]);
+    const result = await processConversations(config, { engine: 'duckdb' });
+    const { conversations, conversation_messages: messages } = await tables(config.home);
+    const c7 = conversations.find((row) => row.customer_id === 'c7')!;
+    // Eight tweets deep, with chains of two and three brand tweets: all of them are c7's one conversation.
+    expect(messages.filter((row) => row.conversation_id === c7.conversation_id).map((row) => row.external_id)).toEqual([
+      '910000', '910001', '910002', '910003', '910004', '910005', '910006', '910007',
+    ]);
+    expect(c7).toMatchObject({ brand: 'AcmeHelp', customer_messages: 3, brand_messages: 5, turns: 5, brand_asked_dm: true, resolution_status: 'resolved' });
+    // A tweet that answers itself, and two that answer each other: every one still lands in exactly one conversation.
+    const loopIds = ['910100', '910200', '910201'];
+    expect(messages.filter((row) => loopIds.includes(String(row.external_id))).map((row) => row.external_id).sort()).toEqual(loopIds);
+    expect(result.conversations).toBe(conversations.length);
+  });
+});
+
 describe('engines and targets agree', () => {
   it('gives identical conversations, profiles and messages with the DuckDB and the ClickHouse engine', async () => {
     const generated = path.join(dir, 'generated.csv');
     generateTwcs({ rows: 8000, out: generated, seed: 9, malformed: 10 });
     // Generated ids start at 1, as the sample's do: the two are not mixed.
-    const config = await loaded('engines', [THREADS, generated]);
+    const config = await loaded('engines', [THREADS, REPLY_GRAPH, generated]);
     const viaDuckDB = await processConversations(config, { engine: 'duckdb' });
     const duckTables = await tables(config.home);
     const viaClickHouse = await processConversations(config, { engine: 'clickhouse' });
