@@ -93,10 +93,11 @@ export const CREATE_CONVERSATION_KEYS = `
 CREATE OR REPLACE TEMP TABLE conversation_keys AS
 SELECT k.root_ptr, k.customer_id, root.external_id AS thread_root_id,
   md5($platform || ':' || root.external_id || ':' || k.customer_id) AS conversation_id
-FROM (SELECT DISTINCT root_ptr, customer_id FROM messages) k JOIN tweets root ON root.rowid = k.root_ptr`;
+FROM (SELECT root_ptr, customer_id FROM messages WHERE seq = 1) k JOIN tweets root ON root.rowid = k.root_ptr`;
 
+/** A view: the export streams it straight into the file. */
 export const CREATE_CONVERSATION_MESSAGES = `
-CREATE OR REPLACE TEMP TABLE conversation_messages_out AS
+CREATE OR REPLACE TEMP VIEW conversation_messages_out AS
 SELECT k.conversation_id, m.external_id, m.seq::INTEGER AS seq, m.inbound
 FROM messages m JOIN conversation_keys k USING (root_ptr, customer_id)`;
 
@@ -220,9 +221,6 @@ SELECT root_ptr, customer_id,
   arg_max(sentiment, seq) FILTER (WHERE inbound) AS sentiment_end,
   arg_max(confirms, seq) FILTER (WHERE inbound) AS last_customer_confirms,
   max(seq) FILTER (WHERE inbound) AS last_customer_seq,
-  bool_or(ask_dm AND NOT inbound) AS brand_asked_dm,
-  bool_or(ask_email AND NOT inbound) AS brand_asked_email,
-  bool_or(ask_phone AND NOT inbound) AS brand_asked_phone,
   min(seq) FILTER (WHERE ask_dm AND NOT inbound) AS dm_ask_seq,
   min(seq) FILTER (WHERE ask_email AND NOT inbound) AS email_ask_seq,
   min(seq) FILTER (WHERE ask_phone AND NOT inbound) AS phone_ask_seq,
@@ -230,12 +228,25 @@ SELECT root_ptr, customer_id,
   max(seq) FILTER (WHERE says_email AND inbound) AS email_said_seq,
   max(seq) FILTER (WHERE says_phone AND inbound) AS phone_said_seq,
   arg_min(first_mention, seq) FILTER (WHERE inbound) AS first_mention,
-  histogram(author) FILTER (WHERE NOT inbound) AS brand_authors,
+  min(author) FILTER (WHERE NOT inbound) AS brand_low,
+  max(author) FILTER (WHERE NOT inbound) AS brand_high,
   ${round('quantile_cont(reply_delay_ms, 0.5) / 60000.0', 2)} AS median_response_minutes
 FROM message_features GROUP BY root_ptr, customer_id`;
 
-/** The brand that wrote most of a conversation's replies (ties: the first name in byte order). */
-const TOP_BRAND = `list_sort(list_transform(map_entries(f.brand_authors), e -> {'n': -(e.value::BIGINT), 'author': e.key}))[1].author`;
+/**
+ * The brand that wrote most of a conversation's replies (ties: the first name in byte order), counted only for the
+ * few conversations answered by more than one account; the others have one name (brand_low = brand_high).
+ */
+export const CREATE_CONVERSATION_BRANDS = `
+CREATE OR REPLACE TEMP TABLE conversation_brands AS
+SELECT root_ptr, customer_id, first(author ORDER BY n DESC, author) AS brand FROM (
+  SELECT m.root_ptr, m.customer_id, m.author, count(*) AS n
+  FROM messages m
+  SEMI JOIN (SELECT root_ptr, customer_id FROM conversation_features WHERE brand_low <> brand_high) f USING (root_ptr, customer_id)
+  WHERE NOT m.inbound
+  GROUP BY m.root_ptr, m.customer_id, m.author
+) GROUP BY root_ptr, customer_id`;
+
 export const CREATE_CONVERSATIONS = `
 CREATE OR REPLACE TEMP TABLE conversations_out AS
 WITH f AS (
@@ -254,7 +265,7 @@ SELECT
   k.conversation_id,
   $platform AS platform_type,
   f.customer_id,
-  coalesce(${TOP_BRAND}, f.first_mention) AS brand,
+  coalesce(CASE WHEN f.brand_low = f.brand_high THEN f.brand_low ELSE b.brand END, f.first_mention) AS brand,
   k.thread_root_id,
   f.started_at,
   f.ended_at,
@@ -275,9 +286,9 @@ SELECT
   coalesce(f.escalation_terms, '[]') AS escalation_terms,
   ${topicName('f.topic_index')} AS topic,
   coalesce(f.topic_terms, '[]') AS topic_terms,
-  f.brand_asked_dm,
-  f.brand_asked_email,
-  f.brand_asked_phone,
+  f.dm_ask_seq IS NOT NULL AS brand_asked_dm,
+  f.email_ask_seq IS NOT NULL AS brand_asked_email,
+  f.phone_ask_seq IS NOT NULL AS brand_asked_phone,
   to_json(list_concat(
     CASE WHEN f.moved_dm THEN ['twitter_dm'] ELSE []::VARCHAR[] END,
     CASE WHEN f.moved_email THEN ['email_reply'] ELSE []::VARCHAR[] END,
@@ -286,7 +297,7 @@ SELECT
   f.resolution_signal,
   ${AS_OF} AS as_of,
   f.root_ptr, f.moved_dm, f.moved_email, f.moved_phone
-FROM f JOIN conversation_keys k USING (root_ptr, customer_id)`;
+FROM f JOIN conversation_keys k USING (root_ptr, customer_id) LEFT JOIN conversation_brands b USING (root_ptr, customer_id)`;
 
 const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
 /** hour(ts) in UTC by arithmetic: the same value, without a time-zone lookup per tweet. */

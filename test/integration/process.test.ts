@@ -139,7 +139,7 @@ describe('process on hand-made threads', () => {
 });
 
 describe('process on an awkward reply graph', () => {
-  it('follows brand replies that answer brand replies, and stops on reply loops in broken data', async () => {
+  it('follows brand replies that answer brand replies, stops on reply loops in broken data, and names the brand of a conversation two accounts answer', async () => {
     const config = await loaded('reply-graph', [REPLY_GRAPH]);
     const result = await processConversations(config, { engine: 'duckdb' });
     const { conversations, conversation_messages: messages } = await tables(config.home);
@@ -153,6 +153,9 @@ describe('process on an awkward reply graph', () => {
     const loopIds = ['910100', '910200', '910201'];
     expect(messages.filter((row) => loopIds.includes(String(row.external_id))).map((row) => row.external_id).sort()).toEqual(loopIds);
     expect(result.conversations).toBe(conversations.length);
+    // Two accounts answer: the one that wrote most is the brand, and a tie goes to the first name in byte order.
+    expect(conversations.find((row) => row.customer_id === 'c10')).toMatchObject({ brand: 'OtherHelp', brand_messages: 3 });
+    expect(conversations.find((row) => row.customer_id === 'c11')).toMatchObject({ brand: 'AcmeHelp', brand_messages: 2 });
   });
 });
 
