@@ -124,7 +124,7 @@ FROM lexicon GROUP BY term`;
  */
 export const CREATE_MESSAGE_SIGNALS = `
 CREATE OR REPLACE TEMP TABLE message_signals AS
-SELECT idx, ${round('coalesce(raw, 0) / sqrt(coalesce(raw, 0) * coalesce(raw, 0) + 15)', 4)} AS sentiment, flags
+SELECT idx, floor(coalesce(raw, 0) / sqrt(coalesce(raw, 0) * coalesce(raw, 0) + 15) * 10000 + 0.5)::INTEGER AS sentiment_k, flags
 FROM (
   SELECT u.idx, sum(CASE WHEN u.inbound THEN l.score END) AS raw, bit_or(CASE WHEN u.inbound THEN l.customer_flags ELSE l.brand_flags END) AS flags
   FROM (SELECT rowid AS idx, inbound, unnest(tokens) AS token FROM tweets) u
@@ -138,7 +138,7 @@ const flag = (side: 'm.inbound' | 'NOT m.inbound', bit: number) => `(${side} AND
 export const CREATE_MESSAGE_FEATURES = `
 CREATE OR REPLACE TEMP VIEW message_features AS
 SELECT m.*,
-  coalesce(s.sentiment, 0) AS sentiment,
+  coalesce(s.sentiment_k, 0) AS sentiment_k, coalesce(s.sentiment_k, 0) / 10000 AS sentiment,
   ${flag('m.inbound', CUSTOMER_FLAGS.confirm)} AND NOT ${flag('m.inbound', CUSTOMER_FLAGS.negation)} AS confirms,
   ${flag('NOT m.inbound', BRAND_FLAGS.closing)} AS closes,
   ${flag('NOT m.inbound', BRAND_FLAGS.ask_dm)} AS ask_dm,
@@ -203,7 +203,17 @@ FROM conversation_list_hits h JOIN spelled s USING (list_no, mask)
 GROUP BY h.root_ptr, h.customer_id`;
 
 
-/** Everything a conversation's row needs, in one group-by over its messages. */
+/**
+ * A message's sentiment packed after its position, so that min/max give the first/last customer message's sentiment
+ * (cheaper than arg_min/arg_max): seq * 100000 + (sentiment in ten-thousandths, shifted to 0..20000).
+ */
+const PACKED_SENTIMENT = `seq * 100000 + sentiment_k + 10000`;
+const unpackSentiment = (packed: string) => `(((${packed}) % 100000 - 10000) / 10000)`;
+
+/**
+ * Everything a conversation's row needs, in one group-by over its messages. seq runs 1..n, so "the last message" is
+ * the one whose seq is the count; asks, mentions and confirmations are already false on the other side's messages.
+ */
 export const CREATE_CONVERSATION_FEATURES = `
 CREATE OR REPLACE TEMP TABLE conversation_features AS
 SELECT root_ptr, customer_id,
@@ -211,22 +221,22 @@ SELECT root_ptr, customer_id,
   (count(*) FILTER (WHERE inbound))::INTEGER AS customer_messages,
   (count(*) FILTER (WHERE NOT inbound))::INTEGER AS brand_messages,
   (1 + count(*) FILTER (WHERE speaker_changed))::INTEGER AS turns,
-  arg_max(inbound, seq) AS last_inbound,
-  arg_max(closes, seq) AS last_closes,
+  max(seq) FILTER (WHERE inbound) = count(*) AS last_inbound,
+  coalesce(max(seq) FILTER (WHERE closes) = count(*), false) AS last_closes,
   min(ts) FILTER (WHERE inbound) AS first_customer_at,
   max(ts) FILTER (WHERE inbound) AS last_customer_at,
   min(ts) FILTER (WHERE NOT inbound) AS first_brand_at,
   min(seq) FILTER (WHERE NOT inbound) AS first_brand_seq,
-  arg_min(sentiment, seq) FILTER (WHERE inbound) AS sentiment_start,
-  arg_max(sentiment, seq) FILTER (WHERE inbound) AS sentiment_end,
-  arg_max(confirms, seq) FILTER (WHERE inbound) AS last_customer_confirms,
+  ${unpackSentiment(`min(${PACKED_SENTIMENT}) FILTER (WHERE inbound)`)} AS sentiment_start,
+  ${unpackSentiment(`max(${PACKED_SENTIMENT}) FILTER (WHERE inbound)`)} AS sentiment_end,
+  coalesce(max(seq) FILTER (WHERE confirms) = max(seq) FILTER (WHERE inbound), false) AS last_customer_confirms,
   max(seq) FILTER (WHERE inbound) AS last_customer_seq,
-  min(seq) FILTER (WHERE ask_dm AND NOT inbound) AS dm_ask_seq,
-  min(seq) FILTER (WHERE ask_email AND NOT inbound) AS email_ask_seq,
-  min(seq) FILTER (WHERE ask_phone AND NOT inbound) AS phone_ask_seq,
-  max(seq) FILTER (WHERE says_dm AND inbound) AS dm_said_seq,
-  max(seq) FILTER (WHERE says_email AND inbound) AS email_said_seq,
-  max(seq) FILTER (WHERE says_phone AND inbound) AS phone_said_seq,
+  min(seq) FILTER (WHERE ask_dm) AS dm_ask_seq,
+  min(seq) FILTER (WHERE ask_email) AS email_ask_seq,
+  min(seq) FILTER (WHERE ask_phone) AS phone_ask_seq,
+  max(seq) FILTER (WHERE says_dm) AS dm_said_seq,
+  max(seq) FILTER (WHERE says_email) AS email_said_seq,
+  max(seq) FILTER (WHERE says_phone) AS phone_said_seq,
   arg_min(first_mention, seq) FILTER (WHERE inbound) AS first_mention,
   min(author) FILTER (WHERE NOT inbound) AS brand_low,
   max(author) FILTER (WHERE NOT inbound) AS brand_high,
