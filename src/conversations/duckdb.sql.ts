@@ -27,6 +27,9 @@ const termsOf = (mask: string, set: TermSet) =>
   set.terms.length === 0 ? `[]::VARCHAR[]` : `list_filter([${sqlList(set.terms)}], (term, i) -> ((coalesce(${mask}, 0::UBIGINT) >> (i - 1)) & 1::UBIGINT) = 1)`;
 const topicName = (index: string) => `coalesce([${sqlList(TOPICS)}][${index}], 'other')`;
 
+/** Nothing below depends on the order rows are stored in (every order is spelled out), so DuckDB need not keep it. */
+export const SESSION_SETTINGS = `SET preserve_insertion_order = false`;
+
 export const LEXICON_TABLE = `
 CREATE OR REPLACE TEMP TABLE lexicon (kind VARCHAR, term VARCHAR, topic VARCHAR, score INTEGER, rank INTEGER, bit INTEGER)`;
 

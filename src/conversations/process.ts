@@ -106,6 +106,7 @@ async function processInDuckDB(config: Config, store: Store, context: { platform
   fs.mkdirSync(workDir, { recursive: true });
   const staging = await openStaging(config.stagingPath);
   try {
+    await staging.run(duck.SESSION_SETTINGS);
     let counts: Omit<Summary, 'as_of'> | undefined;
     const exported = async (table: OutputTable) => {
       const file = path.join(workDir, `${table.name}.${store.batchFormat}`);
