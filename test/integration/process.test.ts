@@ -8,6 +8,8 @@ import { processConversations } from '../../src/conversations/process.js';
 import { generateTwcs } from '../../src/generate/twcs.js';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { queryEmbedded } from '../helpers/clickhouse.js';
+import { createStore } from '../../src/stores/index.js';
+import { CONVERSATIONS, CUSTOMER_PROFILES } from '../../src/conversations/schema.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 
@@ -191,6 +193,48 @@ describe('engines and targets agree', () => {
 });
 
 describe('re-runs and errors', () => {
+  it('keeps the old tables when a replacement fails part-way, on ClickHouse and on PostgreSQL', async () => {
+    const config = await loaded('half-way', [THREADS]);
+    await processConversations(config, { engine: 'duckdb' });
+    const data = path.join(config.home, 'clickhouse');
+    const store = createStore(config);
+    const file = path.join(dir, 'half-way-conversations.parquet');
+    try {
+      // An empty conversations file (no platform of that name): swapped in, it would leave no conversations.
+      await store.exportRows('explore_conversations', file, 'no-such-platform');
+      // The first table loads into its shadow table, then the producer fails before the second arrives.
+      async function* failing() {
+        yield { table: CONVERSATIONS, file };
+        throw new Error('profiles failed');
+      }
+      await expect(store.replaceTables(failing())).rejects.toThrow('profiles failed');
+    } finally {
+      await store.close();
+    }
+    expect(await queryEmbedded(data, 'SELECT count() AS n FROM conversations')).toEqual([{ n: 5 }]);
+    expect(await queryEmbedded(data, "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE '%__next'")).toEqual([]);
+
+    const pgConfig = loadConfig({ DATABASE_URL: db.url }, { home: path.join(dir, 'half-way-pg'), db: 'postgres' });
+    await ingest(pgConfig, { file: THREADS });
+    const before = await processConversations(pgConfig, { engine: 'duckdb' });
+    const pgStore = createStore(pgConfig);
+    try {
+      const empty = path.join(dir, 'half-way-conversations.csv');
+      fs.writeFileSync(empty, '');
+      async function* failingPg() {
+        yield { table: CONVERSATIONS, file: empty };
+        throw new Error('profiles failed');
+      }
+      await expect(pgStore.replaceTables(failingPg())).rejects.toThrow('profiles failed');
+      const missing = path.join(dir, 'no-such-file.csv');
+      await expect(pgStore.replaceTables([{ table: CUSTOMER_PROFILES, file: missing }])).rejects.toThrow();
+    } finally {
+      await pgStore.close();
+    }
+    expect(before.conversations).toBeGreaterThanOrEqual(5);
+    expect(await db.query('SELECT count(*)::int AS n FROM conversations')).toEqual([{ n: before.conversations }]);
+  });
+
   it('replaces the tables on a re-run and leaves no half-written table behind', async () => {
     const config = await loaded('rerun', [THREADS]);
     await processConversations(config, { engine: 'duckdb' });
