@@ -141,7 +141,8 @@ export function createOutputTable(table: OutputTable, name: string = table.name)
 }
 
 export const nextTableName = (table: OutputTable) => `${table.name}__next`;
-export const dropTable = (name: string) => `DROP TABLE IF EXISTS ${name}`;
+/** SYNC: an Atomic database otherwise keeps a dropped table's files for eight minutes, one copy per process run. */
+export const dropTable = (name: string) => `DROP TABLE IF EXISTS ${name} SYNC`;
 export const exchangeTables = (a: string, b: string) => `EXCHANGE TABLES ${a} AND ${b}`;
 export const insertOutputFromParquet = (table: OutputTable, name: string) => {
   const list = table.columns.map((column) => column.name).join(', ');
