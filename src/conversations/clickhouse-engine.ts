@@ -50,10 +50,10 @@ export async function processInClickHouse(store: ClickHouseStore, context: Engin
     tracker.update('profiles', Number(counts.customers));
 
     tracker.start('write');
-    for (const table of OUTPUT_TABLES) {
-      const columns = table.columns.map((column) => column.name);
-      await store.swapIn(table, (next) => store.execute(ch.insertOutputFromWorkTable(columns, next, `${table.name}_out`)));
-    }
+    await store.replaceWith(
+      OUTPUT_TABLES.map((table) => ({ table })),
+      ({ table }, next) => store.execute(ch.insertOutputFromWorkTable(table.columns.map((column) => column.name), next, `${table.name}_out`)),
+    );
     tracker.update('write', Number(counts.conversations));
     return {
       conversations: Number(counts.conversations),

@@ -6,13 +6,14 @@
 // The work is keyed by integers: a tweet is its rowid in `tweets`, a conversation is (root_ptr, customer_id) until the
 // last step gives it its md5 id. Lexicon hits are folded per message in one pass, and the terms a conversation lists
 // (cues, topic terms) travel as 64-bit masks over each list (see termSets), so no step groups lists of strings.
-import { sqlList, termSets, topicNames, type TermSet } from './lexicon.js';
+import { loadLexicon, sqlList, termSets, topicNames, type TermSet } from './lexicon.js';
 
 const AS_OF = `CAST($as_of AS TIMESTAMPTZ)`;
 const round = (expr: string, digits: number) => `(floor((${expr}) * ${10 ** digits} + 0.5) / ${10 ** digits})`;
 
-const SETS = termSets();
-const TOPICS = topicNames();
+const LEXICON = loadLexicon();
+const SETS = termSets(LEXICON);
+const TOPICS = topicNames(LEXICON);
 const setOf = (kind: TermSet['kind'], topic = '') => SETS.find((set) => set.kind === kind && set.topic === topic) ?? { kind, topic, terms: [] };
 const TOPIC_INDEXES = TOPICS.map((_, i) => i + 1);
 
@@ -321,7 +322,7 @@ const keyBelow = (bound: string) => `greatest(${HOURS.map((h) => `CASE WHEN ${ho
 const hourOf = (key: string) => `(31 - ${key} % 32)`;
 /** Topics in byte order, so that a tie on conversations goes to the first name. */
 const PROFILE_TOPICS = [...TOPICS, 'other'].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-const topicCounts = `[${PROFILE_TOPICS.map((topic) => `count(*) FILTER (WHERE topic = '${topic.replace(/'/g, "''")}')`).join(', ')}]`;
+const topicCounts = `[${PROFILE_TOPICS.map((topic) => `count(*) FILTER (WHERE topic = ${sqlList([topic])})`).join(', ')}]`;
 
 /**
  * One row per customer. The hour histogram is 24 counts, and the three busiest hours are picked with greatest() over

@@ -194,28 +194,35 @@ export class ClickHouseStore implements Store {
   }
 
   async appendTable(table: OutputTable, file: string): Promise<void> {
-    await this.guard(`writing ${table.name}`, async () => {
-      if (this.loadMethod === 'parquet-file') {
-        await this.client.command({ query: sql.insertOutputFromParquet(table, table.name), query_params: { file } });
-      } else {
-        await this.client.exec({ query: sql.insertOutputJson(table.name), values: fs.createReadStream(file) });
-      }
-    });
+    await this.guard(`writing ${table.name}`, () => this.insertFile(table, table.name, file));
+  }
+
+  /** Rows of a file in batchFormat into a table shaped like `table`: read in place by the embedded engine, else streamed. */
+  private async insertFile(table: OutputTable, into: string, file: string): Promise<void> {
+    if (this.loadMethod === 'parquet-file') {
+      await this.client.command({ query: sql.insertOutputFromParquet(table, into), query_params: { file } });
+    } else {
+      await this.client.exec({ query: sql.insertOutputJson(into), values: fs.createReadStream(file) });
+    }
   }
 
   async replaceTables(tables: ReplacementFiles): Promise<void> {
+    await this.replaceWith(tables, ({ table, file }, next) => this.insertFile(table, next, file));
+  }
+
+  /**
+   * Fills a shadow table (`<table>__next`) for each item as it arrives, then EXCHANGEs them all back to back: readers
+   * see the old rows or the new, never a mix, and a failure replaces nothing (the shadow tables are dropped).
+   */
+  async replaceWith<T extends { table: OutputTable }>(items: AsyncIterable<T> | Iterable<T>, fill: (item: T, next: string) => Promise<void>): Promise<void> {
     const started: OutputTable[] = [];
-    const loaded = await loadWhileProducing(tables, ({ table, file }) =>
-      this.guard(`writing ${table.name}`, async () => {
-        started.push(table);
-        const next = sql.nextTableName(table);
+    const loaded = await loadWhileProducing(items, (item) =>
+      this.guard(`writing ${item.table.name}`, async () => {
+        started.push(item.table);
+        const next = sql.nextTableName(item.table);
         await this.client.command({ query: sql.dropTable(next) });
-        await this.client.command({ query: sql.createOutputTable(table, next) });
-        if (this.loadMethod === 'parquet-file') {
-          await this.client.command({ query: sql.insertOutputFromParquet(table, next), query_params: { file } });
-        } else {
-          await this.client.exec({ query: sql.insertOutputJson(next), values: fs.createReadStream(file) });
-        }
+        await this.client.command({ query: sql.createOutputTable(item.table, next) });
+        await fill(item, next);
       }),
     ).catch(async (error: unknown) => {
       for (const table of started) await this.client.command({ query: sql.dropTable(sql.nextTableName(table)) }).catch(() => {});
@@ -229,19 +236,6 @@ export class ClickHouseStore implements Store {
         await this.client.command({ query: sql.exchangeTables(next, table.name) });
         await this.client.command({ query: sql.dropTable(next) });
       }
-    });
-  }
-
-  /** Fills `<table>__next`, then EXCHANGEs it with the table: readers see the old rows or the new, never a mix. */
-  async swapIn(table: OutputTable, fill: (next: string) => Promise<void>): Promise<void> {
-    await this.guard(`replacing ${table.name}`, async () => {
-      const next = sql.nextTableName(table);
-      await this.client.command({ query: sql.dropTable(next) });
-      await this.client.command({ query: sql.createOutputTable(table, next) });
-      await fill(next);
-      await this.client.command({ query: sql.createOutputTable(table) });
-      await this.client.command({ query: sql.exchangeTables(next, table.name) });
-      await this.client.command({ query: sql.dropTable(next) });
     });
   }
 
