@@ -1,6 +1,6 @@
 // Compiles a rule set into one SQL CASE expression naming the first matching rule, for set-based batch runs.
 // Field names come from the closed set in fields.ts; values are bound parameters ($r0, $r1, ...), never spliced in.
-import { DECISION_FIELDS, type DecisionField } from './fields.js';
+import { isDecisionField, type DecisionField } from './fields.js';
 import { orderedRules, type Condition, type RuleSet } from './rules.schema.js';
 import { NO_RULE_MATCHED } from './decide.js';
 
@@ -18,7 +18,7 @@ export function compileRules(set: RuleSet): CompiledRules {
     return `$${name}`;
   };
   const column = (field: string) => {
-    if (!(field in DECISION_FIELDS)) throw new Error(`unknown decision field ${field}`);
+    if (!isDecisionField(field)) throw new Error(`unknown decision field ${field}`);
     return field as DecisionField;
   };
   const compile = (condition: Condition): string => {

@@ -29,5 +29,10 @@ export const DECISION_FIELDS = {
 
 export type DecisionField = keyof typeof DECISION_FIELDS;
 
+/** Own keys only: `name in DECISION_FIELDS` would also accept constructor, hasOwnProperty, __proto__, ... */
+export function isDecisionField(name: string): name is DecisionField {
+  return Object.hasOwn(DECISION_FIELDS, name);
+}
+
 /** One conversation's decision features, as the engine sees them (null where a feature has no value). */
 export type DecisionFeatures = { [K in DecisionField]: (typeof DECISION_FIELDS)[K] extends 'number' ? number | null : (typeof DECISION_FIELDS)[K] extends 'boolean' ? boolean : string };

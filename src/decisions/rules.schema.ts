@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { DECISION_FIELDS, type DecisionField } from './fields.js';
+import { DECISION_FIELDS, isDecisionField } from './fields.js';
 
 export const CHANNELS = ['twitter_dm_reply', 'twitter_public_reply', 'email_reply', 'scheduling_phone_call', 'no_action'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -14,36 +14,63 @@ export type IssueStatus = (typeof ISSUE_STATUSES)[number];
 export const TIMINGS = ['urgent', 'soon', 'active_hours', 'none'] as const;
 export type Timing = (typeof TIMINGS)[number];
 
-const fieldName = z.string().refine((name): name is DecisionField => name in DECISION_FIELDS, {
-  message: `must be one of: ${Object.keys(DECISION_FIELDS).join(', ')}`,
-});
+export const OPS = ['=', '!=', '>', '>=', '<', '<=', 'in'] as const;
+
+/** How deep all/any/not may nest; deeper rule sets are refused at load, before anything recurses over them. */
+export const MAX_CONDITION_DEPTH = 32;
+
+/** Plain messages for the issues a hand-written rules file runs into; anything else keeps zod's own. */
+const plainMessages: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
+  if (issue.code === 'invalid_value') return `expected ${issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.join(', ')}`}, not ${JSON.stringify(issue.input)}`;
+  if (issue.code === 'invalid_type') return `expected ${issue.expected}, not ${Array.isArray(issue.input) ? 'a list' : issue.input === null ? 'null' : typeof issue.input}`;
+  if (issue.code === 'too_small' && issue.origin === 'array') return `expected at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`;
+  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;
+  return undefined;
+};
+
+const fieldName = z.string().refine(isDecisionField, { error: (issue) => `unknown field ${JSON.stringify(issue.input)}; expected one of ${Object.keys(DECISION_FIELDS).join(', ')}` });
 
 const comparison = z
   .object({
     field: fieldName,
-    op: z.enum(['=', '!=', '>', '>=', '<', '<=', 'in']),
-    value: z.union([z.number(), z.string(), z.boolean(), z.array(z.union([z.number(), z.string()])).min(1)]),
+    op: z.enum(OPS),
+    value: z.union([z.number(), z.string(), z.boolean(), z.array(z.union([z.number(), z.string()])).min(1)], {
+      error: (issue) => (issue.input === undefined ? 'required' : 'expected a number, a string, a boolean or a non-empty list of numbers or strings'),
+    }),
   })
   .strict()
   .superRefine((test, ctx) => {
-    const type = DECISION_FIELDS[test.field as DecisionField];
+    if (!isDecisionField(test.field)) return;
+    const type = DECISION_FIELDS[test.field];
     const values = Array.isArray(test.value) ? test.value : [test.value];
-    if ((test.op === 'in') !== Array.isArray(test.value)) ctx.addIssue({ code: 'custom', message: `"in" takes a list and only "in" does (${test.field})` });
+    if ((test.op === 'in') !== Array.isArray(test.value)) ctx.addIssue({ code: 'custom', path: ['op'], message: `"in" takes a list and only "in" does (${test.field})` });
     const expected = type === 'number' ? 'number' : type === 'boolean' ? 'boolean' : 'string';
-    if (values.some((value) => typeof value !== expected)) ctx.addIssue({ code: 'custom', message: `${test.field} is a ${type} field` });
-    if (type !== 'number' && ['>', '>=', '<', '<='].includes(test.op)) ctx.addIssue({ code: 'custom', message: `${test.op} needs a number field, not ${test.field}` });
+    if (values.some((value) => typeof value !== expected)) ctx.addIssue({ code: 'custom', path: ['value'], message: `${test.field} is a ${type} field` });
+    if (type !== 'number' && ['>', '>=', '<', '<='].includes(test.op)) ctx.addIssue({ code: 'custom', path: ['op'], message: `${test.op} needs a number field, not ${test.field}` });
   });
 
 export type Comparison = z.infer<typeof comparison>;
 export type Condition = Comparison | { all: Condition[] } | { any: Condition[] } | { not: Condition };
 
-const condition: z.ZodType<Condition> = z.lazy(() =>
-  z.union([comparison, z.object({ all: z.array(condition).min(1) }).strict(), z.object({ any: z.array(condition).min(1) }).strict(), z.object({ not: condition }).strict()]),
-);
+const allOf = z.object({ all: z.array(z.lazy(() => condition)).min(1) }).strict();
+const anyOf = z.object({ any: z.array(z.lazy(() => condition)).min(1) }).strict();
+const notOf = z.object({ not: z.lazy(() => condition) }).strict();
+
+// The branch is chosen by its key, so an error names the path inside it (when.all[1].op) instead of a union's bare "Invalid input".
+const condition: z.ZodType<Condition, unknown> = z.unknown().transform((value, ctx) => {
+  const keyed = typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
+  const branch = Object.hasOwn(keyed, 'all') ? allOf : Object.hasOwn(keyed, 'any') ? anyOf : Object.hasOwn(keyed, 'not') ? notOf : comparison;
+  const parsed = branch.safeParse(value, { error: plainMessages });
+  if (parsed.success) return parsed.data as Condition;
+  // The inner parse dropped each issue's input; keep it out rather than let addIssue attach the whole condition.
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, input: undefined } as Parameters<typeof ctx.addIssue>[0]);
+  return z.NEVER;
+});
 
 const rule = z
   .object({
-    id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case'),
+    id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case'),
     description: z.string().min(1),
     priority: z.number().int(),
     when: condition,
@@ -55,6 +82,7 @@ const rule = z
 
 export type Rule = z.infer<typeof rule>;
 
+/** Parse with parseRuleSet, which bounds the nesting before this schema recurses into it. */
 export const ruleSetSchema = z
   .object({
     version: z.literal(1),
@@ -67,8 +95,8 @@ export const ruleSetSchema = z
   .strict()
   .superRefine((set, ctx) => {
     const ids = set.rules.map((r) => r.id);
-    const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
-    if (duplicate) ctx.addIssue({ code: 'custom', message: `rule id ${duplicate} appears twice` });
+    const at = ids.findIndex((id, i) => ids.indexOf(id) !== i);
+    if (at >= 0) ctx.addIssue({ code: 'custom', path: ['rules', at, 'id'], message: `rule id ${ids[at]} appears twice` });
   });
 
 export type RuleSet = z.infer<typeof ruleSetSchema>;
@@ -78,6 +106,38 @@ export function orderedRules(set: RuleSet): Rule[] {
   return [...set.rules].sort((a, b) => a.priority - b.priority || a.id.localeCompare(b.id));
 }
 
+/** rules[3].when.all[1].op, as a reader would write the path. */
+function pathText(path: PropertyKey[]): string {
+  const text = path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
+  return text || 'top level';
+}
+
+/** The deepest nesting of all/any/not in each rule's condition, walked without recursion so any depth is measured safely. */
+function tooDeep(data: unknown): string | null {
+  const rules = typeof data === 'object' && data !== null && Array.isArray((data as { rules?: unknown }).rules) ? (data as { rules: unknown[] }).rules : [];
+  for (const [index, rule] of rules.entries()) {
+    if (typeof rule !== 'object' || rule === null || !Object.hasOwn(rule, 'when')) continue;
+    let deepest = 0;
+    const pending: Array<[unknown, number]> = [[(rule as { when: unknown }).when, 1]];
+    while (pending.length > 0) {
+      const [node, depth] = pending.pop()!;
+      deepest = Math.max(deepest, depth);
+      if (typeof node !== 'object' || node === null) continue;
+      for (const key of ['all', 'any'] as const) {
+        const children = Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
+        if (Array.isArray(children)) for (const child of children) pending.push([child, depth + 1]);
+      }
+      if (Object.hasOwn(node, 'not')) pending.push([(node as { not: unknown }).not, depth + 1]);
+    }
+    if (deepest > MAX_CONDITION_DEPTH) {
+      const id = (rule as { id?: unknown }).id;
+      const name = typeof id === 'string' ? ` (rule ${id})` : '';
+      return `rules[${index}].when${name} nests conditions ${deepest} deep; at most ${MAX_CONDITION_DEPTH} levels are allowed`;
+    }
+  }
+  return null;
+}
+
 export function parseRuleSet(text: string, source: string): RuleSet {
   let data: unknown;
   try {
@@ -85,9 +145,11 @@ export function parseRuleSet(text: string, source: string): RuleSet {
   } catch (error) {
     throw new UserError('config_invalid', `The rules file ${source} is not valid JSON: ${(error as Error).message}.`);
   }
-  const parsed = ruleSetSchema.safeParse(data);
+  const deep = tooDeep(data);
+  if (deep) throw new UserError('config_invalid', `The rules file ${source} is not a valid rule set: ${deep}.`, { actions: ['Flatten the condition: all/any take lists, so nesting is rarely needed.'] });
+  const parsed = ruleSetSchema.safeParse(data, { error: plainMessages });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'rules'}: ${issue.message}`).join('; ');
+    const problems = parsed.error.issues.map((issue) => `${pathText(issue.path)}: ${issue.message}`).join('; ');
     throw new UserError('config_invalid', `The rules file ${source} is not a valid rule set: ${problems}.`, { data: { issues: parsed.error.issues } });
   }
   return parsed.data;

@@ -83,11 +83,11 @@ describe('rule files', () => {
   const rule = base.rules[0];
 
   it('refuses an unknown field, naming the fields it knows', () => {
-    expect(problems({ ...base, rules: [{ ...rule, when: { field: 'mood', op: '=', value: 'bad' } }] })).toMatch(/rules\.0\.when.*must be one of: message_count/);
+    expect(problems({ ...base, rules: [{ ...rule, when: { field: 'mood', op: '=', value: 'bad' } }] })).toMatch(/rules\[0\]\.when.*expected one of message_count/);
   });
   it('refuses a value of the wrong type and an unknown channel', () => {
     expect(problems({ ...base, rules: [{ ...rule, when: { field: 'topic', op: '>', value: 3 } }] })).toMatch(/topic is a text field/);
-    expect(problems({ ...base, rules: [{ ...rule, channel: 'carrier_pigeon' }] })).toMatch(/rules\.0\.channel/);
+    expect(problems({ ...base, rules: [{ ...rule, channel: 'carrier_pigeon' }] })).toMatch(/rules\[0\]\.channel/);
   });
   it('refuses duplicate rule ids and text that is not JSON', () => {
     expect(problems({ ...base, rules: [rule, rule] })).toMatch(/rule id escalate_to_phone appears twice/);
