@@ -22,6 +22,10 @@ export interface AppOptions {
   apiKeys?: string[];
   /** Requests per minute per key (or per address without auth); 0 turns it off. */
   rateLimit?: number;
+  /** Failed authentications an address may make per window before every request from it gets 429 (default 10; 0 turns it off). */
+  authFailureLimit?: number;
+  /** The window for authFailureLimit (default one minute). */
+  authFailureWindowMs?: number;
   logger?: FastifyServerOptions['logger'];
   /** Rewrites messages when a model is configured; a request waits at most `llmDeadlineMs` for it. */
   enhancer?: Enhancer | null;
@@ -51,6 +55,63 @@ const decisionSchema = {
     features: { type: 'object', additionalProperties: true },
   },
 } as const;
+
+/** Failed authentications per client address, in fixed windows. Past the limit the address is refused whatever key it sends, so guessing keys stays slow. */
+class AuthFailures {
+  private readonly byAddress = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Whole seconds until the address may try again; 0 when it may now. */
+  blockedFor(address: string, now = Date.now()): number {
+    const entry = this.byAddress.get(address);
+    if (!entry || this.limit <= 0 || entry.resetAt <= now || entry.count < this.limit) return 0;
+    return Math.max(1, Math.ceil((entry.resetAt - now) / 1000));
+  }
+
+  record(address: string, now = Date.now()): void {
+    if (this.limit <= 0) return;
+    const entry = this.byAddress.get(address);
+    if (entry && entry.resetAt > now) entry.count += 1;
+    else this.byAddress.set(address, { count: 1, resetAt: now + this.windowMs });
+    // Many addresses failing once each must not grow the map without bound.
+    if (this.byAddress.size > 10_000) for (const [key, value] of this.byAddress) if (value.resetAt <= now) this.byAddress.delete(key);
+  }
+}
+
+/** The routes' URL patterns and their methods, to tell an unknown method on a known route (405) from an unknown route (404). */
+class RouteMethods {
+  private readonly routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+
+  add(url: string, methods: string | string[]): void {
+    const source = url
+      .split(/(:[A-Za-z0-9_]+|\*)/)
+      .map((part) => (part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    const pattern = new RegExp(`^${source}$`);
+    const existing = this.routes.find((route) => route.pattern.source === pattern.source);
+    const list = Array.isArray(methods) ? methods : [methods];
+    if (existing) for (const method of list) existing.methods.add(method);
+    else this.routes.push({ pattern, methods: new Set(list) });
+  }
+
+  allowed(path: string): string[] {
+    const methods = new Set(this.routes.filter((route) => route.pattern.test(path)).flatMap((route) => [...route.methods]));
+    return [...methods].sort();
+  }
+}
+
+/** A validation path such as /customer_ids/0, written customer_ids[0]. */
+function fieldOf(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : `${i === 0 ? '' : '.'}${part}`))
+    .join('');
+}
 
 function keyMatches(given: string, keys: string[]): boolean {
   const a = Buffer.from(given);
@@ -83,8 +144,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
     genReqId: () => crypto.randomUUID(),
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    // No coercion: a customer_id sent as a number or a boolean is a client error, not the string "115712" or "true".
+    ajv: { customOptions: { removeAdditional: false, allErrors: false, coerceTypes: false } },
   });
+  const routeMethods = new RouteMethods();
+  app.addHook('onRoute', (route) => routeMethods.add(route.url, route.method));
+  const authFailures = new AuthFailures(options.authFailureLimit ?? 10, options.authFailureWindowMs ?? 60_000);
 
   await app.register(swagger, {
     openapi: {
@@ -98,9 +163,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     (request as { startedAt?: bigint }).startedAt = process.hrtime.bigint();
     if (keys.length === 0 || request.url === '/health') return;
+    // Checked before the key, so an address that keeps guessing learns nothing more until its window ends.
+    const wait = authFailures.blockedFor(request.ip);
+    if (wait > 0) {
+      metrics.authFailures.inc({ outcome: 'throttled' });
+      await reply
+        .code(429)
+        .header('retry-after', String(wait))
+        .send({ error: 'rate_limited', message: `Too many failed authentications from this address; try again in ${wait} s.` });
+      return;
+    }
     const header = request.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7) : '';
     if (!token || !keyMatches(token, keys)) {
+      authFailures.record(request.ip);
+      metrics.authFailures.inc({ outcome: 'unauthorized' });
       await reply.code(401).send({ error: 'unauthorized', message: 'Send Authorization: Bearer <key> with one of the keys in RIVERLINE_API_KEYS.' });
     }
   });
@@ -126,7 +203,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const first = error.validation[0];
       const field = (first?.params as { additionalProperty?: string; missingProperty?: string } | undefined)?.additionalProperty ??
         (first?.params as { missingProperty?: string } | undefined)?.missingProperty ??
-        first?.instancePath.replace(/^\//, '') ??
+        (first?.instancePath ? fieldOf(first.instancePath) : undefined) ??
         'body';
       return reply.code(400).send({ error: 'bad_request', field, message: `${field}: ${first?.message ?? 'invalid'}` });
     }
@@ -135,6 +212,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (status < 500) return reply.code(status).send({ error: 'bad_request', message: error.message });
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'Something went wrong; the request id is in the logs.', request_id: request.id });
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0].slice(0, 200);
+    const allowed = routeMethods.allowed(path);
+    if (allowed.length === 0) return reply.code(404).send({ error: 'not_found', message: `There is no route ${path}; the routes are listed at /openapi.json.` });
+    return reply
+      .code(405)
+      .header('allow', allowed.join(', '))
+      .send({ error: 'method_not_allowed', message: `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}.` });
   });
 
   const snapshot = options.snapshot ?? new CustomerSnapshot();
@@ -213,7 +300,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     async (request) => {
       const { customer_ids } = request.body as { customer_ids: string[] };
-      const results = await Promise.all(customer_ids.map(async (id) => ({ id, response: await decide(id) })));
+      // Each distinct customer is answered once, in the order first asked for.
+      const distinct = [...new Set(customer_ids)];
+      const results = await Promise.all(distinct.map(async (id) => ({ id, response: await decide(id) })));
       return {
         predictions: results.filter((r) => r.response).map((r) => r.response),
         not_found: results.filter((r) => !r.response).map((r) => r.id),
@@ -234,12 +323,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.get('/health', { schema: { summary: 'Liveness' } }, async () => ({ status: 'ok' }));
 
-  app.get('/ready', { schema: { summary: 'Database reachable and tables present' } }, async (_request, reply) => {
+  app.get('/ready', { schema: { summary: 'Database reachable, tables present and customers loaded' } }, async (_request, reply) => {
     const ping = await options.store.ping();
     if (!ping.success) return reply.code(503).send({ status: 'unavailable', reason: ping.error.message });
     const tables = await options.store.presentTables();
     const missing = ['interactions', 'conversations', 'customer_profiles'].filter((table) => !tables.includes(table));
     if (missing.length > 0) return reply.code(503).send({ status: 'unavailable', reason: `missing tables: ${missing.join(', ')}; run riverline run FILE first` });
+    if (!snapshot.loadedAt) return reply.code(503).send({ status: 'unavailable', reason: 'the customers are still loading' });
+    if (snapshot.customers === 0) return reply.code(503).send({ status: 'unavailable', reason: 'no customers loaded; run riverline process, then kill -HUP the server' });
     return { status: 'ready', customers: snapshot.customers, loaded_at: snapshot.loadedAt?.toISOString() ?? null };
   });
 

@@ -14,6 +14,7 @@ export function createMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 3],
       registers: [registry],
     }),
+    authFailures: new Counter({ name: 'riverline_auth_failures_total', help: 'Requests refused for a missing or wrong key (unauthorized) or for too many such refusals from one address (throttled)', labelNames: ['outcome'], registers: [registry] }),
     decisions: new Counter({ name: 'riverline_decisions_total', help: 'Decisions served by channel and llm_status', labelNames: ['channel', 'llm_status'], registers: [registry] }),
   };
 }
