@@ -11,7 +11,7 @@ import { StageTracker } from '../progress/stage-tracker.js';
 import type { RejectReason } from '../quality/reasons.js';
 import { openStaging } from '../staging/duckdb.js';
 import { inspectSourceFile } from '../staging/source-file.js';
-import { publishStagedView, stageFile, type BatchFile, type StagedFile } from '../staging/stage.js';
+import { stageFile, type BatchFile, type StagedFile } from '../staging/stage.js';
 import { formatRows } from '../progress/plain.js';
 import { createStore, prepareStore, type CreateStoreOptions, type InteractionStats, type PipelineRun, type Store } from '../stores/index.js';
 
@@ -29,6 +29,9 @@ export interface IngestOptions {
   file: string;
   encoding?: EncodingChoice;
   platform?: string;
+  /** The plausible time window (--not-before / --not-after); outside it a timestamp is quarantined. */
+  notBefore?: Date;
+  notAfter?: Date;
   tracker?: StageTracker;
   store?: CreateStoreOptions;
 }
@@ -39,6 +42,12 @@ export interface IngestResult {
   target_description: string;
   source_file: string;
   encoding: string;
+  /** fast: DuckDB read the file as it is; tolerant: the forgiving reader made a clean copy first (see reader_reasons). */
+  reader: 'fast' | 'tolerant';
+  reader_reasons: string[];
+  windows_1252_records: number;
+  nul_records_cleaned: number;
+  timestamp_window: { not_before: string; not_after: string };
   rows_read: number;
   rows_loaded: number;
   rows_rejected: number;
@@ -94,6 +103,8 @@ export async function ingest(config: Config, options: IngestOptions): Promise<In
         batchSize: config.batchSize,
         format: store.batchFormat,
         batchDir,
+        notBefore: options.notBefore,
+        notAfter: options.notAfter,
         onStep: (step, rows) => {
           // The checks start once reading is done, with the rows read.
           if (step === 'quality' && rows !== undefined) tracker.update('read', rows);
@@ -116,7 +127,6 @@ export async function ingest(config: Config, options: IngestOptions): Promise<In
       } finally {
         await store.endLoad(runId);
       }
-      await publishStagedView(staging, batchDir, store.batchFormat);
     } finally {
       staging.close();
     }
@@ -159,7 +169,12 @@ export async function ingest(config: Config, options: IngestOptions): Promise<In
       target: store.name,
       target_description: describeTarget(config.target),
       source_file: source.path,
-      encoding: source.encoding,
+      encoding: source.forcedEncoding ?? (staged.reader.windows1252Records > 0 ? 'utf-8, with windows-1252 records' : 'utf-8'),
+      reader: staged.reader.mode,
+      reader_reasons: staged.reader.reasons,
+      windows_1252_records: staged.reader.windows1252Records,
+      nul_records_cleaned: staged.reader.nulRecords,
+      timestamp_window: { not_before: staged.timestampWindow.notBefore.toISOString(), not_after: staged.timestampWindow.notAfter.toISOString() },
       rows_read: staged.rowsRead,
       rows_loaded: loaded,
       rows_rejected: staged.rowsRejected,

@@ -14,6 +14,10 @@ export function formatIngestSummary(result: IngestResult): string {
   for (const [reason, count] of Object.entries(result.rejected_by_reason)) {
     if (count > 0) lines.push(`    ${reason.padEnd(22)}${formatRows(count).padStart(8)}  (${REASON_TEXT[reason as RejectReason]})`);
   }
+  if (result.reader === 'tolerant') lines.push(`  Read with the tolerant reader: ${result.reader_reasons.join('; ')}.`);
+  if (result.windows_1252_records > 0) lines.push(`  ${formatRows(result.windows_1252_records)} records were not UTF-8 and were read as Windows-1252.`);
+  if (result.nul_records_cleaned > 0) lines.push(`  ${formatRows(result.nul_records_cleaned)} records held NUL bytes, removed.`);
+  if (result.rows_read === 0) lines.push('  The file holds a header and no rows: nothing to load.');
   if (result.rows_rejected > 0) lines.push(`  Rejected rows are in the rejected_interactions table (run_id ${result.run_id}).`);
   if (result.rows_loaded === 0 && result.rows_already_present > 0) lines.push('  Nothing new: every valid row was already loaded.');
   return lines.join('\n');

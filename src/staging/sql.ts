@@ -5,12 +5,24 @@ import type { SourceColumn, SourceFile } from './source-file.js';
 import { FIRST_FAILING_CHECK } from '../quality/checks.sql.js';
 import { PARSE_INBOUND, PARSE_TIMESTAMP, normalizeId } from './expressions.sql.js';
 
-/** read_csv over positional VARCHAR columns c0..cN; malformed lines go to the reject tables. */
-function readCsv(source: SourceFile): string {
-  const columns = Array.from({ length: source.columnCount }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-  const encoding = source.encoding === 'latin-1' ? 'latin-1' : 'utf-8';
+/** How DuckDB is to read the file: the source itself, or the tolerant reader's clean copy (with source_line). */
+export interface CsvInput {
+  source: SourceFile;
+  /** Position of the column holding each record's line number in the source (the clean copy has one). */
+  sourceLinePosition: number | null;
+}
+
+/** Longest record DuckDB reads; a longer one is quarantined. Twitter's texts are far shorter; exports are not always. */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** read_csv over positional VARCHAR columns c0..cN; malformed lines go to the reject tables. Always UTF-8 here. */
+function readCsv(input: CsvInput): string {
+  const count = input.source.columnCount + (input.sourceLinePosition === null ? 0 : 1);
+  const columns = Array.from({ length: count }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+  const compression = input.source.compression === 'gzip' ? 'gzip' : 'none';
   return `read_csv($path, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
-    encoding = '${encoding}', store_rejects = true, rejects_scan = 'csv_reject_scans', rejects_table = 'csv_reject_errors',
+    encoding = 'utf-8', compression = '${compression}', max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${2 * MAX_LINE_BYTES},
+    store_rejects = true, rejects_scan = 'csv_reject_scans', rejects_table = 'csv_reject_errors',
     columns = {${columns}})`;
 }
 
@@ -20,18 +32,39 @@ function column(source: SourceFile, name: SourceColumn): string {
 }
 
 /** Raw fields by name, in file order: record_number is rowid + 1. */
-export function createRawRows(source: SourceFile): string {
+export function createRawRows(input: CsvInput): string {
   const names: SourceColumn[] = ['tweet_id', 'author_id', 'inbound', 'created_at', 'text', 'response_tweet_id', 'in_response_to_tweet_id'];
-  const select = names.map((name) => `${column(source, name)} AS ${name}`).join(', ');
-  return `CREATE OR REPLACE TEMP TABLE raw_rows AS SELECT ${select} FROM ${readCsv(source)}`;
+  const select = names.map((name) => `${column(input.source, name)} AS ${name}`).join(', ');
+  const line = input.sourceLinePosition === null ? 'NULL::UBIGINT' : `try_cast(c${input.sourceLinePosition} AS UBIGINT)`;
+  return `CREATE OR REPLACE TEMP TABLE raw_rows AS SELECT ${select}, ${line} AS source_line FROM ${readCsv(input)}`;
 }
+
+/** DuckDB appends to its reject tables: each read starts from empty ones. */
+export const DROP_READER_REJECTS = [`DROP TABLE IF EXISTS csv_reject_errors`, `DROP TABLE IF EXISTS csv_reject_scans`];
+
+/** Records the tolerant reader could not read; filled by the caller (empty on the fast path). */
+export const CREATE_TOLERANT_REJECTS = `CREATE OR REPLACE TEMP TABLE tolerant_rejects (line_number UBIGINT, reason VARCHAR, raw VARCHAR)`;
+
+/** Lines DuckDB's reader refused, one per line. */
+export const COUNT_READER_REJECTS = `SELECT count(DISTINCT line)::INTEGER AS n FROM csv_reject_errors`;
 
 /** Cheap per-row checks over all rows (ids, timestamp, inbound, text), kept only for rows that fail. */
 export const CREATE_ROW_CHECKS = `
 CREATE OR REPLACE TEMP TABLE row_checks AS
 SELECT rowid + 1 AS record_number, ${normalizeId('tweet_id')} AS external_id, ${PARSE_TIMESTAMP} AS interaction_timestamp,
-  ${FIRST_FAILING_CHECK} AS check_reason
+  ${FIRST_FAILING_CHECK} AS check_reason, NULL::VARCHAR AS check_detail
 FROM raw_rows`;
+
+/** The newest timestamp that could be real: not later than a day past the clock (an upper bound for the window). */
+export const NEWEST_PLAUSIBLE_TIMESTAMP = `
+SELECT max(interaction_timestamp)::VARCHAR AS newest FROM row_checks
+WHERE check_reason IS NULL AND interaction_timestamp >= $not_before AND interaction_timestamp <= now() + INTERVAL 1 DAY`;
+
+/** Times outside [$not_before, $not_after] (year 9999, infinity, 1970) are quarantined as unparseable. */
+export const REJECT_OUTSIDE_WINDOW = `
+UPDATE row_checks SET check_reason = 'unparseable_timestamp',
+  check_detail = 'outside the plausible window ' || strftime($not_before, '%Y-%m-%d %H:%M:%S') || ' to ' || strftime($not_after, '%Y-%m-%d %H:%M:%S') || ' UTC'
+WHERE check_reason IS NULL AND (interaction_timestamp < $not_before OR interaction_timestamp > $not_after)`;
 
 /**
  * Quarantined rows of this run: failed checks, later copies of an id (only among rows that pass the checks,
@@ -43,15 +76,15 @@ WITH duplicate_ids AS (
   SELECT external_id FROM row_checks WHERE check_reason IS NULL GROUP BY external_id HAVING count(*) > 1
 ),
 failed AS (
-  SELECT record_number, check_reason AS reason FROM row_checks WHERE check_reason IS NOT NULL
+  SELECT record_number, check_reason AS reason, coalesce(check_detail, '') AS detail FROM row_checks WHERE check_reason IS NOT NULL
   UNION ALL
-  SELECT record_number, 'duplicate_id' FROM (
+  SELECT record_number, 'duplicate_id', '' FROM (
     SELECT record_number, row_number() OVER (PARTITION BY external_id ORDER BY record_number) AS nth
     FROM row_checks WHERE check_reason IS NULL AND external_id IN (SELECT external_id FROM duplicate_ids)
   ) WHERE nth > 1
 )
-SELECT $run_id AS run_id, $source_file AS source_file, f.record_number::UBIGINT AS record_number, NULL::UBIGINT AS line_number,
-       f.reason, '' AS detail,
+SELECT $run_id AS run_id, $source_file AS source_file, f.record_number::UBIGINT AS record_number, r.source_line AS line_number,
+       f.reason, f.detail,
        json_object('tweet_id', r.tweet_id, 'author_id', r.author_id, 'inbound', r.inbound, 'created_at', r.created_at,
          'text', r.text, 'response_tweet_id', r.response_tweet_id, 'in_response_to_tweet_id', r.in_response_to_tweet_id)::VARCHAR AS raw
 FROM failed f JOIN raw_rows r ON r.rowid + 1 = f.record_number
@@ -59,7 +92,9 @@ UNION ALL
 SELECT $run_id, $source_file, NULL, line::UBIGINT, 'malformed_row',
        lower(error_type::VARCHAR) || ': ' || error_message, coalesce(csv_line, '')
 FROM (SELECT *, row_number() OVER (PARTITION BY line ORDER BY column_idx) AS nth FROM csv_reject_errors)
-WHERE nth = 1`;
+WHERE nth = 1
+UNION ALL
+SELECT $run_id, $source_file, NULL, line_number, 'malformed_row', reason, raw FROM tolerant_rejects`;
 
 /** Record numbers the export skips. */
 export const CREATE_REJECTED_RECORDS = `
@@ -151,15 +186,4 @@ export function exportBatch(format: BatchFormat): string {
 
 export function exportRejects(format: BatchFormat): string {
   return `COPY (SELECT ${REJECT_COLUMNS.join(', ')} FROM staged_rejects ORDER BY coalesce(record_number, line_number)) TO $file (${FORMAT_OPTIONS[format]})`;
-}
-
-/** A SQL string literal, for the one place a value cannot be bound: a view's definition. */
-function literal(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** A view that lets explore and process reuse the last run's staged rows (views cannot hold bound values). */
-export function createStagedView(format: BatchFormat, glob: string): string {
-  const reader = format === 'parquet' ? `read_parquet(${literal(glob)})` : format === 'csv' ? `read_csv(${literal(glob)}, header = true)` : `read_json(${literal(glob)}, format = 'newline_delimited')`;
-  return `CREATE OR REPLACE VIEW staged_interactions AS SELECT * FROM ${reader}`;
 }

@@ -48,9 +48,9 @@ describe('inspectSourceFile', () => {
     expect(errorOf(() => inspectSourceFile(write('empty.csv', ''))).code).toBe('file_empty');
   });
 
-  it('detects Latin-1 when a byte sequence is not UTF-8', () => {
+  it('detects Windows-1252 when a byte sequence is not UTF-8', () => {
     expect(detectEncoding(write('utf8.csv', 'a,b\ncafé 👍,1\n'))).toBe('utf-8');
-    expect(detectEncoding(write('latin1.csv', Buffer.from('a,b\ncaf\xe9,1\n', 'latin1')))).toBe('latin-1');
+    expect(detectEncoding(write('latin1.csv', Buffer.from('a,b\ncaf\xe9,1\n', 'latin1')))).toBe('windows-1252');
   });
 });
 
