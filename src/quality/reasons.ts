@@ -15,7 +15,7 @@ export const REASON_TEXT: Record<RejectReason, string> = {
   malformed_row: 'the CSV line could not be parsed (wrong column count or broken quoting)',
   missing_id: 'tweet_id is empty',
   missing_author: 'author_id is empty',
-  unparseable_timestamp: 'created_at is not a timestamp',
+  unparseable_timestamp: 'created_at is not a timestamp, or lies outside the plausible window',
   invalid_inbound: 'inbound is not true/false',
   empty_text: 'text is empty',
   duplicate_id: 'tweet_id appears earlier in the same file',
