@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { storeFlags, useStoreFlags } from '../src/cli/store-flags.js';
 import { DB_CHOICES, loadConfig } from '../src/config/index.js';
 import { EVALUATE_STAGES, evaluate, type EvaluationResult } from '../src/decisions/evaluate.js';
 import { CHANNELS } from '../src/decisions/rules.schema.js';
@@ -15,10 +16,12 @@ export default class Evaluate extends BaseCommand {
     html: Flags.string({ description: 'Also write the report as an HTML page with charts.' }),
     rules: Flags.string({ description: 'A rule set (JSON) to evaluate instead of the default rules.' }),
     home: Flags.string({ description: 'Folder for local state; default $RIVERLINE_HOME or ./.riverline.' }),
+    ...storeFlags,
   };
 
   async run(): Promise<EvaluationResult> {
     const { flags } = await this.parse(Evaluate);
+    useStoreFlags(flags);
     const config = loadConfig(process.env, { db: flags.db as (typeof DB_CHOICES)[number] | undefined, home: flags.home });
     this.secrets = config.secrets;
     const tracker = new StageTracker(EVALUATE_STAGES);

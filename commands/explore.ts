@@ -1,6 +1,7 @@
 import readline from 'node:readline';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { storeFlags, useStoreFlags } from '../src/cli/store-flags.js';
 import { DB_CHOICES, loadConfig } from '../src/config/index.js';
 import { isUserError } from '../src/errors.js';
 import { formatRows, openExplorer } from '../src/explore/explore.js';
@@ -19,10 +20,12 @@ export default class Explore extends BaseCommand {
     format: Flags.string({ description: 'Output of --query.', options: ['table', 'csv', 'json'], default: 'table' }),
     summary: Flags.boolean({ description: 'Print distributions: messages per conversation, response times by brand, topics, sentiment, channels.', default: false }),
     home: Flags.string({ description: 'Folder for local state; default $RIVERLINE_HOME or ./.riverline.' }),
+    ...storeFlags,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Explore);
+    useStoreFlags(flags);
     const config = loadConfig(process.env, { db: flags.db as (typeof DB_CHOICES)[number] | undefined, home: flags.home });
     this.secrets = config.secrets;
     if (!flags.query && !flags.summary && !(process.stdin.isTTY && process.stdout.isTTY)) {

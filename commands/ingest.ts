@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { storeFlags, useStoreFlags } from '../src/cli/store-flags.js';
 import { DB_CHOICES, ENCODINGS, loadConfig } from '../src/config/index.js';
 import { INGEST_STAGES, ingest, type IngestResult } from '../src/pipeline/ingest.js';
 import { formatIngestSummary } from '../src/pipeline/summary.js';
@@ -23,10 +24,12 @@ export default class Ingest extends BaseCommand {
     'batch-size': Flags.integer({ description: 'Rows per load batch (default 500000).', min: 1 }),
     encoding: Flags.string({ description: 'File encoding; auto detects UTF-8 or Latin-1.', options: [...ENCODINGS], default: 'auto' }),
     home: Flags.string({ description: 'Folder for local state (staging DuckDB, embedded ClickHouse); default $RIVERLINE_HOME or ./.riverline.' }),
+    ...storeFlags,
   };
 
   async run(): Promise<IngestResult> {
     const { args, flags } = await this.parse(Ingest);
+    useStoreFlags(flags);
     const config = loadConfig(process.env, { db: flags.db as (typeof DB_CHOICES)[number] | undefined, home: flags.home, batchSize: flags['batch-size'] });
     this.secrets = config.secrets;
     const tracker = new StageTracker(INGEST_STAGES);

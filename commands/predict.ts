@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { storeFlags, useStoreFlags } from '../src/cli/store-flags.js';
 import { DB_CHOICES, loadConfig } from '../src/config/index.js';
 import { OUTPUT_FORMATS, PREDICT_STAGES, predict, type OutputFormat, type PredictResult } from '../src/decisions/predict.js';
 import { formatPredictSummary } from '../src/decisions/summary.js';
@@ -25,10 +26,12 @@ export default class Predict extends BaseCommand {
     rules: Flags.string({ description: 'A rule set (JSON) that replaces the default rules.' }),
     llm: Flags.string({ description: 'auto: rewrite messages with the configured model, else rules only; off; required: fail if the model cannot be reached.', options: [...LLM_MODES], default: 'auto' }),
     home: Flags.string({ description: 'Folder for local state; default $RIVERLINE_HOME or ./.riverline.' }),
+    ...storeFlags,
   };
 
   async run(): Promise<PredictResult> {
     const { flags } = await this.parse(Predict);
+    useStoreFlags(flags);
     const config = loadConfig(process.env, { db: flags.db as (typeof DB_CHOICES)[number] | undefined, home: flags.home });
     this.secrets = config.secrets;
     const tracker = new StageTracker(PREDICT_STAGES);

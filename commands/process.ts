@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { storeFlags, useStoreFlags } from '../src/cli/store-flags.js';
 import { DB_CHOICES, loadConfig } from '../src/config/index.js';
 import { ENGINES, PROCESS_STAGES, processConversations, type Engine, type ProcessResult } from '../src/conversations/process.js';
 import { formatProcessSummary } from '../src/conversations/summary.js';
@@ -20,10 +21,12 @@ export default class Process extends BaseCommand {
     engine: Flags.string({ description: 'Where to compute: duckdb (local, default; DATA_ENGINE) or clickhouse (inside the ClickHouse target).', options: [...ENGINES] }),
     'as-of': Flags.string({ description: 'The moment "now" stands for (ISO); default: the newest interaction in the data.' }),
     home: Flags.string({ description: 'Folder for local state; default $RIVERLINE_HOME or ./.riverline.' }),
+    ...storeFlags,
   };
 
   async run(): Promise<ProcessResult> {
     const { flags } = await this.parse(Process);
+    useStoreFlags(flags);
     const config = loadConfig(process.env, { db: flags.db as (typeof DB_CHOICES)[number] | undefined, home: flags.home });
     this.secrets = config.secrets;
     const tracker = new StageTracker(PROCESS_STAGES);

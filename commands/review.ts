@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { storeFlags, useStoreFlags } from '../src/cli/store-flags.js';
 import { DB_CHOICES, loadConfig } from '../src/config/index.js';
 import { exportApproved, openReview } from '../src/tui/review-session.js';
 
@@ -13,10 +14,12 @@ export default class Review extends BaseCommand {
     export: Flags.string({ description: 'Write the approved (and edited) actions of the newest run to this CSV and exit.' }),
     reviewer: Flags.string({ description: 'Name stored with each decision.', default: os.userInfo().username }),
     home: Flags.string({ description: 'Folder for local state; default $RIVERLINE_HOME or ./.riverline.' }),
+    ...storeFlags,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Review);
+    useStoreFlags(flags);
     const config = loadConfig(process.env, { db: flags.db as (typeof DB_CHOICES)[number] | undefined, home: flags.home });
     this.secrets = config.secrets;
     if (flags.export) {

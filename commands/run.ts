@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { storeFlags, useStoreFlags } from '../src/cli/store-flags.js';
 import { DB_CHOICES, ENCODINGS, loadConfig } from '../src/config/index.js';
 import { ENGINES, PROCESS_STAGES, processConversations, type Engine, type ProcessResult } from '../src/conversations/process.js';
 import { INGEST_STAGES, ingest, type IngestResult } from '../src/pipeline/ingest.js';
@@ -27,10 +28,12 @@ export default class Run extends BaseCommand {
     engine: Flags.string({ description: 'Where process computes: duckdb or clickhouse.', options: [...ENGINES] }),
     out: Flags.string({ description: 'Predictions file (default nba_predictions.csv).' }),
     home: Flags.string({ description: 'Folder for local state; default $RIVERLINE_HOME or ./.riverline.' }),
+    ...storeFlags,
   };
 
   async run(): Promise<RunResult> {
     const { args, flags } = await this.parse(Run);
+    useStoreFlags(flags);
     const config = loadConfig(process.env, { db: flags.db as (typeof DB_CHOICES)[number] | undefined, home: flags.home, batchSize: flags['batch-size'] });
     this.secrets = config.secrets;
     const tracker = new StageTracker([...INGEST_STAGES, ...PROCESS_STAGES, ...PREDICT_STAGES]);

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { storeFlags, useStoreFlags } from '../src/cli/store-flags.js';
 import { DB_CHOICES, loadConfig } from '../src/config/index.js';
 import { serve } from '../src/api/server.js';
 
@@ -13,10 +14,12 @@ export default class Serve extends BaseCommand {
     port: Flags.integer({ description: 'Port to listen on.', default: 8080, min: 0, max: 65535 }),
     rules: Flags.string({ description: 'A rule set (JSON) that replaces the default rules.' }),
     home: Flags.string({ description: 'Folder for local state; default $RIVERLINE_HOME or ./.riverline.' }),
+    ...storeFlags,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Serve);
+    useStoreFlags(flags);
     const config = loadConfig(process.env, { db: flags.db as (typeof DB_CHOICES)[number] | undefined, home: flags.home });
     this.secrets = config.secrets;
     await serve(config, {

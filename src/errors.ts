@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'database_not_configured'
   | 'database_error'
   | 'ingest_locked'
+  | 'store_busy'
   | 'bad_flag';
 
 export class UserError extends Error {

@@ -13,7 +13,10 @@ import { CustomerSnapshot } from './snapshot.js';
 import type { Enhancer } from '../llm/enhance.js';
 
 export interface AppOptions {
-  store: Store;
+  /** Read only for the snapshot and chat logs when those are not given: serve gives both, so no request touches the store. */
+  store?: Store;
+  /** A conversation's chat log for the model's prompt; default: the store's. */
+  chatLog?: (conversationId: string, platform: string) => Promise<string>;
   /** The customers serve answers from; loaded by the caller (or by buildApp when absent). */
   snapshot?: CustomerSnapshot;
   rules: RuleSet;
@@ -224,8 +227,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       .send({ error: 'method_not_allowed', message: `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}.` });
   });
 
+  const store = (): Store => {
+    if (!options.store) throw new Error('buildApp needs a store, or a snapshot and a chatLog');
+    return options.store;
+  };
   const snapshot = options.snapshot ?? new CustomerSnapshot();
-  if (!options.snapshot) await snapshot.load(options.store, platform);
+  if (!options.snapshot) await snapshot.load(store(), platform);
+  const chatLog = options.chatLog ?? ((conversationId: string, at: string) => store().chatLog(conversationId, at));
 
   const answers = new Map<string, { expires: number; answer: Answer }>();
   const ttl = options.answerTtlMs ?? 5 * 60_000;
@@ -253,7 +261,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         send_time: answer.send_time,
         topic: String(answer.features.topic ?? 'other'),
         fired: {},
-        chat_log: await options.store.chatLog(answer.conversation_id, platform),
+        chat_log: await chatLog(answer.conversation_id, platform),
         message: answer.message,
         reasoning: answer.reasoning,
       };
@@ -323,12 +331,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.get('/health', { schema: { summary: 'Liveness' } }, async () => ({ status: 'ok' }));
 
-  app.get('/ready', { schema: { summary: 'Database reachable, tables present and customers loaded' } }, async (_request, reply) => {
-    const ping = await options.store.ping();
-    if (!ping.success) return reply.code(503).send({ status: 'unavailable', reason: ping.error.message });
-    const tables = await options.store.presentTables();
-    const missing = ['interactions', 'conversations', 'customer_profiles'].filter((table) => !tables.includes(table));
-    if (missing.length > 0) return reply.code(503).send({ status: 'unavailable', reason: `missing tables: ${missing.join(', ')}; run riverline run FILE first` });
+  // serve passes no store (it has let go of it, for other commands to use), so it answers from memory; given a store, readiness also means it answers with its tables.
+  app.get('/ready', { schema: { summary: 'Customers loaded (and, when the app holds a store, the database reachable with its tables)' } }, async (_request, reply) => {
+    if (options.store) {
+      const ping = await options.store.ping();
+      if (!ping.success) return reply.code(503).send({ status: 'unavailable', reason: ping.error.message });
+      const tables = await options.store.presentTables();
+      const missing = ['interactions', 'conversations', 'customer_profiles'].filter((table) => !tables.includes(table));
+      if (missing.length > 0) return reply.code(503).send({ status: 'unavailable', reason: `missing tables: ${missing.join(', ')}; run riverline run FILE first` });
+    }
     if (!snapshot.loadedAt) return reply.code(503).send({ status: 'unavailable', reason: 'the customers are still loading' });
     if (snapshot.customers === 0) return reply.code(503).send({ status: 'unavailable', reason: 'no customers loaded; run riverline process, then kill -HUP the server' });
     return { status: 'ready', customers: snapshot.customers, loaded_at: snapshot.loadedAt?.toISOString() ?? null };

@@ -1,14 +1,17 @@
 // Loads the customers into memory, starts the API on a port, reloads on SIGHUP, and closes gracefully on
 // SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the store's pools. Logs are JSON (pino) on stderr, with request ids; bodies are not logged.
+// The embedded ClickHouse allows one process per folder, so serve holds the store only while it reads: other commands
+// (process, predict, explore, review) run beside it, and `kill -HUP` picks up what they wrote.
 import type { Config } from '../config/index.js';
 import { loadRuleSet } from '../decisions/rules.schema.js';
 import { defaultRulesPath } from '../decisions/predict.js';
-import { createStore, prepareStore } from '../stores/index.js';
+import { createStore, prepareStore, type Store } from '../stores/index.js';
 import path from 'node:path';
 import { buildApp } from './app.js';
 import { LlmCache } from '../llm/cache.js';
 import { createLlmClient, Enhancer } from '../llm/enhance.js';
 import { CustomerSnapshot } from './snapshot.js';
+import { isUserError } from '../errors.js';
 
 export interface ServeOptions {
   host?: string;
@@ -23,16 +26,65 @@ export interface ServeOptions {
   onListening?: (address: string) => void;
 }
 
+/** A store opened on first use and closed once no caller has needed it for `idleMs`, so the engine is free in between. */
+class StoreOnDemand {
+  private opened: Store | null = null;
+  private users = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: Config,
+    private readonly idleMs: number,
+  ) {}
+
+  async use<T>(work: (store: Store) => Promise<T>, options: { closeAfter?: boolean } = {}): Promise<T> {
+    clearTimeout(this.idleTimer);
+    this.users += 1;
+    try {
+      this.opened ??= createStore(this.config);
+      return await work(this.opened);
+    } finally {
+      this.users -= 1;
+      if (this.users === 0) {
+        if (options.closeAfter) await this.close();
+        else this.idleTimer = setTimeout(() => void this.close(), this.idleMs).unref();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    if (this.users > 0 || !this.opened) return;
+    const store = this.opened;
+    this.opened = null;
+    await store.close();
+  }
+}
+
 export async function serve(config: Config, options: ServeOptions = {}): Promise<void> {
   const rules = loadRuleSet(options.rulesFile ?? defaultRulesPath());
-  const store = createStore(config);
-  await prepareStore(store);
+  const stores = new StoreOnDemand(config, 1000);
   const snapshot = new CustomerSnapshot();
-  await snapshot.load(store, 'twitter');
+  // prepareStore waits (up to --wait) while another command holds the engine; the store closes as soon as it is read.
+  const loadCustomers = () =>
+    stores.use(
+      async (store) => {
+        await prepareStore(store);
+        await snapshot.load(store, 'twitter');
+      },
+      { closeAfter: true },
+    );
+  await loadCustomers();
   const enhancer = config.llm ? new Enhancer(createLlmClient(config.llm), config.llm, new LlmCache(path.join(config.home, 'llm-cache'))) : null;
   const app = await buildApp({
-    store,
     snapshot,
+    // Only the model's prompt needs a chat log: the store opens for it and closes when requests stop asking. While
+    // another command holds the engine, the prompt goes without it rather than the request failing.
+    chatLog: (conversationId, platform) =>
+      stores.use((store) => store.chatLog(conversationId, platform)).catch((error: unknown) => {
+        if (isUserError(error) && error.code === 'store_busy') return '';
+        throw error;
+      }),
     enhancer,
     llmDeadlineMs: options.llmDeadlineMs,
     rules,
@@ -44,7 +96,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   options.onListening?.(address);
   // SIGHUP reloads the customers after a new `riverline process`, without a restart.
   const reload = () => {
-    snapshot.load(store, 'twitter').then(
+    loadCustomers().then(
       () => app.log.info({ customers: snapshot.customers }, 'customers reloaded'),
       (error: unknown) => app.log.error({ err: error }, 'reload failed; serving the previous data'),
     );
@@ -57,5 +109,5 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     }));
   process.off('SIGHUP', reload);
   await app.close();
-  await store.close();
+  await stores.close();
 }

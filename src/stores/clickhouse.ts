@@ -11,6 +11,7 @@ import type { BatchFile } from '../staging/stage.js';
 import type { BatchFormat } from '../staging/sql.js';
 import type { OutputTable } from '../conversations/schema.js';
 import * as sql from './clickhouse.sql.js';
+import { openNow, openWhenFree } from './embedded-lock.js';
 import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type ExportKind, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark } from './store.js';
 
 type ClickHouseTarget = Extract<TargetConfig, { kind: 'clickhouse' }>;
@@ -34,28 +35,48 @@ export class ClickHouseStore implements Store {
   readonly name: string;
   readonly batchFormat: BatchFormat;
   readonly loadConcurrency = 1;
-  private readonly client: ClickHouseClient;
+  private connection: ClickHouseClient | null = null;
+  private opening: Promise<ClickHouseClient> | null = null;
   private readonly loadMethod: LoadMethod;
   private readonly loadedByRun = new Map<string, number>();
   private runVersion = 0;
 
   constructor(private readonly target: ClickHouseTarget, options: ClickHouseStoreOptions = {}) {
-    if (target.mode === 'embedded') {
-      fs.mkdirSync(target.dataPath, { recursive: true });
-      this.client = createClient({ connection: createChdbConnection({ path: target.dataPath }) } as Parameters<typeof createClient>[0]);
-      this.name = 'clickhouse-embedded';
-    } else {
-      this.client = createClient({
-        url: target.server.url,
-        username: target.server.username,
-        password: target.server.password,
-        database: target.server.database,
-        request_timeout: 300_000,
-      });
-      this.name = 'clickhouse-server';
-    }
+    this.name = target.mode === 'embedded' ? 'clickhouse-embedded' : 'clickhouse-server';
     this.loadMethod = options.loadMethod ?? (target.mode === 'embedded' ? 'parquet-file' : 'json-stream');
     this.batchFormat = this.loadMethod === 'parquet-file' ? 'parquet' : 'ndjson';
+  }
+
+  private connect(): ClickHouseClient {
+    const target = this.target;
+    if (target.mode === 'embedded') {
+      fs.mkdirSync(target.dataPath, { recursive: true });
+      return createClient({ connection: createChdbConnection({ path: target.dataPath }) } as Parameters<typeof createClient>[0]);
+    }
+    return createClient({
+      url: target.server.url,
+      username: target.server.username,
+      password: target.server.password,
+      database: target.server.database,
+      request_timeout: 300_000,
+    });
+  }
+
+  /**
+   * Opened on first use and again after close(), so one process holds the embedded engine only while it works. ping()
+   * waits for another process to let go of it (embedded-lock.ts); a later first use fails at once with store_busy.
+   */
+  private get client(): ClickHouseClient {
+    if (!this.connection) this.connection = this.target.mode === 'embedded' ? openNow(this.target.dataPath, () => this.connect()) : this.connect();
+    return this.connection;
+  }
+
+  /** Callers that ping at once share one wait; a connection opened meanwhile by first use is kept, the spare closed. */
+  private async openWaiting(dataPath: string): Promise<void> {
+    this.opening ??= openWhenFree(dataPath, () => this.connect()).finally(() => (this.opening = null));
+    const opened = await this.opening;
+    if (!this.connection) this.connection = opened;
+    else if (this.connection !== opened) await opened.close();
   }
 
   private where(): string {
@@ -86,10 +107,12 @@ export class ClickHouseStore implements Store {
 
   async ping(): Promise<PingResult> {
     try {
+      if (this.target.mode === 'embedded' && !this.connection) await this.openWaiting(this.target.dataPath);
       const result = await this.client.ping();
       if (result.success) return { success: true };
       return { success: false, error: new UserError('database_unreachable', `Could not reach ${this.where()}: ${messageOf(result.error)}.`, { cause: result.error }) };
     } catch (error) {
+      if (error instanceof UserError) return { success: false, error };
       return { success: false, error: new UserError('database_unreachable', `Could not reach ${this.where()}: ${messageOf(error)}.`, { cause: error }) };
     }
   }
@@ -291,7 +314,10 @@ export class ClickHouseStore implements Store {
     return rows.map((row) => row.name);
   }
 
+  /** Lets go of the engine (the embedded one allows one process per folder); the next call opens it again. */
   async close(): Promise<void> {
-    await this.client.close();
+    const connection = this.connection;
+    this.connection = null;
+    await connection?.close();
   }
 }
