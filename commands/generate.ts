@@ -12,10 +12,10 @@ export default class Generate extends BaseCommand {
     '<%= config.bin %> generate --rows 1000 --out broken.csv --malformed 25',
   ];
   static flags = {
-    rows: Flags.integer({ description: 'Data rows to write (malformed rows included).', required: true, min: 1 }),
+    rows: Flags.integer({ description: 'Data rows to write (malformed rows included).', required: true, min: 1, max: 1_000_000_000 }),
     out: Flags.string({ description: 'Output CSV path.', required: true }),
-    seed: Flags.integer({ description: 'Random seed; the same seed writes the same file.', default: 42 }),
-    malformed: Flags.integer({ description: 'How many malformed rows to mix in (bad timestamp, missing text, wrong column count, duplicate id, stray quote).', default: 0, min: 0 }),
+    seed: Flags.integer({ description: 'Random seed; the same seed writes the same file.', default: 42, min: -2_147_483_648, max: 4_294_967_295 }),
+    malformed: Flags.integer({ description: 'How many malformed rows to mix in (bad timestamp, missing text, wrong column count, duplicate id, stray quote).', default: 0, min: 0, max: 1_000_000_000 }),
   };
 
   async run(): Promise<GenerateResult> {

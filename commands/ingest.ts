@@ -21,7 +21,7 @@ export default class Ingest extends BaseCommand {
   static args = { file: Args.string({ description: 'CSV file to load', required: true }) };
   static flags = {
     db: Flags.string({ description: 'Target: clickhouse (embedded unless CLICKHOUSE_URL/HOST is set), chdb (always embedded), supabase or postgres.', options: [...DB_CHOICES] }),
-    'batch-size': Flags.integer({ description: 'Rows per load batch (default 500000).', min: 1 }),
+    'batch-size': Flags.integer({ description: 'Rows per load batch (default 500000).', min: 1, max: 100_000_000 }),
     encoding: Flags.string({ description: 'File encoding; auto detects UTF-8 or Latin-1.', options: [...ENCODINGS], default: 'auto' }),
     home: Flags.string({ description: 'Folder for local state (staging DuckDB, embedded ClickHouse); default $RIVERLINE_HOME or ./.riverline.' }),
     ...storeFlags,

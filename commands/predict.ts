@@ -21,7 +21,7 @@ export default class Predict extends BaseCommand {
     db: Flags.string({ description: 'Target: clickhouse, chdb, supabase or postgres.', options: [...DB_CHOICES] }),
     out: Flags.string({ description: 'Output file (default nba_predictions.csv, or .parquet/.json by --format).' }),
     format: Flags.string({ description: 'Output format.', options: [...OUTPUT_FORMATS], default: 'csv' }),
-    customers: Flags.integer({ description: 'Only the N customers whose open conversations are most recent.', min: 1 }),
+    customers: Flags.integer({ description: 'Only the N customers whose open conversations are most recent.', min: 1, max: 1_000_000_000 }),
     'as-of': Flags.string({ description: 'The moment send times are relative to (ISO); default: the as-of time of `process`.' }),
     rules: Flags.string({ description: 'A rule set (JSON) that replaces the default rules.' }),
     llm: Flags.string({ description: 'auto: rewrite messages with the configured model, else rules only; off; required: fail if the model cannot be reached.', options: [...LLM_MODES], default: 'auto' }),

@@ -23,7 +23,7 @@ export default class Run extends BaseCommand {
   static args = { file: Args.string({ description: 'CSV file to load', required: true }) };
   static flags = {
     db: Flags.string({ description: 'Target: clickhouse, chdb, supabase or postgres.', options: [...DB_CHOICES] }),
-    'batch-size': Flags.integer({ description: 'Rows per load batch.', min: 1 }),
+    'batch-size': Flags.integer({ description: 'Rows per load batch.', min: 1, max: 100_000_000 }),
     encoding: Flags.string({ description: 'File encoding; auto detects UTF-8 or Latin-1.', options: [...ENCODINGS], default: 'auto' }),
     engine: Flags.string({ description: 'Where process computes: duckdb or clickhouse.', options: [...ENGINES] }),
     out: Flags.string({ description: 'Predictions file (default nba_predictions.csv).' }),

@@ -11,6 +11,10 @@ export type ErrorCode =
   | 'database_error'
   | 'ingest_locked'
   | 'store_busy'
+  | 'home_not_writable'
+  | 'llm_unreachable'
+  | 'query_failed'
+  | 'query_refused'
   | 'bad_flag';
 
 export class UserError extends Error {

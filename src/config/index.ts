@@ -1,5 +1,6 @@
 // One typed, validated Config from environment (.env included) and flags; flags win.
 // The seed's variable names (CLICKHOUSE_HOST/PORT/USER/PASSWORD, DATA_ENGINE, SUPABASE_URL/KEY) keep working.
+import fs from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
@@ -56,7 +57,7 @@ export interface ConfigFlags {
 const envSchema = z.object({
   RIVERLINE_HOME: z.string().min(1).default('.riverline'),
   RIVERLINE_DB: z.enum(DB_CHOICES).optional(),
-  RIVERLINE_BATCH_SIZE: z.coerce.number().int().positive().optional(),
+  RIVERLINE_BATCH_SIZE: z.coerce.number().int().positive().max(100_000_000).optional(),
   CLICKHOUSE_URL: z.string().url().optional(),
   CLICKHOUSE_HOST: z.string().min(1).optional(),
   CLICKHOUSE_PORT: z.coerce.number().int().positive().optional(),
@@ -114,8 +115,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   }
   const e = parsed.data;
   const home = path.resolve(flags.home ?? e.RIVERLINE_HOME);
+  assertWritableHome(home);
   const choice: DbChoice = flags.db ?? e.RIVERLINE_DB ?? 'clickhouse';
-  const secrets = [e.CLICKHOUSE_PASSWORD, e.SUPABASE_KEY, e.OPENAI_API_KEY, e.AZURE_OPENAI_API_KEY, ...(e.RIVERLINE_API_KEYS ?? '').split(',')]
+  // A password equal to its user name is printed as the user anyway; hiding it everywhere would hide the user name.
+  const clickhousePassword = e.CLICKHOUSE_PASSWORD === (e.CLICKHOUSE_USER ?? 'default') ? undefined : e.CLICKHOUSE_PASSWORD;
+  const secrets = [clickhousePassword, e.SUPABASE_KEY, e.OPENAI_API_KEY, e.AZURE_OPENAI_API_KEY, ...(e.RIVERLINE_API_KEYS ?? '').split(',')]
     .map((secret) => secret?.trim())
     .filter((secret): secret is string => Boolean(secret));
 
@@ -130,8 +134,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
         { actions: ['In Supabase: Project Settings > Database > Connection string (URI).'] },
       );
     }
-    const password = safePassword(url);
-    if (password) secrets.push(password);
+    const { user, password } = safeCredentials(url);
+    if (password && password !== user) secrets.push(password);
     target = { kind: 'postgres', url, source: e.SUPABASE_DB_URL ? 'SUPABASE_DB_URL' : 'DATABASE_URL' };
   } else {
     const serverUrl = e.CLICKHOUSE_URL ?? (e.CLICKHOUSE_HOST ? hostToUrl(e) : undefined);
@@ -193,11 +197,48 @@ function hostToUrl(e: { CLICKHOUSE_HOST?: string; CLICKHOUSE_PORT?: number; CLIC
   return `${secure ? 'https' : 'http'}://${host}:${e.CLICKHOUSE_PORT ?? (secure ? 8443 : 8123)}`;
 }
 
-function safePassword(url: string): string | undefined {
+function safeCredentials(url: string): { user?: string; password?: string } {
   try {
-    return decodeURIComponent(new URL(url).password) || undefined;
+    const parsed = new URL(url);
+    return { user: decodeURIComponent(parsed.username) || undefined, password: decodeURIComponent(parsed.password) || undefined };
   } catch {
-    return undefined;
+    return {};
+  }
+}
+
+/**
+ * Fails early, in one sentence, when the home folder cannot be written: the nearest folder of its path that
+ * exists must be a folder this user can write (the rest is created on first use). Creates nothing itself.
+ */
+export function assertWritableHome(home: string): void {
+  const refuse = (reason: string): never => {
+    throw new UserError('home_not_writable', `The home folder ${home} cannot be written (${reason}): set RIVERLINE_HOME or --home to a folder you can write to.`, {
+      data: { home },
+    });
+  };
+  let probe = home;
+  for (;;) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(probe);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const parent = path.dirname(probe);
+      // Not there yet (or a file stands in the path, found one level up): look at the parent.
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && parent !== probe) {
+        probe = parent;
+        continue;
+      }
+      return refuse(`${probe}: ${code ?? 'cannot be read'}`);
+    }
+    if (!stat.isDirectory()) return refuse(`${probe} is a file, not a folder`);
+    try {
+      fs.accessSync(probe, fs.constants.W_OK | fs.constants.X_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return refuse(code === 'EROFS' ? `${probe} is on a read-only file system` : `${probe} is not writable for this user`);
+    }
+    return;
   }
 }
 

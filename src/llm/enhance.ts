@@ -114,7 +114,11 @@ export class Enhancer {
     try {
       await this.client.chat.completions.create({ model: this.config.model, messages: [{ role: 'user', content: 'Reply with {}' }], max_tokens: 5 });
     } catch (error) {
-      throw new UserError('database_unreachable', `--llm required, but the model ${this.config.model} did not answer: ${describeFailure(error)}.`, { cause: error });
+      const where = this.config.provider === 'azure' ? 'AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY' : 'OPENAI_BASE_URL and OPENAI_API_KEY';
+      throw new UserError('llm_unreachable', `--llm required, but the model ${this.config.model} did not answer: ${describeFailure(error)}.`, {
+        actions: [`Check ${where}, or run with --llm auto to keep the rule-based messages when the model is away.`],
+        cause: error,
+      });
     }
   }
 

@@ -1,4 +1,5 @@
 // Progress as plain lines on stderr, for CI and pipes: one line per stage change, row updates throttled.
+import { forTerminal } from '../cli/terminal-text.js';
 import { elapsedSeconds, rowsPerSecond, type StageState, type StageTracker } from './stage-tracker.js';
 
 export function formatRows(n: number): string {
@@ -11,7 +12,8 @@ export function describeStage(stage: StageState, now = Date.now()): string {
   if (stage.rows > 0 && stage.status !== 'pending') parts.push(`${formatRows(Math.round(rowsPerSecond(stage, now)))} rows/s`);
   if (stage.startedAt !== null) parts.push(`${elapsedSeconds(stage, now).toFixed(1)}s`);
   if (stage.note) parts.push(stage.note);
-  return parts.join(', ');
+  // A note can quote data (a file name, a driver message): one line, no escapes.
+  return forTerminal(parts.join(', '), { singleLine: true });
 }
 
 export function attachPlainProgress(tracker: StageTracker, write: (line: string) => void, throttleMs = 1000): () => void {

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { Box, Text, render } from 'ink';
 import { elapsedSeconds, rowsPerSecond, type StageState, type StageTracker } from '../progress/stage-tracker.js';
 import { formatRows } from '../progress/plain.js';
+import { forTerminal } from '../cli/terminal-text.js';
 
 const ICON: Record<StageState['status'], { symbol: string; color: string }> = {
   pending: { symbol: '·', color: 'gray' },
@@ -23,7 +24,7 @@ function StageLine({ stage, now }: { stage: StageState; now: number }) {
         <Text color={icon.color}>{icon.symbol}</Text>
       </Box>
       <Box width={15}>
-        <Text bold={stage.status === 'running'}>{stage.label}</Text>
+        <Text bold={stage.status === 'running'}>{forTerminal(stage.label, { singleLine: true })}</Text>
       </Box>
       <Box width={30}>
         <Text>{rows}</Text>
@@ -35,7 +36,7 @@ function StageLine({ stage, now }: { stage: StageState; now: number }) {
         <Text color="gray">{time}</Text>
       </Box>
       <Text color={stage.status === 'failed' ? 'red' : 'gray'} wrap="truncate-end">
-        {stage.note}
+        {forTerminal(stage.note, { singleLine: true })}
       </Text>
     </Box>
   );
@@ -55,7 +56,7 @@ export function ProgressView({ tracker, title }: { tracker: StageTracker; title:
   return (
     <Box flexDirection="column">
       <Text bold>
-        {title} <Text color="gray">({((now - tracker.startedAt) / 1000).toFixed(1)}s)</Text>
+        {forTerminal(title, { singleLine: true })} <Text color="gray">({((now - tracker.startedAt) / 1000).toFixed(1)}s)</Text>
       </Text>
       {tracker.stages.map((stage) => (
         <StageLine key={stage.id} stage={stage} now={now} />

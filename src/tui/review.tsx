@@ -5,6 +5,7 @@ import { useMemo, useState } from 'react';
 import { Box, Text, useApp, useInput } from 'ink';
 import { CHANNELS } from '../decisions/rules.schema.js';
 import type { Review } from '../stores/index.js';
+import { forTerminal } from '../cli/terminal-text.js';
 
 export interface ReviewItem {
   conversation_id: string;
@@ -35,6 +36,8 @@ const MARK: Record<string, string> = { approved: '✔', rejected: '✘', edited:
 const SHORT_CHANNEL: Record<string, string> = { twitter_dm_reply: 'DM', twitter_public_reply: 'public', email_reply: 'email', scheduling_phone_call: 'call', no_action: '-' };
 const SHORT_STATUS: Record<string, string> = { resolved: 'resolved', pending_customer_response: 'pending', awaiting_agent: 'agent', escalated: 'escalated' };
 const shortTime = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(5, 16) : '-');
+// Texts come from tweets and rules: shown without the control characters that would drive the terminal.
+const shown = (text: string) => forTerminal(text, { singleLine: true });
 
 export function matchesFilter(item: ReviewItem, filter: string): boolean {
   if (!filter) return true;
@@ -116,14 +119,14 @@ export function ReviewApp({ items: initial, onDecision, height = 24 }: { items: 
       <Box>
         <Box flexDirection="column" width="58%">
           <Text bold>
-            {visible.length} of {items.length} actions{filter ? ` matching "${filter}"` : ''}
+            {visible.length} of {items.length} actions{filter ? ` matching "${shown(filter)}"` : ''}
           </Text>
           {rows.map((item, i) => {
             const active = offset + i === cursor;
             return (
               <Text key={item.conversation_id} inverse={active} wrap="truncate-end">
-                {MARK[item.decision ?? ''] ?? ' '} {item.customer_id.slice(0, 8).padEnd(8)} {(item.brand ?? '-').slice(0, 10).padEnd(10)} {(SHORT_CHANNEL[item.channel] ?? item.channel).padEnd(6)}{' '}
-                {(SHORT_STATUS[item.issue_status] ?? item.issue_status).padEnd(9)} {shortTime(item.send_time)} {item.llm_status}
+                {MARK[item.decision ?? ''] ?? ' '} {shown(item.customer_id.slice(0, 8)).padEnd(8)} {shown((item.brand ?? '-').slice(0, 10)).padEnd(10)} {shown(SHORT_CHANNEL[item.channel] ?? item.channel).padEnd(6)}{' '}
+                {shown(SHORT_STATUS[item.issue_status] ?? item.issue_status).padEnd(9)} {shown(shortTime(item.send_time))} {shown(item.llm_status)}
               </Text>
             );
           })}
@@ -132,23 +135,23 @@ export function ReviewApp({ items: initial, onDecision, height = 24 }: { items: 
           {selected ? (
             <>
               <Text bold>
-                {selected.channel} · {selected.issue_status} · {selected.send_time ?? 'no send time'}
+                {shown(selected.channel)} · {shown(selected.issue_status)} · {shown(selected.send_time ?? 'no send time')}
               </Text>
               {selected.chat_log
                 .split('\n')
                 .slice(-4)
                 .map((line, i) => (
                   <Text key={i} color={line.startsWith('Customer') ? 'cyan' : 'yellow'} wrap="truncate-end">
-                    {line}
+                    {shown(line)}
                   </Text>
                 ))}
               <Text bold>Message</Text>
-              <Text wrap="wrap">{mode.kind === 'edit' ? `${mode.text}▌` : selected.message || '(none)'}</Text>
+              <Text wrap="wrap">{forTerminal(mode.kind === 'edit' ? `${mode.text}▌` : selected.message || '(none)')}</Text>
               <Text color="gray" wrap="truncate-end">
-                {selected.rule_id}: {selected.fired}
+                {shown(selected.rule_id)}: {shown(selected.fired)}
               </Text>
               <Text color="gray" wrap="wrap">
-                {selected.reasoning}
+                {forTerminal(selected.reasoning)}
               </Text>
             </>
           ) : (
@@ -156,8 +159,8 @@ export function ReviewApp({ items: initial, onDecision, height = 24 }: { items: 
           )}
         </Box>
       </Box>
-      {mode.kind === 'reason' && <Text color="red">Reason for rejecting: {mode.text}▌</Text>}
-      {mode.kind === 'filter' && <Text color="cyan">Filter: {mode.text}▌</Text>}
+      {mode.kind === 'reason' && <Text color="red">Reason for rejecting: {shown(mode.text)}▌</Text>}
+      {mode.kind === 'filter' && <Text color="cyan">Filter: {shown(mode.text)}▌</Text>}
       <Text color="gray">jk/↑↓ move  a approve  r reject  e edit  c channel  / filter  ? help  q quit</Text>
     </Box>
   );
