@@ -19,6 +19,7 @@ export default class Explore extends BaseCommand {
     query: Flags.string({ description: 'Run one query (DuckDB SQL) and print the result.' }),
     format: Flags.string({ description: 'Output of --query.', options: ['table', 'csv', 'json'], default: 'table' }),
     summary: Flags.boolean({ description: 'Print distributions: messages per conversation, response times by brand, topics, sentiment, channels.', default: false }),
+    'allow-files': Flags.boolean({ description: 'Let queries read and write files, use the network and load extensions (off by default: explore is read-only).', default: false }),
     home: Flags.string({ description: 'Folder for local state; default $RIVERLINE_HOME or ./.riverline.' }),
     ...storeFlags,
   };
@@ -31,7 +32,7 @@ export default class Explore extends BaseCommand {
     if (!flags.query && !flags.summary && !(process.stdin.isTTY && process.stdout.isTTY)) {
       this.error('explore opens an interactive prompt, which needs a terminal; use --query "SQL" or --summary in scripts.', { exit: 1 });
     }
-    const explorer = await openExplorer(config);
+    const explorer = await openExplorer(config, { allowFiles: flags['allow-files'] });
     try {
       if (flags.summary) {
         this.log(await summarize(explorer));
@@ -39,7 +40,11 @@ export default class Explore extends BaseCommand {
       }
       if (flags.query) {
         const result = await explorer.query(flags.query);
-        this.log(formatRows(result, (this.jsonMode ? 'json' : flags.format) as 'table' | 'csv' | 'json'));
+        const format = (this.jsonMode ? 'json' : flags.format) as 'table' | 'csv' | 'json';
+        const output = formatRows(result, format);
+        // csv and json are data: exact into a pipe or a file; on a terminal they go through log's guard like the table.
+        if (format !== 'table' && !process.stdout.isTTY) process.stdout.write(`${output}\n`);
+        else this.log(output);
         return;
       }
       await this.prompt(explorer);
@@ -75,7 +80,7 @@ export default class Explore extends BaseCommand {
       try {
         this.log(formatRows(await explorer.query(buffer), 'table'));
       } catch (error) {
-        this.log(isUserError(error) ? error.message : String(error));
+        this.log(isUserError(error) ? [error.message, ...error.actions.map((action) => `  → ${action}`)].join('\n') : String(error));
       }
       buffer = '';
       rl.setPrompt('riverline> ');

@@ -1,8 +1,10 @@
 // explore: SQL over a local DuckDB copy of what the target holds (conversations, customer_profiles,
 // nba_predictions, and `features`, conversations joined with profiles), plus the last ingest's staged rows.
-// The copy is taken when explore opens, so queries never touch the target.
+// The copy is taken when explore opens, so queries never touch the target. Queries are then read-only: no files,
+// no network, no extensions (DuckDB's external access is off and the setting locked) unless allowFiles is set.
 import fs from 'node:fs';
 import path from 'node:path';
+import { forTerminal, jsonForTerminal } from '../cli/terminal-text.js';
 import type { Config } from '../config/index.js';
 import { UserError, messageOf } from '../errors.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
@@ -22,7 +24,23 @@ export interface Explorer {
   close(): void;
 }
 
-export async function openExplorer(config: Config, platform = 'twitter'): Promise<Explorer> {
+export interface ExplorerOptions {
+  /** Let queries read and write files, reach the network and load extensions (explore --allow-files). */
+  allowFiles?: boolean;
+  platform?: string;
+}
+
+// Run once the local copy is built: from here on DuckDB touches no file, URL or extension, and the user's SQL
+// cannot undo it (lock_configuration refuses every later SET).
+const READ_ONLY_SETTINGS = [
+  'SET enable_external_access = false',
+  'SET autoinstall_known_extensions = false',
+  'SET autoload_known_extensions = false',
+  'SET lock_configuration = true',
+];
+
+export async function openExplorer(config: Config, options: ExplorerOptions = {}): Promise<Explorer> {
+  const platform = options.platform ?? 'twitter';
   const dir = path.join(config.home, 'explore');
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -43,11 +61,15 @@ export async function openExplorer(config: Config, platform = 'twitter'): Promis
     }
     await staging.run(`CREATE VIEW features AS SELECT c.*, p.active_hours, p.peak_hours, p.channels_accepted, p.resolution_rate AS customer_resolution_rate
       FROM conversations c LEFT JOIN customer_profiles p USING (customer_id)`);
+    if (!options.allowFiles) for (const setting of READ_ONLY_SETTINGS) await staging.run(setting);
     return explorer(staging);
   } finally {
     await store.close().catch(() => {});
   }
 }
+
+// DuckDB's words for what the read-only settings stop: file system access, extension loading, a locked setting.
+const REFUSED = /disabled by configuration|disabled through configuration|configuration has been locked/i;
 
 function explorer(staging: Staging): Explorer {
   return {
@@ -56,7 +78,14 @@ function explorer(staging: Staging): Explorer {
         const reader = await staging.connection.runAndReadAll(sql);
         return { columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Array<Record<string, unknown>> };
       } catch (error) {
-        throw new UserError('bad_flag', `The query failed: ${messageOf(error).split('\n')[0]}`);
+        const reason = messageOf(error).split('\n')[0];
+        if (REFUSED.test(reason)) {
+          const what = reason.replace(/^[A-Za-z ]+Error: /, '').replace(/ - (file system operations are disabled by configuration|the configuration has been locked)$/, '');
+          throw new UserError('query_refused', `The query was refused: explore is read-only, so a query cannot read or write files, use the network, load extensions or change settings (${what}).`, {
+            actions: ['Run explore again with --allow-files to let queries read and write files and load extensions.'],
+          });
+        }
+        throw new UserError('query_failed', `The query failed: ${reason}`);
       }
     },
     async names() {
@@ -71,16 +100,18 @@ function explorer(staging: Staging): Explorer {
   };
 }
 
-/** Renders rows as an aligned text table, as csv, or as json. */
+/** Renders rows as an aligned text table (control characters shown as placeholders), as csv (exact), or as json. */
 export function formatRows(result: { columns: string[]; rows: Array<Record<string, unknown>> }, format: 'table' | 'csv' | 'json'): string {
-  if (format === 'json') return JSON.stringify(result.rows, null, 2);
+  if (format === 'json') return jsonForTerminal(result.rows, 2);
   const text = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
   if (format === 'csv') {
     const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
     return [result.columns.map(quote).join(','), ...result.rows.map((row) => result.columns.map((column) => quote(text(row[column]))).join(','))].join('\n');
   }
-  const cells = result.rows.map((row) => result.columns.map((column) => text(row[column]).replace(/\s+/g, ' ').slice(0, 60)));
-  const widths = result.columns.map((column, i) => Math.max(column.length, ...cells.map((row) => row[i].length)));
+  const shown = (value: string) => forTerminal(value, { singleLine: true });
+  const cells = result.rows.map((row) => result.columns.map((column) => shown(text(row[column]).replace(/\s+/g, ' ')).slice(0, 60)));
+  const columns = result.columns.map(shown);
+  const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((row) => row[i].length)));
   const line = (values: string[]) => values.map((value, i) => value.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(result.columns), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line), `(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`].join('\n');
+  return [line(columns), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line), `(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`].join('\n');
 }
