@@ -44,11 +44,18 @@ FROM interactions FINAL WHERE platform_type = {platform:String}`;
 
 export const CREATE_LEXICON = `CREATE TABLE process_lexicon (kind String, term String, topic String, score Int32, rank Int32) ENGINE = Memory`;
 
+/**
+ * A reply keeps its pointer only to a parent that comes before it in the order messages are numbered in (time, then
+ * id): time does not go backwards, so self-replies and reply cycles in broken data lose the pointer that closes the
+ * loop, and the parent graph is a forest. The same rule is PARENT_PRECEDES in duckdb.sql.ts.
+ */
+const PARENT_PRECEDES = `(p.external_id IS NOT NULL AND (p.ts < t.ts OR (p.ts = t.ts AND p.external_id < t.external_id)))`;
+
 export const CREATE_POINTERS = `
 CREATE TABLE process_pointers ENGINE = Memory AS
 SELECT t.external_id AS external_id,
-  if(p.external_id IS NOT NULL, t.parent_id, t.external_id) AS root_ptr,
-  multiIf(t.inbound, t.external_id, p.external_id IS NOT NULL, t.parent_id, NULL) AS anchor_ptr
+  if(${PARENT_PRECEDES}, t.parent_id, t.external_id) AS root_ptr,
+  multiIf(t.inbound, t.external_id, ${PARENT_PRECEDES}, t.parent_id, NULL) AS anchor_ptr
 FROM process_tweets t LEFT JOIN process_tweets p ON p.external_id = t.parent_id`;
 
 export const STEP_POINTERS = `
@@ -64,6 +71,7 @@ WHERE p.root_ptr != n.root_ptr OR ifNull(p.anchor_ptr, '') != ifNull(n.anchor_pt
 
 export const ADVANCE_POINTERS = [`EXCHANGE TABLES process_pointers AND process_pointers_next`, `DROP TABLE process_pointers_next SYNC`];
 
+/** The anchor is a customer tweet by construction; the filter says so, so that no conversation has a brand as its customer. */
 export const CREATE_MESSAGES = `
 CREATE TABLE process_messages ENGINE = Memory AS
 SELECT *,
@@ -77,6 +85,7 @@ FROM (
   FROM process_pointers p
   JOIN process_tweets t ON t.external_id = p.external_id
   JOIN process_tweets c ON c.external_id = p.anchor_ptr
+  WHERE c.inbound
 )
 WINDOW w AS (PARTITION BY conversation_id ORDER BY ts, external_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
 
@@ -108,6 +117,7 @@ FROM process_messages m LEFT JOIN (
   FROM process_hits GROUP BY external_id
 ) h ON h.external_id = m.external_id`;
 
+/** A brand tweet is in a conversation only through a pointer it kept (PARENT_PRECEDES), so parent_id is its parent here. */
 export const CREATE_REPLY_DELAYS = `
 CREATE TABLE process_reply_delays ENGINE = Memory AS
 SELECT b.conversation_id AS conversation_id, ${millis('b.ts')} - ${millis('c.ts')} AS delay_ms

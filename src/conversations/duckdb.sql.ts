@@ -39,18 +39,29 @@ export const TOKENIZE = `regexp_extract_all(lower(coalesce(text, '')), '[a-z0-9'
 export const SPLIT_WORDS = `CASE WHEN coalesce(words, '') = '' THEN []::VARCHAR[] ELSE string_split(words, ' ') END`;
 
 /**
+ * A reply keeps its pointer only to a parent that comes before it in the order messages are numbered in (time, then
+ * id): time does not go backwards, so self-replies and reply cycles in broken data lose the pointer that closes the
+ * loop, and the parent graph is a forest. The same rule is PARENT_PRECEDES in clickhouse.sql.ts. It is applied after
+ * the join, not in its ON clause: an OR there turns DuckDB's hash join into a nested-loop join.
+ */
+const PARENT_PRECEDES = `(p.ts < t.ts OR (p.ts = t.ts AND p.external_id < t.external_id))`;
+
+/**
  * Thread pointers over tweet rowids: root_ptr climbs to the thread root, anchor_ptr to the customer tweet a brand tweet
  * answers (NULL when there is none). A pointer is final once it points at its end (a root; a customer tweet or nothing).
  * A brand reply's delay is known here already: its parent is the customer tweet it answers, in the same conversation.
  */
 export const CREATE_POINTERS = `
 CREATE OR REPLACE TEMP TABLE pointers AS
-SELECT t.rowid AS idx,
-  coalesce(p.rowid, t.rowid) AS root_ptr, p.rowid IS NULL AS root_final,
-  CASE WHEN t.inbound THEN t.rowid ELSE p.rowid END AS anchor_ptr, t.inbound OR p.rowid IS NULL OR p.inbound AS anchor_final,
-  CASE WHEN NOT t.inbound AND p.inbound THEN epoch_ms(t.ts) - epoch_ms(p.ts) END AS reply_delay_ms,
-  true AS moved
-FROM tweets t LEFT JOIN tweets p ON p.external_id = t.parent_id`;
+SELECT idx,
+  CASE WHEN kept THEN parent ELSE idx END AS root_ptr, NOT kept AS root_final,
+  CASE WHEN inbound THEN idx WHEN kept THEN parent END AS anchor_ptr, inbound OR NOT kept OR parent_inbound AS anchor_final,
+  CASE WHEN kept AND NOT inbound AND parent_inbound THEN epoch_ms(ts) - epoch_ms(parent_ts) END AS reply_delay_ms
+FROM (
+  SELECT t.rowid AS idx, t.inbound, t.ts, p.rowid AS parent, p.inbound AS parent_inbound, p.ts AS parent_ts,
+    coalesce(${PARENT_PRECEDES}, false) AS kept
+  FROM tweets t LEFT JOIN tweets p ON p.external_id = t.parent_id
+)`;
 
 /**
  * One pointer-doubling step for the thread roots: every root pointer that is not final jumps to its target's, and is
@@ -58,29 +69,29 @@ FROM tweets t LEFT JOIN tweets p ON p.external_id = t.parent_id`;
  */
 export const STEP_ROOTS = `
 CREATE OR REPLACE TEMP TABLE pointers AS
-SELECT * REPLACE (false AS moved) FROM pointers WHERE root_final
+SELECT * FROM pointers WHERE root_final
 UNION ALL
-SELECT p.idx, r.root_ptr, r.root_final, p.anchor_ptr, p.anchor_final, p.reply_delay_ms, r.root_ptr <> p.root_ptr AS moved
+SELECT p.idx, r.root_ptr, r.root_final, p.anchor_ptr, p.anchor_final, p.reply_delay_ms
 FROM (SELECT * FROM pointers WHERE NOT root_final) p
 JOIN (SELECT idx, root_ptr, root_final FROM pointers) r ON r.idx = p.root_ptr`;
 
 /** The same for anchors, which climb only through brand tweets answering brand tweets (rare: most steps have none). */
 export const STEP_ANCHORS = `
 CREATE OR REPLACE TEMP TABLE pointers AS
-SELECT * REPLACE (false AS moved) FROM pointers WHERE anchor_final
+SELECT * FROM pointers WHERE anchor_final
 UNION ALL
-SELECT p.idx, p.root_ptr, p.root_final, a.anchor_ptr, coalesce(a.anchor_final, true), p.reply_delay_ms,
-  a.anchor_ptr IS DISTINCT FROM p.anchor_ptr AS moved
+SELECT p.idx, p.root_ptr, p.root_final, a.anchor_ptr, coalesce(a.anchor_final, true), p.reply_delay_ms
 FROM (SELECT * FROM pointers WHERE NOT anchor_final) p
 LEFT JOIN (SELECT idx, anchor_ptr, anchor_final FROM pointers) a ON a.idx = p.anchor_ptr`;
 
-/** Stop when nothing is left to climb, or when nothing moved (a reply cycle in broken data points at itself for ever). */
-export const COUNT_ROOTS_LEFT = `
-SELECT (count(*) FILTER (WHERE NOT root_final))::INTEGER AS climbing, (count(*) FILTER (WHERE moved))::INTEGER AS moved FROM pointers`;
-export const COUNT_ANCHORS_LEFT = `
-SELECT (count(*) FILTER (WHERE NOT anchor_final))::INTEGER AS climbing, (count(*) FILTER (WHERE moved))::INTEGER AS moved FROM pointers`;
+/** Stop when nothing is left to climb (the parent graph has no cycles, so every pointer reaches its end). */
+export const COUNT_ROOTS_LEFT = `SELECT (count(*) FILTER (WHERE NOT root_final))::INTEGER AS climbing FROM pointers`;
+export const COUNT_ANCHORS_LEFT = `SELECT (count(*) FILTER (WHERE NOT anchor_final))::INTEGER AS climbing FROM pointers`;
 
-/** Every tweet that belongs to a customer's conversation: (thread root, customer) is the conversation. */
+/**
+ * Every tweet that belongs to a customer's conversation: (thread root, customer) is the conversation. The anchor is a
+ * customer tweet by construction; the join says so, so that no conversation can have a brand account as its customer.
+ */
 export const CREATE_MESSAGES = `
 CREATE OR REPLACE TEMP TABLE messages AS
 SELECT *, row_number() OVER w AS seq, coalesce(inbound <> lag(inbound) OVER w, false) AS speaker_changed
@@ -88,7 +99,7 @@ FROM (
   SELECT p.idx, p.root_ptr, c.author AS customer_id, t.external_id, t.author, t.inbound, t.ts, t.first_mention, p.reply_delay_ms
   FROM pointers p
   JOIN tweets t ON t.rowid = p.idx
-  JOIN tweets c ON c.rowid = p.anchor_ptr
+  JOIN tweets c ON c.rowid = p.anchor_ptr AND c.inbound
 )
 WINDOW w AS (PARTITION BY root_ptr, customer_id ORDER BY ts, external_id)`;
 

@@ -223,10 +223,9 @@ async function stepPointers(staging: Staging): Promise<void> {
     [duck.STEP_ROOTS, duck.COUNT_ROOTS_LEFT],
     [duck.STEP_ANCHORS, duck.COUNT_ANCHORS_LEFT],
   ]) {
-    // `moved` speaks of this phase's own last step, so the first step of a phase always runs.
     for (let i = 0; i < MAX_POINTER_STEPS; i++) {
-      const [{ climbing, moved }] = await staging.rows<{ climbing: number; moved: number }>(count);
-      if (climbing === 0 || (i > 0 && moved === 0)) break;
+      const [{ climbing }] = await staging.rows<{ climbing: number }>(count);
+      if (climbing === 0) break;
       await staging.run(step);
     }
   }
