@@ -1,7 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { storeFlags, useStoreFlags } from '../src/cli/store-flags.js';
-import { DB_CHOICES, ENCODINGS, loadConfig } from '../src/config/index.js';
+import { ingestFlags, ingestOptionsOf } from '../src/cli/ingest-flags.js';
+import { DB_CHOICES, loadConfig } from '../src/config/index.js';
 import { INGEST_STAGES, ingest, type IngestResult } from '../src/pipeline/ingest.js';
 import { formatIngestSummary } from '../src/pipeline/summary.js';
 import { StageTracker } from '../src/progress/stage-tracker.js';
@@ -22,7 +23,7 @@ export default class Ingest extends BaseCommand {
   static flags = {
     db: Flags.string({ description: 'Target: clickhouse (embedded unless CLICKHOUSE_URL/HOST is set), chdb (always embedded), supabase or postgres.', options: [...DB_CHOICES] }),
     'batch-size': Flags.integer({ description: 'Rows per load batch (default 500000).', min: 1, max: 100_000_000 }),
-    encoding: Flags.string({ description: 'File encoding; auto detects UTF-8 or Latin-1.', options: [...ENCODINGS], default: 'auto' }),
+    ...ingestFlags,
     home: Flags.string({ description: 'Folder for local state (staging DuckDB, embedded ClickHouse); default $RIVERLINE_HOME or ./.riverline.' }),
     ...storeFlags,
   };
@@ -36,7 +37,7 @@ export default class Ingest extends BaseCommand {
     const stop = await this.showProgress(tracker, `Ingesting ${args.file}`);
     let result: IngestResult;
     try {
-      result = await ingest(config, { file: args.file, encoding: flags.encoding as (typeof ENCODINGS)[number], tracker });
+      result = await ingest(config, { file: args.file, ...ingestOptionsOf(flags), tracker });
     } finally {
       stop();
     }

@@ -1,7 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { storeFlags, useStoreFlags } from '../src/cli/store-flags.js';
-import { DB_CHOICES, ENCODINGS, loadConfig } from '../src/config/index.js';
+import { ingestFlags, ingestOptionsOf } from '../src/cli/ingest-flags.js';
+import { DB_CHOICES, loadConfig } from '../src/config/index.js';
 import { ENGINES, PROCESS_STAGES, processConversations, type Engine, type ProcessResult } from '../src/conversations/process.js';
 import { INGEST_STAGES, ingest, type IngestResult } from '../src/pipeline/ingest.js';
 import { formatIngestSummary } from '../src/pipeline/summary.js';
@@ -24,7 +25,7 @@ export default class Run extends BaseCommand {
   static flags = {
     db: Flags.string({ description: 'Target: clickhouse, chdb, supabase or postgres.', options: [...DB_CHOICES] }),
     'batch-size': Flags.integer({ description: 'Rows per load batch.', min: 1, max: 100_000_000 }),
-    encoding: Flags.string({ description: 'File encoding; auto detects UTF-8 or Latin-1.', options: [...ENCODINGS], default: 'auto' }),
+    ...ingestFlags,
     engine: Flags.string({ description: 'Where process computes: duckdb or clickhouse.', options: [...ENGINES] }),
     out: Flags.string({ description: 'Predictions file (default nba_predictions.csv).' }),
     home: Flags.string({ description: 'Folder for local state; default $RIVERLINE_HOME or ./.riverline.' }),
@@ -40,7 +41,7 @@ export default class Run extends BaseCommand {
     const stop = await this.showProgress(tracker, `Riverline run: ${args.file}`);
     let result: RunResult;
     try {
-      const ingested = await ingest(config, { file: args.file, encoding: flags.encoding as (typeof ENCODINGS)[number], tracker });
+      const ingested = await ingest(config, { file: args.file, ...ingestOptionsOf(flags), tracker });
       const processed = await processConversations(config, { engine: flags.engine as Engine | undefined, tracker });
       const predicted = await predict(config, { out: flags.out, tracker });
       result = { ingest: ingested, process: processed, predict: predicted };

@@ -15,7 +15,7 @@ export type TargetKind = (typeof TARGETS)[number];
 export const DB_CHOICES = ['clickhouse', 'chdb', 'supabase', 'postgres'] as const;
 export type DbChoice = (typeof DB_CHOICES)[number];
 
-export const ENCODINGS = ['auto', 'utf-8', 'latin-1'] as const;
+export const ENCODINGS = ['auto', 'utf-8', 'windows-1252', 'latin-1'] as const;
 export type EncodingChoice = (typeof ENCODINGS)[number];
 
 export interface ClickHouseServer {
