@@ -1,6 +1,6 @@
 // explore's SQL is read-only unless --allow-files: no files read or written, no folders listed, no extensions
 // installed or loaded, and no SET that turns it back on. Each refusal is one plain sentence naming --allow-files.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,10 +81,9 @@ describe("explore's output on a terminal and in a pipe", () => {
   });
 });
 
-// The prompt needs a terminal: util-linux `script` gives it one.
-const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+// The prompt needs a terminal: util-linux `script` (Debian's essential bsdutils) gives it one.
 
-describe.skipIf(!hasScript)('the interactive prompt', () => {
+describe('the interactive prompt', () => {
   it('is read-only too', async () => {
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} explore --home ${JSON.stringify(home)}`;
     const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', NO_COLOR: '1', TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] });
