@@ -1,15 +1,13 @@
 // The corpus of broken files (test/fixtures/hostile, expectations in expected.json): each loads on both targets
 // with counts that add up, or is refused with one sentence. Each file uses its own platform, so keys never meet.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
+import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { ingest, type IngestResult } from '../../src/pipeline/ingest.js';
 import { queryEmbedded } from '../helpers/clickhouse.js';
 import { ROOT } from '../helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { TARGET_NAMES, useBothTargets } from '../helpers/targets.js';
 
 const DIR = path.join(ROOT, 'test', 'fixtures', 'hostile');
 
@@ -32,20 +30,7 @@ const loads = Object.entries(expected).filter(([, e]) => !e.error);
 const refusals = Object.entries(expected).filter(([, e]) => e.error);
 const platformOf = (name: string) => name.replace(/[^a-z0-9]/g, '_');
 
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'riverline-hostile-'));
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-  fs.rmSync(home, { recursive: true, force: true });
-});
-
-const targets = {
-  chdb: () => loadConfig({}, { home, db: 'chdb' }),
-  postgres: () => loadConfig({ DATABASE_URL: db.url }, { home: path.join(home, 'pg'), db: 'postgres' }),
-};
+const targets = useBothTargets('hostile');
 
 function checkCounts(name: string, result: IngestResult, want: Expected): void {
   const label = `${name}: ${JSON.stringify(result.rejected_by_reason)} ${result.reader_reasons.join('; ')}`;
@@ -61,33 +46,24 @@ function checkCounts(name: string, result: IngestResult, want: Expected): void {
   if (want.newest_interaction) expect(result.newest_interaction, label).toBe(want.newest_interaction);
 }
 
-describe.each(Object.keys(targets) as Array<keyof typeof targets>)('hostile files into %s', (target) => {
+describe.each(TARGET_NAMES)('hostile files into %s', (target) => {
   it.each(loads)('%s loads with counts that add up', async (name, want) => {
-    const result = await ingest(targets[target](), { file: path.join(DIR, name), platform: platformOf(name) });
+    const result = await ingest(targets.config(target), { file: path.join(DIR, name), platform: platformOf(name) });
     checkCounts(name, result, want);
     // A second run finds every good row already there, and loses nothing.
-    const again = await ingest(targets[target](), { file: path.join(DIR, name), platform: platformOf(name) });
+    const again = await ingest(targets.config(target), { file: path.join(DIR, name), platform: platformOf(name) });
     expect(again).toMatchObject({ rows_read: want.rows_read, rows_loaded: 0, rows_already_present: want.rows_loaded });
-    for (const [id, text] of Object.entries(want.text ?? {})) {
-      const rows =
-        target === 'postgres'
-          ? await db.query<{ raw_text: string }>('SELECT raw_text FROM interactions WHERE platform_type = $1 AND external_id = $2', [platformOf(name), id])
-          : await queryEmbedded<{ raw_text: string }>(
-              path.join(home, 'clickhouse'),
-              'SELECT raw_text FROM interactions WHERE platform_type = {platform:String} AND external_id = {id:String}',
-              { platform: platformOf(name), id },
-            );
-      expect(rows.map((row) => row.raw_text), `${name} tweet ${id}`).toEqual([text]);
-    }
+    const stored = await targets.storedTexts(target, platformOf(name));
+    for (const [id, text] of Object.entries(want.text ?? {})) expect(stored.get(id), `${name} tweet ${id}`).toBe(text);
   });
 
   it('quarantines the unreadable records with their line and raw text', async () => {
-    const result = await ingest(targets[target](), { file: path.join(DIR, 'lone-quote.csv'), platform: 'quarantine_check' });
+    const result = await ingest(targets.config(target), { file: path.join(DIR, 'lone-quote.csv'), platform: 'quarantine_check' });
     const rows =
       target === 'postgres'
-        ? await db.query<{ line_number: string; raw: string; detail: string }>('SELECT line_number, raw, detail FROM rejected_interactions WHERE run_id = $1', [result.run_id])
+        ? await targets.db().query<{ line_number: string; raw: string; detail: string }>('SELECT line_number, raw, detail FROM rejected_interactions WHERE run_id = $1', [result.run_id])
         : await queryEmbedded<{ line_number: string; raw: string; detail: string }>(
-            path.join(home, 'clickhouse'),
+            path.join(targets.home, 'clickhouse'),
             'SELECT line_number, raw, detail FROM rejected_interactions WHERE run_id = {run:String}',
             { run: result.run_id },
           );
@@ -98,28 +74,28 @@ describe.each(Object.keys(targets) as Array<keyof typeof targets>)('hostile file
   });
 });
 
-describe.each(Object.keys(targets) as Array<keyof typeof targets>)('long texts into %s', (target) => {
+describe.each(TARGET_NAMES)('long texts into %s', (target) => {
   it('loads texts of 1.5 MB and 3 MB, and loads nothing twice on a re-run', async () => {
-    const file = path.join(home, `long-${target}.csv`);
+    const file = path.join(targets.home, `long-${target}.csv`);
     const header = 'tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n';
     const time = 'Tue Oct 31 22:10:47 +0000 2017';
     fs.writeFileSync(file, `${header}1,9001,TRUE,${time},${'a'.repeat(1_500_000)},,\n2,9001,TRUE,${time},"${'b, '.repeat(1_000_000)}",,\n3,9001,TRUE,${time},short,,\n`);
-    const first = await ingest(targets[target](), { file, platform: 'long_texts' });
+    const first = await ingest(targets.config(target), { file, platform: 'long_texts' });
     expect(first).toMatchObject({ rows_read: 3, rows_loaded: 3, rows_rejected: 0 });
-    const again = await ingest(targets[target](), { file, platform: 'long_texts' });
+    const again = await ingest(targets.config(target), { file, platform: 'long_texts' });
     expect(again).toMatchObject({ rows_read: 3, rows_loaded: 0, rows_already_present: 3 });
   });
 });
 
 describe('files that are not twcs CSV text', () => {
   it.each(refusals)('%s is refused with one sentence', async (name, want) => {
-    const attempt = ingest(targets.chdb(), { file: path.join(DIR, name), platform: platformOf(name) });
+    const attempt = ingest(targets.config('chdb'), { file: path.join(DIR, name), platform: platformOf(name) });
     await expect(attempt).rejects.toBeInstanceOf(UserError);
     await expect(attempt).rejects.toThrow(new RegExp(want.error!));
   });
 
   it('takes an explicit time window from --not-before and --not-after', async () => {
-    const result = await ingest(targets.chdb(), {
+    const result = await ingest(targets.config('chdb'), {
       file: path.join(DIR, 'implausible-timestamps.csv'),
       platform: 'window_override',
       notBefore: new Date('1970-01-01T00:00:00Z'),

@@ -2,14 +2,11 @@
 // ingest it. Every record the corruption did not touch still loads with its exact text, and the counts add up.
 // Fixed seed and a bounded number of cases, on both targets.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
+import { describe, expect, it } from 'vitest';
 import { ingest } from '../../src/pipeline/ingest.js';
-import { queryEmbedded } from '../helpers/clickhouse.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { TARGET_NAMES, useBothTargets } from '../helpers/targets.js';
 
 const HEADER = 'tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id';
 const TEXTS = [
@@ -97,34 +94,9 @@ function corrupt(records: Record[], corruptions: Corruption[]): { bytes: Buffer;
   return { bytes: Buffer.concat(parts), untouched: records.filter((_, i) => !touched.has(i)) };
 }
 
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'riverline-property-'));
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+const targets = useBothTargets('property');
 
-const targets = {
-  chdb: () => loadConfig({}, { home, db: 'chdb' }),
-  postgres: () => loadConfig({ DATABASE_URL: db.url }, { home: path.join(home, 'pg'), db: 'postgres' }),
-};
-
-async function storedTexts(target: keyof typeof targets, platform: string): Promise<Map<string, string>> {
-  const rows =
-    target === 'postgres'
-      ? await db.query<{ external_id: string; raw_text: string }>('SELECT external_id, raw_text FROM interactions WHERE platform_type = $1', [platform])
-      : await queryEmbedded<{ external_id: string; raw_text: string }>(
-          path.join(home, 'clickhouse'),
-          'SELECT external_id, raw_text FROM interactions WHERE platform_type = {platform:String}',
-          { platform },
-        );
-  return new Map(rows.map((row) => [row.external_id, row.raw_text]));
-}
-
-describe.each(Object.keys(targets) as Array<keyof typeof targets>)('corrupted files into %s', (target) => {
+describe.each(TARGET_NAMES)('corrupted files into %s', (target) => {
   it('load every untouched record, and the counts add up', async () => {
     const records = baseRecords();
     let run = 0;
@@ -133,12 +105,12 @@ describe.each(Object.keys(targets) as Array<keyof typeof targets>)('corrupted fi
         run += 1;
         const platform = `property_${run}`;
         const { bytes, untouched } = corrupt(records, corruptions);
-        const file = path.join(home, `${target}-${run}.csv`);
+        const file = path.join(targets.home, `${target}-${run}.csv`);
         fs.writeFileSync(file, bytes);
-        const result = await ingest(targets[target](), { file, platform });
+        const result = await ingest(targets.config(target), { file, platform });
         expect(result.rows_read).toBe(result.rows_loaded + result.rows_rejected + result.rows_already_present);
         expect(result.rows_read).toBeGreaterThanOrEqual(untouched.length);
-        const stored = await storedTexts(target, platform);
+        const stored = await targets.storedTexts(target, platform);
         for (const record of untouched) expect(stored.get(record.id), `record ${record.id} after ${JSON.stringify(corruptions)}`).toBe(record.text);
       }),
       { seed: 20261126, numRuns: 25, endOnFailure: true },
