@@ -10,6 +10,7 @@ import { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
 import { createStore, prepareStore, type Store } from '../stores/index.js';
 import * as duck from './duckdb.sql.js';
+import { copyToFile, readFile, timestampForFile, type BatchFormat, type ExportFormat } from '../files/formats.js';
 import { processInClickHouse } from './clickhouse-engine.js';
 import type { ClickHouseStore } from '../stores/clickhouse.js';
 import { loadLexicon } from './lexicon.js';
@@ -186,13 +187,10 @@ async function buildSignals(staging: Staging, context: BuildContext): Promise<vo
   await staging.run(duck.CREATE_LISTED_HITS);
 }
 
-async function loadTweets(staging: Staging, file: string, format: 'parquet' | 'csv'): Promise<void> {
-  const source =
-    format === 'parquet'
-      ? `read_parquet($file)`
-      : `read_csv($file, header = true, auto_detect = false, quote = '"', escape = '"', columns = {
-          'external_id': 'VARCHAR', 'author': 'VARCHAR', 'inbound': 'BOOLEAN', 'ts': 'TIMESTAMPTZ', 'parent_id': 'VARCHAR',
-          'text': 'VARCHAR', 'first_mention': 'VARCHAR'})`;
+const TWEET_COLUMNS = { external_id: 'VARCHAR', author: 'VARCHAR', inbound: 'BOOLEAN', ts: 'TIMESTAMPTZ', parent_id: 'VARCHAR', text: 'VARCHAR', first_mention: 'VARCHAR' };
+
+async function loadTweets(staging: Staging, file: string, format: ExportFormat): Promise<void> {
+  const source = readFile(format, { columns: TWEET_COLUMNS });
   // A store may ship space-joined tokens (ClickHouse) or text (PostgreSQL); either way `tweets` ends with tokens.
   const columns = await staging.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${source}`, { file });
   const tokens = columns.some((column) => column.column_name === 'words') ? duck.SPLIT_WORDS : duck.TOKENIZE;
@@ -231,12 +229,9 @@ async function stepPointers(staging: Staging): Promise<void> {
   }
 }
 
-function exportOutput(table: OutputTable, format: 'parquet' | 'csv' | 'ndjson'): string {
+function exportOutput(table: OutputTable, format: BatchFormat): string {
+  const columns = table.columns.map((column) => (column.type === 'timestamp' ? `${timestampForFile(column.name, format)} AS ${column.name}` : column.name)).join(', ');
   // A work file read once, next to this process: compressing it costs more than it saves.
-  const options = format === 'parquet' ? 'FORMAT parquet, COMPRESSION uncompressed' : format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT json';
-  const columns = table.columns
-    .map((column) => (column.type === 'timestamp' && format !== 'parquet' ? `strftime(${column.name}, '%Y-%m-%d %H:%M:%S.%g') AS ${column.name}` : column.name))
-    .join(', ');
-  return `COPY (SELECT ${columns} FROM ${table.name}_out) TO $file (${options})`;
+  return copyToFile(`SELECT ${columns} FROM ${table.name}_out`, format, { uncompressed: true });
 }
 

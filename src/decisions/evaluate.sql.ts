@@ -1,5 +1,6 @@
 // Named DuckDB statements of the backtest: for each brand reply, the decision features as they were just before it,
 // and the channel the brand actually steered to. Runs after buildMessageSignals (message_features) and CREATE_MESSAGE_LISTS.
+import { derivedFeaturesSql } from './derived.js';
 
 /**
  * One sample per brand reply that follows at least one customer message. Every feature is computed over the
@@ -49,9 +50,7 @@ SELECT external_id, customer_id, ts,
   coalesce(asked_dm, false) AS brand_asked_dm,
   coalesce(asked_email, false) AS brand_asked_email,
   coalesce(asked_phone, false) AS brand_asked_phone,
-  coalesce(any_urgent, false) AS is_urgent,
-  coalesce(any_escalating, false) OR coalesce(sentiment_end - sentiment_start <= -0.5, false) AS is_escalating,
-  coalesce(asked_dm AND said_dm, false) AS customer_moved_to_dm,
+  ${derivedFeaturesSql({ urgent: 'any_urgent', escalating: 'any_escalating', moved_to_dm: 'asked_dm AND said_dm', sentiment_trend: 'sentiment_end - sentiment_start' })},
   1 AS customer_conversations,
   0.0 AS customer_resolution_rate
 FROM w

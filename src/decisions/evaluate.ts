@@ -13,6 +13,7 @@ import { CREATE_MESSAGE_LISTS } from '../conversations/duckdb.sql.js';
 import { compileRules } from './compile.js';
 import { NO_RULE_MATCHED } from './decide.js';
 import * as sql from './evaluate.sql.js';
+import { parseTimestamp } from '../files/timestamps.js';
 import { defaultRulesPath } from './predict.js';
 import { CHANNELS, loadRuleSet, type Channel } from './rules.schema.js';
 import { computeSendTime } from './send-time.js';
@@ -96,7 +97,7 @@ export async function evaluate(config: Config, options: EvaluateOptions = {}): P
           const predicted: Channel = rule?.channel ?? NO_RULE_MATCHED.channel;
           confusion[row.actual_channel][predicted] += 1;
           samples += 1;
-          const asOf = new Date(row.ts.replace(' ', 'T').replace(/\+00$/, 'Z'));
+          const asOf = parseTimestamp(row.ts);
           const send = computeSendTime({ asOf, timing: rule?.timing ?? 'none', peakHours: JSON.parse(row.peak_hours) as number[], quietHours: rules.quiet_hours });
           if (send) {
             predictedDelays.push((send.getTime() - asOf.getTime()) / 60000);

@@ -1,13 +1,12 @@
 // Named DuckDB statements of predict: decision features, the compiled rule CASE, the contact policy, chat logs.
 // The rule CASE comes from compile.ts (fields from a closed set, values bound).
+import { STORED_SIGNALS_SQL, derivedFeaturesSql } from './derived.js';
 
 /** Decision features per open conversation: the conversation's own plus derived flags and the profile's. */
 export const CREATE_DECISION_FEATURES = `
 CREATE OR REPLACE TEMP TABLE decision_features AS
 SELECT *,
-  urgency_terms <> '[]' AS is_urgent,
-  escalation_terms <> '[]' OR sentiment_trend <= -0.5 AS is_escalating,
-  contains(customer_moved_to, 'twitter_dm') AS customer_moved_to_dm
+  ${derivedFeaturesSql(STORED_SIGNALS_SQL)}
 FROM (
   SELECT * EXCLUDE (customer_conversations, customer_resolution_rate),
     coalesce(customer_conversations, 1) AS customer_conversations,

@@ -15,6 +15,8 @@ import { compileRules } from './compile.js';
 import { fieldsOf } from './decide.js';
 import { composeAction } from './action.js';
 import * as sql from './predict.sql.js';
+import { copyToFile, readFile, timestampForFile, type BatchFormat, type ExportFormat } from '../files/formats.js';
+import { parseTimestamp } from '../files/timestamps.js';
 import { loadRuleSet, orderedRules, type Rule, type RuleSet } from './rules.schema.js';
 import { LlmCache } from '../llm/cache.js';
 import { createLlmClient, Enhancer, type LlmMode } from '../llm/enhance.js';
@@ -125,7 +127,7 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
 
       tracker.start('compose');
       const [{ data_as_of }] = await staging.rows<{ data_as_of: string | null }>('SELECT max(as_of)::VARCHAR AS data_as_of FROM open_conversations');
-      const asOf = asOfOverride ?? (data_as_of ? new Date(data_as_of.replace(' ', 'T').replace(/\+00$/, 'Z')) : new Date(0));
+      const asOf = asOfOverride ?? (data_as_of ? parseTimestamp(data_as_of) : new Date(0));
       const predictions = await compose(staging, rules, { runId, asOf });
       tracker.update('compose', predictions);
       const fallbackReasons = enhancer ? await rewriteWithLlm(staging, enhancer, tracker) : {};
@@ -178,9 +180,8 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
   }
 }
 
-async function loadExport(staging: Staging, table: string, file: string, format: 'parquet' | 'csv'): Promise<void> {
-  const reader = format === 'parquet' ? 'read_parquet($file)' : `read_csv($file, header = true, quote = '"', escape = '"', sample_size = -1)`;
-  await staging.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${reader}`, { file });
+async function loadExport(staging: Staging, table: string, file: string, format: ExportFormat): Promise<void> {
+  await staging.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${readFile(format)}`, { file });
 }
 
 async function loadRulesTable(staging: Staging, rules: RuleSet): Promise<void> {
@@ -283,14 +284,11 @@ async function rewriteWithLlm(staging: Staging, enhancer: Enhancer, tracker: Sta
 async function writeOutput(staging: Staging, out: string, format: OutputFormat): Promise<void> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const columns = PREDICTION_COLUMNS.join(', ');
-  const options = format === 'csv' ? 'FORMAT csv, HEADER true' : format === 'parquet' ? 'FORMAT parquet' : 'FORMAT json, ARRAY true';
-  await staging.run(`COPY (SELECT ${columns} FROM nba_predictions_out ORDER BY customer_id, conversation_id) TO $file (${options})`, { file: out });
+  await staging.run(copyToFile(`SELECT ${columns} FROM nba_predictions_out ORDER BY customer_id, conversation_id`, format), { file: out });
 }
 
-function exportForStore(format: 'parquet' | 'csv' | 'ndjson'): string {
-  const options = format === 'parquet' ? 'FORMAT parquet' : format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT json';
-  const timestamp = (column: string) =>
-    format === 'parquet' ? `CAST(${column} AS TIMESTAMPTZ) AS ${column}` : `strftime(CAST(${column} AS TIMESTAMPTZ), '%Y-%m-%d %H:%M:%S.%g') AS ${column}`;
+function exportForStore(format: BatchFormat): string {
+  const timestamp = (column: string) => `${timestampForFile(`CAST(${column} AS TIMESTAMPTZ)`, format)} AS ${column}`;
   const columns = PREDICTION_COLUMNS.map((column) => (column === 'send_time' || column === 'as_of' ? timestamp(column) : column)).join(', ');
-  return `COPY (SELECT ${columns} FROM nba_predictions_out) TO $file (${options})`;
+  return copyToFile(`SELECT ${columns} FROM nba_predictions_out`, format);
 }

@@ -2,8 +2,10 @@
 // The same rules and composition as batch predict; a test checks the two agree customer by customer.
 import { composeAction, typedFeature, type Action } from './action.js';
 import { matchRule } from './decide.js';
+import { storedConversationFeatures } from './derived.js';
 import { DECISION_FIELDS, type DecisionFeatures } from './fields.js';
 import { orderedRules, type RuleSet } from './rules.schema.js';
+import { parseTimestamp } from '../files/timestamps.js';
 import type { CustomerRecord } from '../stores/index.js';
 
 export interface CustomerDecision {
@@ -20,15 +22,13 @@ export interface CustomerDecision {
 /** ClickHouse hands JSON columns over as text, node-postgres as parsed values: compare them as text. */
 const jsonText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value ?? null));
 
-const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(`${String(value).replace(' ', 'T')}${/[Z+]/.test(String(value)) ? '' : 'Z'}`));
+const toDate = (value: unknown): Date => parseTimestamp(value instanceof Date ? value : String(value));
 
-/** The decision features of one stored conversation, with the derived flags batch predict computes in SQL. */
+/** The decision features of one stored conversation, with the derived flags batch predict computes in SQL (one definition, derived.ts). */
 export function decisionFeatures(conversation: Record<string, unknown>, profile: Record<string, unknown> | null): DecisionFeatures {
   const derived: Record<string, unknown> = {
     ...conversation,
-    is_urgent: jsonText(conversation.urgency_terms) !== '[]',
-    is_escalating: jsonText(conversation.escalation_terms) !== '[]' || Number(conversation.sentiment_trend) <= -0.5,
-    customer_moved_to_dm: jsonText(conversation.customer_moved_to).includes('twitter_dm'),
+    ...storedConversationFeatures(conversation),
     customer_conversations: profile?.conversations ?? 1,
     customer_resolution_rate: profile?.resolution_rate ?? 0,
   };

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { forTerminal, jsonForTerminal } from '../cli/terminal-text.js';
 import type { Config } from '../config/index.js';
 import { UserError, messageOf } from '../errors.js';
+import { csvRecord } from '../files/csv-field.js';
+import { readFile } from '../files/formats.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
 import { createStore, prepareStore } from '../stores/index.js';
 import type { ExportKind } from '../stores/store.js';
@@ -56,8 +58,7 @@ export async function openExplorer(config: Config, options: ExplorerOptions = {}
     // A separate in-memory database: the staging file may be busy with an ingest.
     const staging = await openStaging(':memory:');
     for (const view of files) {
-      const reader = view.format === 'parquet' ? 'read_parquet($file)' : 'read_csv($file, header = true, sample_size = -1)';
-      await staging.run(`CREATE TABLE ${view.name} AS SELECT * FROM ${reader}`, { file: view.file });
+      await staging.run(`CREATE TABLE ${view.name} AS SELECT * FROM ${readFile(view.format)}`, { file: view.file });
     }
     await staging.run(`CREATE VIEW features AS SELECT c.*, p.active_hours, p.peak_hours, p.channels_accepted, p.resolution_rate AS customer_resolution_rate
       FROM conversations c LEFT JOIN customer_profiles p USING (customer_id)`);
@@ -104,10 +105,7 @@ function explorer(staging: Staging): Explorer {
 export function formatRows(result: { columns: string[]; rows: Array<Record<string, unknown>> }, format: 'table' | 'csv' | 'json'): string {
   if (format === 'json') return jsonForTerminal(result.rows, 2);
   const text = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
-  if (format === 'csv') {
-    const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-    return [result.columns.map(quote).join(','), ...result.rows.map((row) => result.columns.map((column) => quote(text(row[column]))).join(','))].join('\n');
-  }
+  if (format === 'csv') return [csvRecord(result.columns), ...result.rows.map((row) => csvRecord(result.columns.map((column) => text(row[column]))))].join('\n');
   const shown = (value: string) => forTerminal(value, { singleLine: true });
   const cells = result.rows.map((row) => result.columns.map((column) => shown(text(row[column]).replace(/\s+/g, ' ')).slice(0, 60)));
   const columns = result.columns.map(shown);

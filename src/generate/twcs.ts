@@ -2,6 +2,7 @@
 // quirks (quoted text with newlines and emoji, comma-separated response ids, rows out of time order)
 // and, when asked, malformed rows of each kind the quality checks catch. Same seed, same file.
 import fs from 'node:fs';
+import { csvField } from '../files/csv-field.js';
 
 export const TWCS_HEADER = 'tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id';
 
@@ -156,10 +157,6 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function formatTwitterTime(ms: number): string {
   const d = new Date(ms);
   return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000 ${d.getUTCFullYear()}`;
-}
-
-function csvField(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 interface Tweet {

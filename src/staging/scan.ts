@@ -8,6 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import zlib from 'node:zlib';
 import { once } from 'node:events';
 import { readRecord, splitFields, type MalformedReason, type SplitOptions } from './records.js';
+import { csvField } from '../files/csv-field.js';
 import { WINDOWS_1252, type SourceFile } from './source-file.js';
 
 const CHUNK_BYTES = 8 * 1024 * 1024;
@@ -117,10 +118,6 @@ export async function scanRecords(source: SourceFile): Promise<RecordScan> {
 }
 
 /** A field for the clean copy: quoted when it holds a quote, comma or line end. */
-function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 const NUL_CHARS = /\0/g;
 
 /** Writes the clean copy to `out` and returns what it did. */

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import zlib from 'node:zlib';
-import { readRecord } from './records.js';
+import { readRecord, splitFields } from './records.js';
 import { UserError, messageOf } from '../errors.js';
 import type { EncodingChoice } from '../config/index.js';
 
@@ -170,25 +170,11 @@ export function detectEncoding(file: string): 'utf-8' | 'windows-1252' {
   }
 }
 
-/** Splits a CSV header line, honouring double quotes. */
+/** Splits a CSV header line, honouring double quotes, with the record reader's field splitter. */
 export function splitHeader(line: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        current += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else current += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(current);
-      current = '';
-    } else current += ch;
-  }
-  out.push(current);
-  return out;
+  const bytes = Buffer.from(line, 'utf8');
+  return splitFields(bytes, 0, bytes.length).map((field) => {
+    const text = bytes.subarray(field.start, field.end).toString('utf8');
+    return field.quoted ? text.replace(/""/g, '"') : text;
+  });
 }

@@ -4,6 +4,7 @@
 import type { SourceColumn, SourceFile } from './source-file.js';
 import { FIRST_FAILING_CHECK } from '../quality/checks.sql.js';
 import { PARSE_INBOUND, PARSE_TIMESTAMP, normalizeId } from './expressions.sql.js';
+import { copyToFile, timestampForFile, type BatchFormat } from '../files/formats.js';
 
 /** How DuckDB is to read the file: the source itself, or the tolerant reader's clean copy (with source_line). */
 export interface CsvInput {
@@ -148,14 +149,7 @@ export const PLATFORM_METADATA = `json_object('response_tweet_ids',
         THEN list_filter(list_transform(string_split(response_tweet_id, ','), x -> ${normalizeId('x')}), x -> x IS NOT NULL)
       ELSE string_split(response_tweet_id, ',') END)::VARCHAR`;
 
-/** parquet for embedded ClickHouse, csv for PostgreSQL COPY, ndjson for a ClickHouse server (no raw newlines in rows). */
-export type BatchFormat = 'parquet' | 'csv' | 'ndjson';
-
-const FORMAT_OPTIONS: Record<BatchFormat, string> = {
-  parquet: `FORMAT parquet, COMPRESSION snappy`,
-  csv: `FORMAT csv, HEADER true`,
-  ndjson: `FORMAT json`,
-};
+export type { BatchFormat };
 
 /**
  * The universal interaction schema for valid rows with row index in [$first, $last]. interaction_id is the md5 of
@@ -163,8 +157,7 @@ const FORMAT_OPTIONS: Record<BatchFormat, string> = {
  * are UTC text with milliseconds.
  */
 export function exportBatch(format: BatchFormat): string {
-  const timestamp = format === 'parquet' ? PARSE_TIMESTAMP : `strftime(${PARSE_TIMESTAMP}, '%Y-%m-%d %H:%M:%S.%g')`;
-  return `COPY (
+  const select = `
   SELECT
     md5($platform || ':' || ${normalizeId('tweet_id')}) AS interaction_id,
     ${normalizeId('tweet_id')} AS external_id,
@@ -172,7 +165,7 @@ export function exportBatch(format: BatchFormat): string {
     ${normalizeId('author_id')} AS participant_external_id,
     ${CLEAN_TEXT} AS content_text,
     text AS raw_text,
-    ${timestamp} AS interaction_timestamp,
+    ${timestampForFile(PARSE_TIMESTAMP, format)} AS interaction_timestamp,
     ${normalizeId('in_response_to_tweet_id')} AS parent_external_id,
     ${PARSE_INBOUND} AS inbound,
     CASE WHEN ${normalizeId('in_response_to_tweet_id')} IS NULL THEN 'tweet' ELSE 'reply' END AS interaction_type,
@@ -181,9 +174,10 @@ export function exportBatch(format: BatchFormat): string {
     $run_id AS run_id
   FROM raw_rows
   WHERE rowid BETWEEN $first AND $last AND rowid NOT IN (SELECT row_index FROM rejected_records)
-) TO $file (${FORMAT_OPTIONS[format]})`;
+`;
+  return copyToFile(select, format);
 }
 
 export function exportRejects(format: BatchFormat): string {
-  return `COPY (SELECT ${REJECT_COLUMNS.join(', ')} FROM staged_rejects ORDER BY coalesce(record_number, line_number)) TO $file (${FORMAT_OPTIONS[format]})`;
+  return copyToFile(`SELECT ${REJECT_COLUMNS.join(', ')} FROM staged_rejects ORDER BY coalesce(record_number, line_number)`, format);
 }

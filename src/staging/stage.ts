@@ -7,6 +7,7 @@ import type { SourceFile } from './source-file.js';
 import * as sql from './sql.js';
 import { DuckDBTimestampTZValue } from '@duckdb/node-api';
 import { messageOf } from '../errors.js';
+import { parseTimestamp } from '../files/timestamps.js';
 import { MAX_RECORD_BYTES, type MalformedReason } from './records.js';
 import { repairRecords, scanRecords } from './scan.js';
 import { emptyReasonCounts, type RejectReason } from '../quality/reasons.js';
@@ -82,7 +83,7 @@ export async function stageFile(staging: Staging, source: SourceFile, options: S
   let notAfter = options.notAfter;
   if (!notAfter) {
     const [{ newest: plausible }] = await staging.rows<{ newest: string | null }>(sql.NEWEST_PLAUSIBLE_TIMESTAMP, { not_before: timestampValue(notBefore) });
-    notAfter = plausible ? new Date(parseDuckTimestamp(plausible).getTime() + 24 * 3600 * 1000) : new Date(Date.now() + 24 * 3600 * 1000);
+    notAfter = plausible ? new Date(parseTimestamp(plausible).getTime() + 24 * 3600 * 1000) : new Date(Date.now() + 24 * 3600 * 1000);
   }
   await staging.run(sql.REJECT_OUTSIDE_WINDOW, { not_before: timestampValue(notBefore), not_after: timestampValue(notAfter) });
   await staging.run(sql.CREATE_STAGED_REJECTS, { run_id: options.runId, source_file: source.path });
@@ -107,7 +108,7 @@ export async function stageFile(staging: Staging, source: SourceFile, options: S
     rowsRejected,
     rejectedByReason,
     batchCount: Math.ceil(parsedRows / options.batchSize),
-    newestTimestamp: newest ? parseDuckTimestamp(newest) : null,
+    newestTimestamp: newest ? parseTimestamp(newest) : null,
     rejectsFile,
     reader: read.report,
     timestampWindow: { notBefore, notAfter },
@@ -129,11 +130,6 @@ export async function stageFile(staging: Staging, source: SourceFile, options: S
 
 function timestampValue(date: Date): DuckDBTimestampTZValue {
   return new DuckDBTimestampTZValue(BigInt(date.getTime()) * 1000n);
-}
-
-/** DuckDB's TIMESTAMPTZ text ("2017-10-31 22:10:47+00") as a Date. */
-function parseDuckTimestamp(text: string): Date {
-  return new Date(text.replace(' ', 'T').replace(/\+00$/, 'Z'));
 }
 
 /**

@@ -7,6 +7,7 @@ import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@c
 import { createChdbConnection } from 'chdb/connection';
 import type { TargetConfig } from '../config/index.js';
 import { UserError, messageOf } from '../errors.js';
+import { parseTimestamp } from '../files/timestamps.js';
 import type { BatchFile } from '../staging/stage.js';
 import type { BatchFormat } from '../staging/sql.js';
 import type { OutputTable } from '../conversations/schema.js';
@@ -28,7 +29,7 @@ export function toClickHouseTime(date: Date): string {
 }
 
 function fromClickHouseTime(text: string | null): Date | null {
-  return text ? new Date(`${text.replace(' ', 'T')}Z`) : null;
+  return text ? parseTimestamp(text) : null;
 }
 
 export class ClickHouseStore implements Store {

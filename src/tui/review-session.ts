@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/index.js';
 import { UserError } from '../errors.js';
-import { openStaging } from '../staging/duckdb.js';
+import { readCsv, writeCsv } from '../files/csv.js';
 import { createStore, prepareStore, type Store } from '../stores/index.js';
 import type { Decision, ReviewItem } from './review.js';
 
@@ -37,12 +37,7 @@ function toItem(row: Record<string, unknown>): ReviewItem {
 
 async function readFile(file: string): Promise<Array<Record<string, unknown>>> {
   if (!fs.existsSync(file)) throw new UserError('file_not_found', `The file ${file} does not exist.`);
-  const staging = await openStaging(':memory:');
-  try {
-    return await staging.rows(`SELECT * FROM read_csv($file, header = true, all_varchar = true)`, { file });
-  } finally {
-    staging.close();
-  }
+  return readCsv(file);
 }
 
 export async function openReview(config: Config, options: { file?: string; reviewer: string }): Promise<ReviewSession> {
@@ -80,9 +75,8 @@ export async function exportApproved(config: Config, out: string): Promise<numbe
       .filter(({ review }) => review && (review.decision === 'approved' || review.decision === 'edited'))
       .map(({ row, review }) => ({ ...toItem(row), channel: text(review?.channel), message: text(review?.message), decision: text(review?.decision) }));
     const columns = ['customer_id', 'conversation_id', 'brand', 'channel', 'message', 'send_time', 'issue_status', 'rule_id', 'decision'] as const;
-    const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-    const lines = [columns.join(','), ...approved.map((item) => columns.map((column) => quote(text((item as Record<string, unknown>)[column]))).join(','))];
-    fs.writeFileSync(out, `${lines.join('\n')}\n`);
+    const cell = (value: unknown) => (value === null || value === undefined ? null : text(value));
+    await writeCsv(out, columns, approved.map((item) => columns.map((column) => cell((item as Record<string, unknown>)[column]))));
     return approved.length;
   } finally {
     await store.close();

@@ -6,7 +6,10 @@ import { loadConfig } from '../../src/config/index.js';
 import { processConversations } from '../../src/conversations/process.js';
 import { compileRules } from '../../src/decisions/compile.js';
 import { matchRule } from '../../src/decisions/decide.js';
-import { DECISION_FIELDS, type DecisionFeatures } from '../../src/decisions/fields.js';
+import { DERIVED_FEATURES, type DerivedFeature } from '../../src/decisions/derived.js';
+import { CREATE_DECISION_FEATURES } from '../../src/decisions/predict.sql.js';
+import { decisionFeatures } from '../../src/decisions/single.js';
+import { readCsv } from '../../src/files/csv.js';
 import { defaultRulesPath, predict, PREDICTION_COLUMNS } from '../../src/decisions/predict.js';
 import { loadRuleSet } from '../../src/decisions/rules.schema.js';
 import { ingest } from '../../src/pipeline/ingest.js';
@@ -33,27 +36,6 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** A minimal CSV reader for the test's own output (quoted fields, doubled quotes, newlines inside quotes). */
-function readCsv(text: string): Array<Record<string, string>> {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else field += ch;
-  }
-  const [header, ...body] = rows;
-  return body.map((values) => Object.fromEntries(header.map((name, i) => [name, values[i]])));
-}
-
 describe('riverline predict', () => {
   it("writes nba_predictions.csv with the seed's columns first, one row per open conversation", async () => {
     const out = path.join(dir, 'nba_predictions.csv');
@@ -66,14 +48,14 @@ describe('riverline predict', () => {
     const text = fs.readFileSync(out, 'utf8');
     expect(text.split('\n')[0]).toBe(PREDICTION_COLUMNS.join(','));
     expect(PREDICTION_COLUMNS.slice(0, 7)).toEqual(['customer_id', 'chat_log', 'channel', 'message', 'send_time', 'reasoning', 'issue_status']);
-    const rows = readCsv(text);
+    const rows = await readCsv(out);
     expect(rows).toHaveLength(37);
     const sprint = rows.find((row) => row.customer_id === '115712')!;
-    expect(sprint.chat_log.split('\n')[0]).toBe('Customer: @sprintcare is the worst customer service');
-    expect(sprint.chat_log.split('\n')[1]).toMatch(/^Agent \(sprintcare\): @115712 Can you please send us a private message/);
+    expect(sprint.chat_log!.split('\n')[0]).toBe('Customer: @sprintcare is the worst customer service');
+    expect(sprint.chat_log!.split('\n')[1]).toMatch(/^Agent \(sprintcare\): @115712 Can you please send us a private message/);
     expect(sprint).toMatchObject({ channel: 'scheduling_phone_call', rule_id: 'escalate_to_phone', issue_status: 'escalated', llm_status: 'off', brand: 'sprintcare' });
     expect(sprint.send_time).toMatch(/^2017-11-0[12]T\d\d:00:00\.000Z$/);
-    expect(JSON.parse(sprint.fired)).toMatchObject({ is_escalating: true, customer_messages: 4 });
+    expect(JSON.parse(sprint.fired!)).toMatchObject({ is_escalating: true, customer_messages: 4 });
     // c5 complained on Oct 4 and nobody answered; four weeks later an e-mail goes out at c5's active hour (12:00).
     expect(rows.find((row) => row.customer_id === 'c5')).toMatchObject({ channel: 'email_reply', rule_id: 'dormant_email_follow_up', send_time: '2017-11-02T12:00:00.000Z' });
     // Unanswered public complaints from the last two days get a public reply within 15 minutes of the as-of time.
@@ -118,40 +100,43 @@ describe('predict on PostgreSQL', () => {
     const onClickHouse = await predict(loadConfig({}, { home, db: 'chdb' }), { out: path.join(dir, 'ch.csv'), llm: 'off' });
     expect(onPostgres).toMatchObject({ target: 'postgres', predictions: 37, skipped_resolved: 4 });
     expect(onPostgres.by_channel).toEqual(onClickHouse.by_channel);
-    const strip = (file: string) => readCsv(fs.readFileSync(file, 'utf8')).map(({ run_id: _run, ...row }) => row);
-    expect(strip(path.join(dir, 'pg.csv'))).toEqual(strip(path.join(dir, 'ch.csv')));
+    const strip = async (file: string) => (await readCsv(file)).map(({ run_id: _run, ...row }) => row);
+    expect(await strip(path.join(dir, 'pg.csv'))).toEqual(await strip(path.join(dir, 'ch.csv')));
     const [{ n }] = await db.query<{ n: string }>('SELECT count(*) AS n FROM nba_predictions WHERE run_id = $1', [onPostgres.run_id]);
     expect(Number(n)).toBe(37);
   });
 });
 
 describe('rules in SQL and in TypeScript', () => {
-  it('pick the same rule for every conversation', async () => {
+  // Batch predict's decision features (SQL) and serve's (TypeScript), each from the code, over the same stored conversations.
+  it('derive the same features and pick the same rule for every conversation', async () => {
     const rules = loadRuleSet(defaultRulesPath());
     const compiled = compileRules(rules);
     const conversations = await queryEmbedded<Record<string, unknown>>(path.join(home, 'clickhouse'), 'SELECT * FROM conversations');
     const staging = await openStaging(':memory:');
     try {
-      const file = path.join(dir, 'features.json');
-      const features = conversations.map((row) => ({
-        ...row,
-        is_urgent: row.urgency_terms !== '[]',
-        is_escalating: row.escalation_terms !== '[]' || Number(row.sentiment_trend) <= -0.5,
-        customer_moved_to_dm: String(row.customer_moved_to).includes('twitter_dm'),
-        customer_conversations: 1,
-        customer_resolution_rate: 0,
-      }));
-      fs.writeFileSync(file, features.map((row) => JSON.stringify(row)).join('\n'));
-      const fromSql = await staging.rows<{ conversation_id: string; rule_id: string }>(
-        `SELECT conversation_id, ${compiled.sql} AS rule_id FROM read_json($file, format = 'newline_delimited')`,
-        { ...compiled.params, file },
+      const file = path.join(dir, 'conversations.json');
+      fs.writeFileSync(file, conversations.map((row) => JSON.stringify(row)).join('\n'));
+      // Without a profile: no customer_conversations or customer_resolution_rate, as decisionFeatures(row, null).
+      await staging.run(
+        `CREATE TEMP TABLE open_conversations AS SELECT *, NULL::INTEGER AS customer_conversations, NULL::DOUBLE AS customer_resolution_rate
+         FROM read_json($file, format = 'newline_delimited')`,
+        { file },
       );
-      const sqlRules = new Map(fromSql.map((row) => [row.conversation_id, row.rule_id]));
-      for (const row of features) {
-        const typed = Object.fromEntries(Object.keys(DECISION_FIELDS).map((field) => [field, (row as Record<string, unknown>)[field]])) as DecisionFeatures;
-        expect(sqlRules.get(String(row.conversation_id)), String(row.conversation_id)).toBe(matchRule(typed, rules).rule_id);
+      await staging.run(CREATE_DECISION_FEATURES);
+      const derived = Object.keys(DERIVED_FEATURES);
+      const fromSql = await staging.rows<Record<string, unknown>>(`SELECT conversation_id, ${derived.join(', ')}, ${compiled.sql} AS rule_id FROM decision_features`, compiled.params);
+      const bySql = new Map(fromSql.map((row) => [String(row.conversation_id), row]));
+      expect(bySql.size).toBe(conversations.length);
+      for (const row of conversations) {
+        const id = String(row.conversation_id);
+        const features = decisionFeatures(row, null);
+        const sql = bySql.get(id)!;
+        expect(Object.fromEntries(derived.map((name) => [name, sql[name]])), id).toEqual(Object.fromEntries(derived.map((name) => [name, features[name as DerivedFeature]])));
+        expect(sql.rule_id, id).toBe(matchRule(features, rules).rule_id);
       }
-      expect(new Set(sqlRules.values()).size).toBeGreaterThan(3);
+      expect(new Set(fromSql.map((row) => row.rule_id)).size).toBeGreaterThan(3);
+      expect(fromSql.some((row) => row.is_escalating) && fromSql.some((row) => !row.is_escalating)).toBe(true);
     } finally {
       staging.close();
     }
