@@ -1,10 +1,9 @@
-import readline from 'node:readline';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { storeFlags, useStoreFlags } from '../src/cli/store-flags.js';
 import { DB_CHOICES, loadConfig } from '../src/config/index.js';
-import { isUserError } from '../src/errors.js';
 import { formatRows, openExplorer } from '../src/explore/explore.js';
+import { runPrompt } from '../src/explore/repl.js';
 import { summarize } from '../src/explore/summary.js';
 
 export default class Explore extends BaseCommand {
@@ -47,44 +46,9 @@ export default class Explore extends BaseCommand {
         else this.log(output);
         return;
       }
-      await this.prompt(explorer);
+      await runPrompt(explorer, { log: (text) => this.log(text) });
     } finally {
       explorer.close();
-    }
-  }
-
-  /** A SQL prompt with history and tab completion of table and column names; end a statement with ';'. */
-  private async prompt(explorer: Awaited<ReturnType<typeof openExplorer>>): Promise<void> {
-    const names = await explorer.names();
-    const rl = readline.createInterface({
-      input: process.stdin,
-      output: process.stdout,
-      historySize: 500,
-      completer: (line: string) => {
-        const word = /[A-Za-z_]*$/.exec(line)?.[0] ?? '';
-        const hits = names.filter((name) => name.startsWith(word));
-        return [hits, word];
-      },
-    });
-    this.log('Tables: conversations, customer_profiles, nba_predictions, features. End a statement with ";", Ctrl-D to leave.');
-    let buffer = '';
-    rl.setPrompt('riverline> ');
-    rl.prompt();
-    for await (const line of rl) {
-      buffer += `${line}\n`;
-      if (!buffer.trim().endsWith(';')) {
-        rl.setPrompt('       ...> ');
-        rl.prompt();
-        continue;
-      }
-      try {
-        this.log(formatRows(await explorer.query(buffer), 'table'));
-      } catch (error) {
-        this.log(isUserError(error) ? [error.message, ...error.actions.map((action) => `  → ${action}`)].join('\n') : String(error));
-      }
-      buffer = '';
-      rl.setPrompt('riverline> ');
-      rl.prompt();
     }
   }
 }
