@@ -4,7 +4,7 @@
 // (process, predict, explore, review) run beside it, and `kill -HUP` picks up what they wrote.
 import type { Config } from '../config/index.js';
 import { loadRuleSet } from '../decisions/rules.schema.js';
-import { defaultRulesPath } from '../decisions/predict.js';
+import { defaultRulesPath } from '../decisions/rules-file.js';
 import { createStore, prepareStore, type Store } from '../stores/index.js';
 import path from 'node:path';
 import { buildApp } from './app.js';

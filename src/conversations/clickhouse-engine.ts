@@ -1,11 +1,11 @@
-// process --engine clickhouse: the steps of clickhouse.sql.ts run inside the ClickHouse target, set-based,
-// with work tables dropped at the end (and at the start, after a killed run).
+// process --engine clickhouse: the steps of clickhouse.sql.ts run inside the ClickHouse target (through the store's
+// SQL engine), set-based, with work tables dropped at the end (and at the start, after a killed run).
 import type { StageTracker } from '../progress/stage-tracker.js';
-import { ClickHouseStore, toClickHouseTime } from '../stores/clickhouse.js';
+import type { SqlEngine } from '../stores/index.js';
+import { lexiconTerms, loadLexicon } from '../model/lexicon.js';
+import { OUTPUT_TABLES } from '../model/schema.js';
 import * as ch from './clickhouse.sql.js';
-import { loadLexicon } from './lexicon.js';
-import { OUTPUT_TABLES } from './schema.js';
-import type { Summary } from './process.js';
+import type { Summary } from './engine.js';
 
 export interface EngineContext {
   platform: string;
@@ -15,25 +15,26 @@ export interface EngineContext {
   windowHours: number;
 }
 
-export async function processInClickHouse(store: ClickHouseStore, context: EngineContext): Promise<Summary> {
+export async function processInClickHouse(engine: SqlEngine, context: EngineContext): Promise<Summary> {
   const { tracker, platform } = context;
-  const params = { platform, as_of: toClickHouseTime(context.asOf), window_hours: context.windowHours };
-  const run = (query: string) => store.execute(query, params, ch.SETTINGS);
+  const lexicon = loadLexicon();
+  const params = { platform, as_of: context.asOf, window_hours: context.windowHours };
+  const run = (query: string) => engine.execute(query, params, ch.SETTINGS);
   const dropWork = async () => {
-    for (const table of ch.WORK_TABLES) await store.execute(ch.dropWorkTable(table));
+    for (const table of ch.WORK_TABLES) await engine.execute(ch.dropWorkTable(table));
   };
   await dropWork();
   try {
     tracker.start('export');
-    await run(ch.CREATE_TWEETS);
+    await engine.execute(ch.CREATE_TWEETS, { ...params, terms: lexiconTerms(lexicon) }, ch.SETTINGS);
     await run(ch.CREATE_LEXICON);
-    await store.insertRows('process_lexicon', loadLexicon());
+    await engine.insertRows('process_lexicon', lexicon);
 
     tracker.start('threads');
     await run(ch.CREATE_POINTERS);
     for (let step = 0; step < context.maxPointerSteps; step++) {
       await run(ch.STEP_POINTERS);
-      const [{ n }] = await store.select<{ n: string }>(ch.COUNT_POINTER_CHANGES);
+      const [{ n }] = await engine.select<{ n: string }>(ch.COUNT_POINTER_CHANGES);
       for (const statement of ch.ADVANCE_POINTERS) await run(statement);
       if (Number(n) === 0) break;
     }
@@ -46,13 +47,13 @@ export async function processInClickHouse(store: ClickHouseStore, context: Engin
 
     tracker.start('profiles');
     await run(ch.CREATE_PROFILES);
-    const [counts] = await store.select<Record<keyof Omit<Summary, 'as_of'>, string>>(ch.SUMMARY);
+    const [counts] = await engine.select<Record<keyof Omit<Summary, 'as_of'>, string>>(ch.SUMMARY);
     tracker.update('profiles', Number(counts.customers));
 
     tracker.start('write');
-    await store.replaceWith(
+    await engine.replaceWith(
       OUTPUT_TABLES.map((table) => ({ table })),
-      ({ table }, next) => store.execute(ch.insertOutputFromWorkTable(table.columns.map((column) => column.name), next, `${table.name}_out`)),
+      ({ table }, next) => engine.execute(ch.insertOutputFromWorkTable(table.columns.map((column) => column.name), next, `${table.name}_out`)),
     );
     tracker.update('write', Number(counts.conversations));
     return {

@@ -1,20 +1,21 @@
 // The steps of duckdb.sql.ts in ClickHouse SQL, run inside ClickHouse over `interactions` (the --engine clickhouse
 // path, which scales out with a cluster). Work tables are prefixed process_ and dropped afterwards.
 // Run with join_use_nulls = 1 so outer joins give NULLs as DuckDB does; aggregates over no rows use -OrNull for the same reason.
-// Bound values: {platform:String}, {as_of:DateTime64(3, 'UTC')}, {window_hours:UInt32}. Durations stay integer milliseconds
-// until the last step, as in duckdb.sql.ts, so both engines round the same numbers.
-import { BRAND_KINDS, CUSTOMER_KINDS, sqlList } from './lexicon.js';
+// Bound values: {platform:String}, {terms:Array(String)} (see input.clickhouse.sql.ts), {as_of:DateTime64(3, 'UTC')},
+// {window_hours:UInt32}. Durations stay integer milliseconds until the last step, as in duckdb.sql.ts, so both engines
+// round the same numbers.
+import { BRAND_KINDS, CUSTOMER_KINDS } from '../model/lexicon.js';
+import { PROCESS_INPUT } from './input.clickhouse.sql.js';
+
+/** A ClickHouse string literal list: a backslash escapes in ClickHouse, so it is escaped as well as the quote. */
+const literalList = (names: readonly string[]) => names.map((name) => `'${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ');
 
 /** Only the hits a feature reads: customers' words for sentiment, cues, topics and confirmations; brands' for asks and closings. */
-const HIT_NEEDED = `((m.inbound AND l.kind IN (${sqlList(CUSTOMER_KINDS)})) OR (NOT m.inbound AND l.kind IN (${sqlList(BRAND_KINDS)})))`;
+const HIT_NEEDED = `((m.inbound AND l.kind IN (${literalList(CUSTOMER_KINDS)})) OR (NOT m.inbound AND l.kind IN (${literalList(BRAND_KINDS)})))`;
 
 const AS_OF = `{as_of:DateTime64(3, 'UTC')}`;
 const round = (expr: string, digits: number) => `(floor((${expr}) * ${10 ** digits} + 0.5) / ${10 ** digits})`;
 const millis = (expr: string) => `toUnixTimestamp64Milli(${expr})`;
-
-/** twcs anonymises customers as numbers, so the first @-mention that is not all digits names the brand addressed. */
-export const BRAND_MENTION = `nullIf(arrayFirst(m -> NOT match(m, '^[0-9]+$'), JSONExtract(content_metadata, 'mentions', 'Array(String)')), '')`;
-export const FIRST_BRAND_MENTION = `${BRAND_MENTION} AS first_mention`;
 
 export const SETTINGS = { join_use_nulls: 1 } as const;
 
@@ -36,11 +37,8 @@ export const WORK_TABLES = [
 /** SYNC: an Atomic database otherwise keeps a dropped table (here, its memory) for eight minutes. */
 export const dropWorkTable = (name: string) => `DROP TABLE IF EXISTS ${name} SYNC`;
 
-export const CREATE_TWEETS = `
-CREATE TABLE process_tweets ENGINE = Memory AS
-SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
-  content_text AS text, ${FIRST_BRAND_MENTION}
-FROM interactions FINAL WHERE platform_type = {platform:String}`;
+/** The interactions as process reads them (the same query the DuckDB engine exports), with their words as tokens. */
+export const CREATE_TWEETS = `CREATE TABLE process_tweets ENGINE = Memory AS ${PROCESS_INPUT}`;
 
 export const CREATE_LEXICON = `CREATE TABLE process_lexicon (kind String, term String, topic String, score Int32, rank Int32) ENGINE = Memory`;
 
@@ -81,7 +79,7 @@ FROM (
   SELECT lower(hex(MD5(concat({platform:String}, ':', p.root_ptr, ':', c.author)))) AS conversation_id,
     p.root_ptr AS thread_root_id, c.author AS customer_id,
     t.external_id AS external_id, t.author AS author, t.inbound AS inbound, t.ts AS ts, t.parent_id AS parent_id, t.first_mention AS first_mention,
-    extractAll(lower(t.text), '[a-z0-9\\']+') AS tokens
+    splitByWhitespace(t.words) AS tokens
   FROM process_pointers p
   JOIN process_tweets t ON t.external_id = p.external_id
   JOIN process_tweets c ON c.external_id = p.anchor_ptr

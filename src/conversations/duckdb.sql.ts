@@ -6,7 +6,10 @@
 // The work is keyed by integers: a tweet is its rowid in `tweets`, a conversation is (root_ptr, customer_id) until the
 // last step gives it its md5 id. Lexicon hits are folded per message in one pass, and the terms a conversation lists
 // (cues, topic terms) travel as 64-bit masks over each list (see termSets), so no step groups lists of strings.
-import { loadLexicon, sqlList, termSets, topicNames, type TermSet } from './lexicon.js';
+import { loadLexicon, termSets, topicNames, type TermSet } from '../model/lexicon.js';
+
+/** A DuckDB string literal list (standard SQL: a quote is doubled, a backslash is an ordinary character). */
+const sqlList = (names: readonly string[]) => names.map((name) => `'${name.replace(/'/g, "''")}'`).join(', ');
 
 const AS_OF = `CAST($as_of AS TIMESTAMPTZ)`;
 const round = (expr: string, digits: number) => `(floor((${expr}) * ${10 ** digits} + 0.5) / ${10 ** digits})`;
@@ -165,8 +168,11 @@ SELECT m.*,
 FROM messages m LEFT JOIN message_signals s USING (idx)`;
 
 /** Lists a conversation names terms from: 1..n the topics in taxonomy order, then urgency and escalation cues. */
-const URGENCY_LIST = TOPICS.length + 1;
-const ESCALATION_LIST = TOPICS.length + 2;
+export const TOPIC_LISTS = TOPICS.length;
+export const URGENCY_LIST = TOPICS.length + 1;
+export const ESCALATION_LIST = TOPICS.length + 2;
+/** The topic of list n, as a DuckDB list literal indexed by n. */
+export const TOPIC_NAMES = `[${sqlList(TOPICS)}]`;
 const LIST_NO = `CASE l.kind WHEN 'urgency' THEN ${URGENCY_LIST} WHEN 'escalation' THEN ${ESCALATION_LIST} ELSE l.rank END`;
 
 /** Customers' tokens that are listed terms (cues and topic words), one row per occurrence: which list and which bit. */
@@ -176,15 +182,6 @@ SELECT u.idx, ${LIST_NO} AS list_no, l.bit
 FROM (SELECT rowid AS idx, unnest(tokens) AS token FROM tweets WHERE inbound) u
 JOIN lexicon l ON l.term = u.token
 WHERE l.kind IN ('urgency', 'escalation', 'topic')`;
-
-/** Per message: urgency and escalation cues and its own topic (most hits, ties by taxonomy order; NULL without any), for the backtest. */
-export const CREATE_MESSAGE_LISTS = `
-CREATE OR REPLACE TEMP TABLE message_lists AS
-SELECT idx,
-  bool_or(list_no = ${URGENCY_LIST}) AS urgent, bool_or(list_no = ${ESCALATION_LIST}) AS escalating,
-  [${sqlList(TOPICS)}][arg_max(list_no, hits * 1000 - list_no) FILTER (WHERE list_no <= ${TOPICS.length})] AS msg_topic
-FROM (SELECT idx, list_no, count(*) AS hits FROM listed_hits GROUP BY idx, list_no)
-GROUP BY idx`;
 
 /** Per conversation and list: how often its terms were seen, and which (a bit mask). */
 export const CREATE_CONVERSATION_LIST_HITS = `

@@ -8,13 +8,14 @@ import { parseAsOf } from '../config/as-of.js';
 import { UserError, messageOf } from '../errors.js';
 import { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
-import { createStore, prepareStore, type Store } from '../stores/index.js';
+import { createStore, prepareStore, type SqlEngine, type Store } from '../stores/index.js';
 import * as duck from './duckdb.sql.js';
 import { copyToFile, readFile, timestampForFile, type BatchFormat, type ExportFormat } from '../files/formats.js';
 import { processInClickHouse } from './clickhouse-engine.js';
-import type { ClickHouseStore } from '../stores/clickhouse.js';
-import { loadLexicon } from './lexicon.js';
-import { CONVERSATIONS, CONVERSATION_MESSAGES, CUSTOMER_PROFILES, type OutputTable } from './schema.js';
+import type { Summary } from './engine.js';
+import { PROCESS_INPUT, processInputParams } from './input.js';
+import { loadLexicon } from '../model/lexicon.js';
+import { CONVERSATIONS, CONVERSATION_MESSAGES, CUSTOMER_PROFILES, type OutputTable } from '../model/schema.js';
 
 export const PROCESS_STAGES = [
   { id: 'check', label: 'Check data' },
@@ -57,14 +58,12 @@ export async function processConversations(config: Config, options: ProcessOptio
   const platform = options.platform ?? 'twitter';
   const tracker = options.tracker ?? new StageTracker(PROCESS_STAGES);
   const asOf = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
-  if (engine === 'clickhouse' && config.target.kind !== 'clickhouse') {
-    throw new UserError('bad_flag', '--engine clickhouse runs inside ClickHouse, so it needs a ClickHouse target; use --engine duckdb with PostgreSQL.');
-  }
 
   tracker.start('check');
   const store = createStore(config);
   try {
     await prepareStore(store);
+    const sqlEngine = engine === 'clickhouse' ? engineInside(store) : null;
     const stats = await store.interactionStats(platform);
     if (stats.count === 0) {
       throw new UserError('file_empty', 'There are no interactions to process yet: load a file first with `riverline ingest FILE`.', {
@@ -72,16 +71,15 @@ export async function processConversations(config: Config, options: ProcessOptio
       });
     }
     tracker.done('check', `${stats.count.toLocaleString('en-US')} interactions`);
-    const summary =
-      engine === 'duckdb'
-        ? await processInDuckDB(config, store, { platform, asOf: asOf ?? (stats.newest as Date), tracker })
-        : await processInClickHouse(store as ClickHouseStore, {
-            platform,
-            asOf: asOf ?? (stats.newest as Date),
-            tracker,
-            maxPointerSteps: MAX_POINTER_STEPS,
-            windowHours: RESOLUTION_WINDOW_HOURS,
-          });
+    const summary = sqlEngine
+      ? await processInClickHouse(sqlEngine, {
+          platform,
+          asOf: asOf ?? (stats.newest as Date),
+          tracker,
+          maxPointerSteps: MAX_POINTER_STEPS,
+          windowHours: RESOLUTION_WINDOW_HOURS,
+        })
+      : await processInDuckDB(config, store, { platform, asOf: asOf ?? (stats.newest as Date), tracker });
     tracker.finish();
     return { engine, target: store.name, ...summary, seconds: Number(((Date.now() - started) / 1000).toFixed(3)) };
   } catch (error) {
@@ -92,12 +90,10 @@ export async function processConversations(config: Config, options: ProcessOptio
   }
 }
 
-export interface Summary {
-  conversations: number;
-  customers: number;
-  open_conversations: number;
-  resolved_conversations: number;
-  as_of: string;
+/** --engine clickhouse computes inside the target, so the target must run a stage's SQL itself. */
+function engineInside(store: Store): SqlEngine {
+  if (store.sqlEngine) return store.sqlEngine;
+  throw new UserError('bad_flag', '--engine clickhouse runs inside ClickHouse, so it needs a ClickHouse target; use --engine duckdb with PostgreSQL.');
 }
 
 async function processInDuckDB(config: Config, store: Store, context: { platform: string; asOf: Date; tracker: StageTracker }): Promise<Summary> {
@@ -169,7 +165,7 @@ async function buildMessages(staging: Staging, store: Store, context: BuildConte
   const step = context.onStep ?? (() => {});
   step('export');
   const exported = path.join(context.workDir, `interactions.${store.exportFormat}`);
-  await store.exportRows('process_input', exported, context.platform);
+  await store.exportRows(PROCESS_INPUT, exported, processInputParams(context.platform));
   await loadTweets(staging, exported, store.exportFormat);
   await loadLexiconTable(staging);
   step('threads');

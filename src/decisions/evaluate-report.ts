@@ -1,7 +1,7 @@
 // The backtest as a self-contained HTML page: per-channel bars, the confusion matrix as a heat table,
 // engine against baseline, and timing. Inline SVG, no scripts, no external assets.
 import { CHANNELS } from './rules.schema.js';
-import type { EvaluationResult } from './evaluate.js';
+import type { EvaluationResult } from './evaluation.js';
 
 const escape = (text: string) => text.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] as string);
 

@@ -1,6 +1,16 @@
 // Named DuckDB statements of the backtest: for each brand reply, the decision features as they were just before it,
-// and the channel the brand actually steered to. Runs after buildMessageSignals (message_features) and CREATE_MESSAGE_LISTS.
+// and the channel the brand actually steered to. Runs after buildMessageSignals (message_features and listed_hits).
 import { derivedFeaturesSql } from './derived.js';
+import { ESCALATION_LIST, TOPIC_LISTS, TOPIC_NAMES, URGENCY_LIST } from '../conversations/duckdb.sql.js';
+
+/** Per message: urgency and escalation cues and its own topic (most hits, ties by taxonomy order; NULL without any). */
+export const CREATE_MESSAGE_LISTS = `
+CREATE OR REPLACE TEMP TABLE message_lists AS
+SELECT idx,
+  bool_or(list_no = ${URGENCY_LIST}) AS urgent, bool_or(list_no = ${ESCALATION_LIST}) AS escalating,
+  ${TOPIC_NAMES}[arg_max(list_no, hits * 1000 - list_no) FILTER (WHERE list_no <= ${TOPIC_LISTS})] AS msg_topic
+FROM (SELECT idx, list_no, count(*) AS hits FROM listed_hits GROUP BY idx, list_no)
+GROUP BY idx`;
 
 /**
  * One sample per brand reply that follows at least one customer message. Every feature is computed over the

@@ -9,15 +9,15 @@ import { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging } from '../staging/duckdb.js';
 import { createStore, prepareStore } from '../stores/index.js';
 import { buildMessageSignals } from '../conversations/process.js';
-import { CREATE_MESSAGE_LISTS } from '../conversations/duckdb.sql.js';
 import { compileRules } from './compile.js';
 import { NO_RULE_MATCHED } from './decide.js';
 import * as sql from './evaluate.sql.js';
 import { parseTimestamp } from '../files/timestamps.js';
-import { defaultRulesPath } from './predict.js';
+import { defaultRulesPath } from './rules-file.js';
 import { CHANNELS, loadRuleSet, type Channel } from './rules.schema.js';
 import { computeSendTime } from './send-time.js';
 import { renderEvaluationHtml } from './evaluate-report.js';
+import type { ChannelScore, EvaluationResult } from './evaluation.js';
 
 export const EVALUATE_STAGES = [
   { id: 'check', label: 'Check data' },
@@ -28,29 +28,7 @@ export const EVALUATE_STAGES = [
   { id: 'score', label: 'Score' },
 ];
 
-export interface ChannelScore {
-  precision: number;
-  recall: number;
-  f1: number;
-  support: number;
-  predicted: number;
-}
-
-export interface EvaluationResult {
-  samples: number;
-  agreement: number;
-  macro_f1: number;
-  baseline_channel: Channel;
-  baseline_agreement: number;
-  baseline_macro_f1: number;
-  per_channel: Record<Channel, ChannelScore>;
-  /** confusion[actual][predicted] = count */
-  confusion: Record<Channel, Record<Channel, number>>;
-  timing: { median_predicted_delay_minutes: number | null; median_actual_response_minutes: number | null; median_absolute_difference_minutes: number | null };
-  rules: string;
-  html: string | null;
-  seconds: number;
-}
+export type { ChannelScore, EvaluationResult };
 
 export interface EvaluateOptions {
   rulesFile?: string;
@@ -83,7 +61,7 @@ export async function evaluate(config: Config, options: EvaluateOptions = {}): P
     try {
       await buildMessageSignals(staging, store, { platform, workDir, onStep: (step) => tracker.start(step) });
       tracker.start('samples');
-      await staging.run(CREATE_MESSAGE_LISTS);
+      await staging.run(sql.CREATE_MESSAGE_LISTS);
       await staging.run(sql.CREATE_SAMPLES);
       await staging.run(sql.CREATE_PEAK_HOURS);
 

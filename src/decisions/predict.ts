@@ -4,17 +4,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/index.js';
-import { dataFile } from '../data-file.js';
 import { parseAsOf } from '../config/as-of.js';
 import { UserError, messageOf } from '../errors.js';
 import { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
 import { createStore, prepareStore } from '../stores/index.js';
-import { CONVERSATIONS, NBA_PREDICTIONS } from '../conversations/schema.js';
+import { CONVERSATIONS, NBA_PREDICTIONS } from '../model/schema.js';
 import { compileRules } from './compile.js';
 import { fieldsOf } from './decide.js';
 import { composeAction } from './action.js';
 import * as sql from './predict.sql.js';
+import { PREDICT_CONVERSATIONS, PREDICT_MESSAGES } from './predict-input.js';
+import { defaultRulesPath } from './rules-file.js';
 import { copyToFile, readFile, timestampForFile, type BatchFormat, type ExportFormat } from '../files/formats.js';
 import { parseTimestamp } from '../files/timestamps.js';
 import { loadRuleSet, orderedRules, type Rule, type RuleSet } from './rules.schema.js';
@@ -67,10 +68,6 @@ export interface PredictResult {
 /** The column order of the output file: the seed's columns first, then ours. */
 export const PREDICTION_COLUMNS = NBA_PREDICTIONS.columns.map((column) => column.name);
 
-export function defaultRulesPath(): string {
-  return dataFile(import.meta.url, 'default-rules.json');
-}
-
 export async function predict(config: Config, options: PredictOptions = {}): Promise<PredictResult> {
   const started = Date.now();
   const platform = options.platform ?? 'twitter';
@@ -107,8 +104,8 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
     fs.mkdirSync(workDir, { recursive: true });
     const conversationsFile = path.join(workDir, `conversations.${store.exportFormat}`);
     const linesFile = path.join(workDir, `lines.${store.exportFormat}`);
-    await store.exportRows('predict_conversations', conversationsFile, platform);
-    await store.exportRows('predict_messages', linesFile, platform);
+    await store.exportRows(PREDICT_CONVERSATIONS, conversationsFile, { platform });
+    await store.exportRows(PREDICT_MESSAGES, linesFile, { platform });
 
     const staging = await openStaging(config.stagingPath);
     try {

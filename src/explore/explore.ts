@@ -11,13 +11,7 @@ import { csvRecord } from '../files/csv-field.js';
 import { readFile } from '../files/formats.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
 import { createStore, prepareStore } from '../stores/index.js';
-import type { ExportKind } from '../stores/store.js';
-
-export const EXPLORE_VIEWS: Array<{ name: string; kind: ExportKind }> = [
-  { name: 'conversations', kind: 'explore_conversations' },
-  { name: 'customer_profiles', kind: 'explore_profiles' },
-  { name: 'nba_predictions', kind: 'explore_predictions' },
-];
+import { EXPLORE_VIEWS } from './views.js';
 
 export interface Explorer {
   query(sql: string): Promise<{ columns: string[]; rows: Array<Record<string, unknown>> }>;
@@ -52,7 +46,7 @@ export async function openExplorer(config: Config, options: ExplorerOptions = {}
     const files = [];
     for (const view of EXPLORE_VIEWS) {
       const file = path.join(dir, `${view.name}.${store.exportFormat}`);
-      await store.exportRows(view.kind, file, platform);
+      await store.exportRows(view.query, file, { platform });
       files.push({ ...view, file, format: store.exportFormat });
     }
     // A separate in-memory database: the staging file may be busy with an ingest.

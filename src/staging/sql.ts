@@ -4,6 +4,7 @@
 import type { SourceColumn, SourceFile } from './source-file.js';
 import { FIRST_FAILING_CHECK } from '../quality/checks.sql.js';
 import { PARSE_INBOUND, PARSE_TIMESTAMP, normalizeId } from './expressions.sql.js';
+import { REJECT_COLUMNS } from '../model/interactions.js';
 import { copyToFile, timestampForFile, type BatchFormat } from '../files/formats.js';
 
 /** How DuckDB is to read the file: the source itself, or the tolerant reader's clean copy (with source_line). */
@@ -108,25 +109,6 @@ export const NEWEST_VALID_TIMESTAMP = `
 SELECT max(interaction_timestamp)::VARCHAR AS newest FROM row_checks
 WHERE check_reason IS NULL AND record_number - 1 NOT IN (SELECT row_index FROM rejected_records)`;
 export const COUNT_REJECTS_BY_REASON = `SELECT reason, count(*)::INTEGER AS n FROM staged_rejects GROUP BY reason`;
-
-/** The interaction columns every target stores, in this order. */
-export const INTERACTION_COLUMNS = [
-  'interaction_id',
-  'external_id',
-  'platform_type',
-  'participant_external_id',
-  'content_text',
-  'raw_text',
-  'interaction_timestamp',
-  'parent_external_id',
-  'inbound',
-  'interaction_type',
-  'content_metadata',
-  'platform_metadata',
-  'run_id',
-] as const;
-
-export const REJECT_COLUMNS = ['run_id', 'source_file', 'record_number', 'line_number', 'reason', 'detail', 'raw'] as const;
 
 /**
  * Cleaned text for features: leading @mentions (the reply addressing) and URLs removed, # dropped from hashtags,

@@ -2,6 +2,7 @@
 // Batches are written on demand so the target can load batch k while DuckDB writes batch k+1.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { BatchFile } from '../model/interactions.js';
 import type { Staging } from './duckdb.js';
 import type { SourceFile } from './source-file.js';
 import * as sql from './sql.js';
@@ -12,11 +13,7 @@ import { MAX_RECORD_BYTES, type MalformedReason } from './records.js';
 import { repairRecords, scanRecords } from './scan.js';
 import { emptyReasonCounts, type RejectReason } from '../quality/reasons.js';
 
-export interface BatchFile {
-  index: number;
-  path: string;
-  rows: number;
-}
+export type { BatchFile };
 
 export interface StagedFile {
   rowsRead: number;

@@ -1,10 +1,7 @@
 // Named ClickHouse statements. Values are bound as {name:Type}; identifiers come from the closed set below.
-import type { ColumnType, OutputTable } from '../conversations/schema.js';
-import { CONVERSATIONS, NBA_PREDICTIONS, NBA_REVIEWS, OUTPUT_TABLES } from '../conversations/schema.js';
-import { loadLexicon, sqlList } from '../conversations/lexicon.js';
-import { BRAND_MENTION } from '../conversations/clickhouse.sql.js';
-import type { ExportKind } from './store.js';
-import { INTERACTION_COLUMNS, REJECT_COLUMNS } from '../staging/sql.js';
+import type { ColumnType, OutputTable } from '../model/schema.js';
+import { NBA_PREDICTIONS, NBA_REVIEWS, OUTPUT_TABLES } from '../model/schema.js';
+import { INTERACTION_COLUMNS, REJECT_COLUMNS } from '../model/interactions.js';
 
 export interface Migration {
   version: number;
@@ -162,39 +159,10 @@ MIGRATIONS.push({
   ],
 });
 
-/** Only lexicon terms can become features, so process_input ships just those tokens (a quarter of them). */
-
-const LEXICON_TERMS = sqlList([...new Set(loadLexicon().map((row) => row.term))]);
-
-/** What later stages read, as Parquet. process_input ships word tokens (space-joined: a plain string column encodes faster than a
- * Parquet list), not text: ClickHouse finds them ten times faster than DuckDB's regex does; and the brand a customer
- * mentions first only for customers' tweets, the only ones it is read from. */
-const EXPORTS: Record<ExportKind, string> = {
-  process_input: `
-SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
-  arrayStringConcat(arrayFilter(t -> t IN (${LEXICON_TERMS}), extractAll(lower(content_text), '[a-z0-9\\']+')), ' ') AS words,
-  if(inbound, ${BRAND_MENTION}, NULL) AS first_mention
-FROM interactions FINAL WHERE platform_type = {platform:String}`,
-  predict_conversations: `
-SELECT ${CONVERSATIONS.columns.map((column) => `c.${column.name} AS ${column.name}`).join(', ')},
-  p.peak_hours AS peak_hours, p.channels_accepted AS channels_accepted, p.conversations AS customer_conversations, p.resolution_rate AS customer_resolution_rate
-FROM conversations c LEFT JOIN customer_profiles p ON p.customer_id = c.customer_id
-WHERE c.platform_type = {platform:String} AND c.resolution_status = 'open'
-SETTINGS join_use_nulls = 1`,
-  predict_messages: `
-SELECT m.conversation_id AS conversation_id, m.seq AS seq, m.inbound AS inbound, i.participant_external_id AS author, i.raw_text AS text
-FROM conversation_messages m
-JOIN (SELECT conversation_id FROM conversations WHERE platform_type = {platform:String} AND resolution_status = 'open') c ON c.conversation_id = m.conversation_id
-JOIN (SELECT external_id, participant_external_id, raw_text FROM interactions FINAL WHERE platform_type = {platform:String}) i ON i.external_id = m.external_id`,
-  explore_conversations: `SELECT * FROM conversations WHERE platform_type = {platform:String}`,
-  explore_profiles: `SELECT * FROM customer_profiles WHERE platform_type = {platform:String}`,
-  explore_predictions: `SELECT * FROM nba_predictions WHERE {platform:String} != ''`,
-};
-
-/** An export streamed back to the client (a ClickHouse server). */
-export const exportAsParquet = (kind: ExportKind) => `${EXPORTS[kind]}\nFORMAT Parquet`;
-/** An export the embedded engine writes to a local file itself ({file:String}), without a copy through JavaScript. */
-export const exportToFile = (kind: ExportKind) => `INSERT INTO FUNCTION file({file:String}, Parquet) ${EXPORTS[kind]}`;
+/** A stage's query streamed back to the client as Parquet (a ClickHouse server). */
+export const exportAsParquet = (select: string) => `${select}\nFORMAT Parquet`;
+/** A stage's query the embedded engine writes to a local file itself ({file:String}), without a copy through JavaScript. */
+export const exportToFile = (select: string) => `INSERT INTO FUNCTION file({file:String}, Parquet) ${select}`;
 
 /** serve's in-memory data: all profiles and the open conversations. */
 export const SERVING_PROFILES = `SELECT * FROM customer_profiles WHERE platform_type = {platform:String}`;

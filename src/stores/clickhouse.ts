@@ -8,12 +8,13 @@ import { createChdbConnection } from 'chdb/connection';
 import type { TargetConfig } from '../config/index.js';
 import { UserError, messageOf } from '../errors.js';
 import { parseTimestamp } from '../files/timestamps.js';
-import type { BatchFile } from '../staging/stage.js';
-import type { BatchFormat } from '../staging/sql.js';
-import type { OutputTable } from '../conversations/schema.js';
+import type { BatchFormat } from '../files/formats.js';
+import type { BatchFile } from '../model/interactions.js';
+import type { NamedQuery, QueryParams } from '../model/named-query.js';
+import type { OutputTable } from '../model/schema.js';
 import * as sql from './clickhouse.sql.js';
 import { openNow, openWhenFree } from './embedded-lock.js';
-import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type ExportKind, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark } from './store.js';
+import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark, type EngineParams, type SqlEngine } from './store.js';
 
 type ClickHouseTarget = Extract<TargetConfig, { kind: 'clickhouse' }>;
 
@@ -30,6 +31,11 @@ export function toClickHouseTime(date: Date): string {
 
 function fromClickHouseTime(text: string | null): Date | null {
   return text ? parseTimestamp(text) : null;
+}
+
+/** Dates as DateTime64 text: the client would send a Unix time, whose milliseconds a DateTime64(3) parameter drops. */
+function bindable(params: EngineParams): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, value instanceof Date ? toClickHouseTime(value) : value]));
 }
 
 export class ClickHouseStore implements Store {
@@ -202,17 +208,17 @@ export class ClickHouseStore implements Store {
 
   readonly exportFormat = 'parquet' as const;
 
-  async exportRows(kind: ExportKind, file: string, platform: string): Promise<void> {
-    await this.guard(`exporting ${kind.replace('_', ' ')}`, async () => {
+  async exportRows(query: NamedQuery, file: string, params: QueryParams): Promise<void> {
+    await this.guard(`exporting ${query.name}`, async () => {
       if (this.loadMethod === 'parquet-file') {
         await this.client.command({
-          query: sql.exportToFile(kind),
-          query_params: { platform, file },
+          query: sql.exportToFile(query.clickhouse),
+          query_params: { ...params, file },
           clickhouse_settings: { engine_file_truncate_on_insert: 1, output_format_parquet_compression_method: 'none' },
         });
         return;
       }
-      const result = await this.client.exec({ query: sql.exportAsParquet(kind), query_params: { platform } });
+      const result = await this.client.exec({ query: sql.exportAsParquet(query.clickhouse), query_params: params });
       await pipeline(result.stream, fs.createWriteStream(file));
     });
   }
@@ -238,7 +244,7 @@ export class ClickHouseStore implements Store {
    * Fills a shadow table (`<table>__next`) for each item as it arrives, then EXCHANGEs them all back to back: readers
    * see the old rows or the new, never a mix, and a failure replaces nothing (the shadow tables are dropped).
    */
-  async replaceWith<T extends { table: OutputTable }>(items: AsyncIterable<T> | Iterable<T>, fill: (item: T, next: string) => Promise<void>): Promise<void> {
+  private async replaceWith<T extends { table: OutputTable }>(items: AsyncIterable<T> | Iterable<T>, fill: (item: T, next: string) => Promise<void>): Promise<void> {
     const started: OutputTable[] = [];
     const loaded = await loadWhileProducing(items, (item) =>
       this.guard(`writing ${item.table.name}`, async () => {
@@ -263,16 +269,18 @@ export class ClickHouseStore implements Store {
     });
   }
 
-  /** For work that runs inside ClickHouse (process --engine clickhouse): one named statement. */
-  async execute(query: string, params: Record<string, unknown> = {}, settings: ClickHouseSettings = {}): Promise<void> {
-    await this.guard('processing in ClickHouse', () => this.client.command({ query, query_params: params, clickhouse_settings: settings }));
-  }
+  /** Work that runs inside ClickHouse (process --engine clickhouse): the stage's own statements. */
+  readonly sqlEngine: SqlEngine = {
+    execute: (query, params = {}, settings = {}) =>
+      this.guard('processing in ClickHouse', async () => {
+        await this.client.command({ query, query_params: bindable(params), clickhouse_settings: settings as ClickHouseSettings });
+      }),
+    select: <T>(query: string, params: EngineParams = {}) => this.guard('processing in ClickHouse', () => this.rows<T>(query, bindable(params))),
+    insertRows: (table, rows) => this.insertRows(table, rows),
+    replaceWith: (items, fill) => this.replaceWith(items, fill),
+  };
 
-  async select<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
-    return this.guard('processing in ClickHouse', () => this.rows<T>(query, params));
-  }
-
-  async insertRows(table: string, rows: object[]): Promise<void> {
+  private async insertRows(table: string, rows: object[]): Promise<void> {
     await this.guard(`writing ${table}`, () => this.client.insert({ table, values: rows, format: 'JSONEachRow' }));
   }
 

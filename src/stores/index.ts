@@ -4,7 +4,7 @@ import { ClickHouseStore, type ClickHouseStoreOptions } from './clickhouse.js';
 import { PostgresStore } from './postgres.js';
 import type { Store } from './store.js';
 
-export type { Store, PipelineRun, Watermark, PingResult, LoadContext, InteractionStats, CustomerRecord, ServingData, Review } from './store.js';
+export type { Store, PipelineRun, Watermark, PingResult, LoadContext, InteractionStats, CustomerRecord, ServingData, Review, SqlEngine, EngineParams } from './store.js';
 
 export interface CreateStoreOptions {
   clickhouse?: ClickHouseStoreOptions;

@@ -1,8 +1,7 @@
 // Named PostgreSQL statements. Values are bound ($1..); identifiers come from the closed sets below.
-import type { ColumnType, OutputTable } from '../conversations/schema.js';
-import { NBA_PREDICTIONS, NBA_REVIEWS, OUTPUT_TABLES } from '../conversations/schema.js';
-import type { ExportKind } from './store.js';
-import { INTERACTION_COLUMNS, REJECT_COLUMNS } from '../staging/sql.js';
+import type { ColumnType, OutputTable } from '../model/schema.js';
+import { NBA_PREDICTIONS, NBA_REVIEWS, OUTPUT_TABLES } from '../model/schema.js';
+import { INTERACTION_COLUMNS, REJECT_COLUMNS } from '../model/interactions.js';
 
 export interface Migration {
   version: number;
@@ -160,28 +159,12 @@ MIGRATIONS.push({
   statements: [`ALTER TABLE nba_predictions ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now()`, createOutputTable(NBA_REVIEWS)],
 });
 
-/** The columns process reads, as CSV on stdout; COPY takes no bound values, so the platform comes from a setting. */
-export const SET_PLATFORM = `SELECT set_config('riverline.platform', $1, true)`;
-const csvOut = (select: string) => `COPY (${select}) TO STDOUT WITH (FORMAT csv, HEADER true)`;
-const PLATFORM = `current_setting('riverline.platform')`;
-export const EXPORTS: Record<ExportKind, string> = {
-  process_input: csvOut(`SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
-    content_text AS text,
-    (SELECT m FROM json_array_elements_text(content_metadata->'mentions') WITH ORDINALITY AS e(m, n) WHERE m !~ '^[0-9]+$' ORDER BY n LIMIT 1) AS first_mention
-    FROM interactions WHERE platform_type = ${PLATFORM}`),
-  predict_conversations: csvOut(`SELECT c.*, p.peak_hours, p.channels_accepted, p.conversations AS customer_conversations,
-    p.resolution_rate AS customer_resolution_rate
-    FROM conversations c LEFT JOIN customer_profiles p ON p.customer_id = c.customer_id
-    WHERE c.platform_type = ${PLATFORM} AND c.resolution_status = 'open'`),
-  predict_messages: csvOut(`SELECT m.conversation_id, m.seq, m.inbound, i.participant_external_id AS author, i.raw_text AS text
-    FROM conversation_messages m
-    JOIN conversations c ON c.conversation_id = m.conversation_id AND c.resolution_status = 'open'
-    JOIN interactions i ON i.platform_type = ${PLATFORM} AND i.external_id = m.external_id
-    WHERE c.platform_type = ${PLATFORM}`),
-  explore_conversations: csvOut(`SELECT * FROM conversations WHERE platform_type = ${PLATFORM}`),
-  explore_profiles: csvOut(`SELECT * FROM customer_profiles WHERE platform_type = ${PLATFORM}`),
-  explore_predictions: csvOut(`SELECT * FROM nba_predictions WHERE ${PLATFORM} <> ''`),
-};
+/**
+ * A stage's query as CSV on stdout. COPY takes no bound values, so each value is first set, for this transaction only,
+ * as the setting riverline.<name>, which the query reads (postgresParam).
+ */
+export const SET_PARAM = `SELECT set_config('riverline.' || $1, $2, true)`;
+export const exportAsCsv = (select: string) => `COPY (${select}) TO STDOUT WITH (FORMAT csv, HEADER true)`;
 
 /** serve's in-memory data: all profiles and the open conversations. */
 export const SERVING_PROFILES = `SELECT * FROM customer_profiles WHERE platform_type = $1`;

@@ -8,10 +8,11 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { TargetConfig } from '../config/index.js';
 import { redactUrl } from '../config/redact.js';
 import { UserError, messageOf } from '../errors.js';
-import type { BatchFile } from '../staging/stage.js';
-import type { OutputTable } from '../conversations/schema.js';
+import type { BatchFile } from '../model/interactions.js';
+import type { NamedQuery, QueryParams } from '../model/named-query.js';
+import type { OutputTable } from '../model/schema.js';
 import * as sql from './postgres.sql.js';
-import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type ExportKind, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark } from './store.js';
+import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -164,11 +165,14 @@ export class PostgresStore implements Store {
 
   readonly exportFormat = 'csv' as const;
 
-  async exportRows(kind: ExportKind, file: string, platform: string): Promise<void> {
-    await this.guard(`exporting ${kind.replace('_', ' ')}`, () =>
+  async exportRows(query: NamedQuery, file: string, params: QueryParams): Promise<void> {
+    await this.guard(`exporting ${query.name}`, () =>
       this.inTransaction(async (client) => {
-        await client.query(sql.SET_PLATFORM, [platform]);
-        await pipeline(client.query(copyTo(sql.EXPORTS[kind])), fs.createWriteStream(file));
+        for (const [name, value] of Object.entries(params)) {
+          if (!/^[a-z_]+$/.test(name)) throw new Error(`not a parameter name: ${name}`);
+          await client.query(sql.SET_PARAM, [name, typeof value === 'string' ? value : JSON.stringify(value)]);
+        }
+        await pipeline(client.query(copyTo(sql.exportAsCsv(query.postgres))), fs.createWriteStream(file));
       }),
     );
   }
@@ -258,6 +262,9 @@ export class PostgresStore implements Store {
     const { rows } = await this.guard('listing tables', () => this.pool.query<{ name: string }>(sql.TABLES_PRESENT));
     return rows.map((row) => row.name);
   }
+
+  /** PostgreSQL runs no stage's own SQL: process computes in DuckDB for it. */
+  readonly sqlEngine = null;
 
   async close(): Promise<void> {
     await this.pool.end();

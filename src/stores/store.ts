@@ -1,10 +1,8 @@
 // The one seam between the pipeline and a target database. The pipeline never asks which adapter it holds.
-import type { BatchFile } from '../staging/stage.js';
-import type { BatchFormat } from '../staging/sql.js';
-import type { OutputTable } from '../conversations/schema.js';
-
-/** What process and predict read from the target; the column lists are in each store's SQL module. */
-export type ExportKind = 'process_input' | 'predict_conversations' | 'predict_messages' | 'explore_conversations' | 'explore_profiles' | 'explore_predictions';
+import type { BatchFormat, ExportFormat } from '../files/formats.js';
+import type { BatchFile } from '../model/interactions.js';
+import type { NamedQuery, QueryParams } from '../model/named-query.js';
+import type { OutputTable } from '../model/schema.js';
 
 export interface CustomerRecord {
   profile: Record<string, unknown> | null;
@@ -91,9 +89,9 @@ export interface Store {
   quarantine(file: string): Promise<void>;
   saveWatermark(watermark: Watermark): Promise<void>;
   /** Format of exported files. */
-  readonly exportFormat: 'parquet' | 'csv';
-  /** Writes one of the named exports (the rows a later stage reads) to a local file. */
-  exportRows(kind: ExportKind, file: string, platform: string): Promise<void>;
+  readonly exportFormat: ExportFormat;
+  /** Runs a stage's query (in this store's dialect) and writes its rows to a local file in exportFormat. */
+  exportRows(query: NamedQuery, file: string, params: QueryParams): Promise<void>;
   /** Appends a file's rows (in batchFormat) to a table. */
   appendTable(table: OutputTable, file: string): Promise<void>;
   /**
@@ -115,7 +113,25 @@ export interface Store {
   saveReview(review: Review): Promise<void>;
   /** The tables serve needs that exist. */
   presentTables(): Promise<string[]>;
+  /** Set when the database can run a stage's own SQL inside itself (process --engine clickhouse); null otherwise. */
+  readonly sqlEngine: SqlEngine | null;
   close(): Promise<void>;
+}
+
+/** Values bound to an engine statement; a Date binds as the engine's own time text. */
+export type EngineParams = Record<string, string | number | boolean | Date | readonly string[]>;
+
+/** A stage's statements run inside the target, in ClickHouse SQL with values bound as {name:Type}. */
+export interface SqlEngine {
+  /** One statement; `settings` are the engine's query settings. */
+  execute(query: string, params?: EngineParams, settings?: Record<string, string | number>): Promise<void>;
+  select<T>(query: string, params?: EngineParams): Promise<T[]>;
+  insertRows(table: string, rows: object[]): Promise<void>;
+  /**
+   * Fills a shadow table for each item (`fill` writes into the table named `next`), then swaps them all in at once:
+   * readers see the old rows or the new, never a mix, and a failure replaces nothing.
+   */
+  replaceWith<T extends { table: OutputTable }>(items: AsyncIterable<T> | Iterable<T>, fill: (item: T, next: string) => Promise<void>): Promise<void>;
 }
 
 export type ReplacementFiles = AsyncIterable<{ table: OutputTable; file: string }> | Iterable<{ table: OutputTable; file: string }>;

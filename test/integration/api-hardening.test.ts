@@ -8,7 +8,7 @@ import { buildApp, type AppOptions } from '../../src/api/app.js';
 import { CustomerSnapshot } from '../../src/api/snapshot.js';
 import { loadConfig } from '../../src/config/index.js';
 import { processConversations } from '../../src/conversations/process.js';
-import { defaultRulesPath } from '../../src/decisions/predict.js';
+import { defaultRulesPath } from '../../src/decisions/rules-file.js';
 import { loadRuleSet } from '../../src/decisions/rules.schema.js';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { createStore, prepareStore, type Store } from '../../src/stores/index.js';

@@ -10,7 +10,8 @@ import { DERIVED_FEATURES, type DerivedFeature } from '../../src/decisions/deriv
 import { CREATE_DECISION_FEATURES } from '../../src/decisions/predict.sql.js';
 import { decisionFeatures } from '../../src/decisions/single.js';
 import { readCsv } from '../../src/files/csv.js';
-import { defaultRulesPath, predict, PREDICTION_COLUMNS } from '../../src/decisions/predict.js';
+import { predict, PREDICTION_COLUMNS } from '../../src/decisions/predict.js';
+import { defaultRulesPath } from '../../src/decisions/rules-file.js';
 import { loadRuleSet } from '../../src/decisions/rules.schema.js';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { openStaging } from '../../src/staging/duckdb.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matchRule } from '../../src/decisions/decide.js';
 import type { DecisionFeatures } from '../../src/decisions/fields.js';
-import { defaultRulesPath } from '../../src/decisions/predict.js';
+import { defaultRulesPath } from '../../src/decisions/rules-file.js';
 import { loadRuleSet, parseRuleSet } from '../../src/decisions/rules.schema.js';
 import { computeSendTime, inQuietHours } from '../../src/decisions/send-time.js';
 import { templateMessage, templateReasoning } from '../../src/decisions/templates.js';

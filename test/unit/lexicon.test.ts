@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadLexicon, termSets, topicNames, type LexiconRow } from '../../src/conversations/lexicon.js';
+import { loadLexicon, termSets, topicNames, type LexiconRow } from '../../src/model/lexicon.js';
 import { termBit } from '../../src/conversations/duckdb.sql.js';
 
 const row = (kind: string, term: string, topic = '', rank = 0): LexiconRow => ({ kind, term, topic, score: 0, rank });

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileRules } from '../../src/decisions/compile.js';
-import { defaultRulesPath } from '../../src/decisions/predict.js';
+import { defaultRulesPath } from '../../src/decisions/rules-file.js';
 import { MAX_CONDITION_DEPTH, parseRuleSet } from '../../src/decisions/rules.schema.js';
 import { UserError } from '../../src/errors.js';
 

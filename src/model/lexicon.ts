@@ -1,4 +1,5 @@
 // The word lists behind conversation features (lexicon.json), flattened into rows both engines load as a table.
+// Read when asked for (never at import), so a module that imports this reads no file.
 import fs from 'node:fs';
 import { dataFile } from '../data-file.js';
 
@@ -82,9 +83,11 @@ export function topicNames(rows: LexiconRow[] = loadLexicon()): string[] {
   return [...new Set(rows.filter((row) => row.kind === 'topic').map((row) => row.topic))];
 }
 
+/** The distinct terms: only these can become features, so an export of words can ship just them. */
+export function lexiconTerms(rows: LexiconRow[] = loadLexicon()): string[] {
+  return [...new Set(rows.map((row) => row.term))];
+}
+
 /** Which kinds of hit each side's messages need. */
 export const CUSTOMER_KINDS = ['sentiment', 'topic', 'urgency', 'escalation', 'gratitude', 'fixed', 'negation', 'customer_dm', 'customer_email', 'customer_phone'];
 export const BRAND_KINDS = ['closing', 'ask_dm', 'ask_email', 'ask_phone'];
-
-/** A SQL list of quoted names from the closed sets above. */
-export const sqlList = (names: string[]) => names.map((name) => `'${name.replace(/'/g, "''")}'`).join(', ');

@@ -1,0 +1,10 @@
+// What process reads from a PostgreSQL target: one row per interaction of the platform, with its cleaned text (the
+// DuckDB engine tokenizes it). input.clickhouse.sql.ts is its ClickHouse twin.
+import { postgresParam } from '../model/named-query.js';
+
+/** The brand a tweet mentions first: the first @-mention that is not all digits (twcs anonymises customers as numbers). */
+export const PROCESS_INPUT = `
+SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
+  content_text AS text,
+  (SELECT m FROM json_array_elements_text(content_metadata->'mentions') WITH ORDINALITY AS e(m, n) WHERE m !~ '^[0-9]+$' ORDER BY n LIMIT 1) AS first_mention
+FROM interactions WHERE platform_type = ${postgresParam('platform')}`;

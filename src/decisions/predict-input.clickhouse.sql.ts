@@ -1,0 +1,16 @@
+// What predict reads from a ClickHouse target: the open conversations with their customer's profile, and their
+// messages in order. predict-input.postgres.sql.ts is the PostgreSQL twin. Bound value: {platform:String}.
+import { CONVERSATIONS } from '../model/schema.js';
+
+export const OPEN_CONVERSATIONS = `
+SELECT ${CONVERSATIONS.columns.map((column) => `c.${column.name} AS ${column.name}`).join(', ')},
+  p.peak_hours AS peak_hours, p.channels_accepted AS channels_accepted, p.conversations AS customer_conversations, p.resolution_rate AS customer_resolution_rate
+FROM conversations c LEFT JOIN customer_profiles p ON p.customer_id = c.customer_id
+WHERE c.platform_type = {platform:String} AND c.resolution_status = 'open'
+SETTINGS join_use_nulls = 1`;
+
+export const OPEN_CONVERSATION_MESSAGES = `
+SELECT m.conversation_id AS conversation_id, m.seq AS seq, m.inbound AS inbound, i.participant_external_id AS author, i.raw_text AS text
+FROM conversation_messages m
+JOIN (SELECT conversation_id FROM conversations WHERE platform_type = {platform:String} AND resolution_status = 'open') c ON c.conversation_id = m.conversation_id
+JOIN (SELECT external_id, participant_external_id, raw_text FROM interactions FINAL WHERE platform_type = {platform:String}) i ON i.external_id = m.external_id`;

@@ -1,0 +1,6 @@
+// The tables explore copies from a ClickHouse target; views.postgres.sql.ts is the PostgreSQL twin. Bound value:
+// {platform:String} (predictions carry no platform column, so every row of them is copied).
+
+export const CONVERSATIONS = `SELECT * FROM conversations WHERE platform_type = {platform:String}`;
+export const CUSTOMER_PROFILES = `SELECT * FROM customer_profiles WHERE platform_type = {platform:String}`;
+export const NBA_PREDICTIONS = `SELECT * FROM nba_predictions WHERE {platform:String} != ''`;
