@@ -1,14 +1,14 @@
 // The process job: rebuild conversations from the reply graph, compute their features and customer profiles,
 // and replace the target's tables at once. The DuckDB engine computes locally on an export of the interactions;
 // the ClickHouse engine runs the same steps as SQL inside ClickHouse.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { parseAsOf } from '../config/as-of.js';
-import { UserError, messageOf } from '../errors.js';
-import { StageTracker } from '../progress/stage-tracker.js';
+import { UserError } from '../errors.js';
+import { runJob } from '../jobs/run-job.js';
+import type { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
-import { createStore, prepareStore, type SqlEngine, type Store } from '../stores/index.js';
+import type { SqlEngine, Store } from '../stores/index.js';
 import * as duck from './duckdb.sql.js';
 import { copyToFile, readFile, timestampForFile, type BatchFormat, type ExportFormat } from '../files/formats.js';
 import { processInClickHouse } from './clickhouse-engine.js';
@@ -17,14 +17,15 @@ import { PROCESS_INPUT, processInputParams } from './input.js';
 import { loadLexicon } from '../model/lexicon.js';
 import { CONVERSATIONS, CONVERSATION_MESSAGES, CUSTOMER_PROFILES, type OutputTable } from '../model/schema.js';
 
-export const PROCESS_STAGES = [
+/** Checking the data, then the stages of `buildMessageSignals`: the start of process and of evaluate. */
+export const HISTORY_STAGES = [
   { id: 'check', label: 'Check data' },
   { id: 'export', label: 'Read interactions' },
   { id: 'threads', label: 'Threads' },
   { id: 'features', label: 'Features' },
-  { id: 'profiles', label: 'Profiles' },
-  { id: 'write', label: 'Write tables' },
 ];
+
+export const PROCESS_STAGES = [...HISTORY_STAGES, { id: 'profiles', label: 'Profiles' }, { id: 'write', label: 'Write tables' }];
 
 export const ENGINES = ['duckdb', 'clickhouse'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -53,16 +54,10 @@ export interface ProcessResult {
 }
 
 export async function processConversations(config: Config, options: ProcessOptions = {}): Promise<ProcessResult> {
-  const started = Date.now();
   const engine = options.engine ?? config.engine;
   const platform = options.platform ?? 'twitter';
-  const tracker = options.tracker ?? new StageTracker(PROCESS_STAGES);
   const asOf = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
-
-  tracker.start('check');
-  const store = createStore(config);
-  try {
-    await prepareStore(store);
+  return runJob(config, { name: 'process', stages: PROCESS_STAGES, tracker: options.tracker }, async ({ store, tracker, workDir }) => {
     const sqlEngine = engine === 'clickhouse' ? engineInside(store) : null;
     const stats = await store.interactionStats(platform);
     if (stats.count === 0) {
@@ -79,15 +74,9 @@ export async function processConversations(config: Config, options: ProcessOptio
           maxPointerSteps: MAX_POINTER_STEPS,
           windowHours: RESOLUTION_WINDOW_HOURS,
         })
-      : await processInDuckDB(config, store, { platform, asOf: asOf ?? (stats.newest as Date), tracker });
-    tracker.finish();
-    return { engine, target: store.name, ...summary, seconds: Number(((Date.now() - started) / 1000).toFixed(3)) };
-  } catch (error) {
-    tracker.fail(messageOf(error));
-    throw error;
-  } finally {
-    await store.close().catch(() => {});
-  }
+      : await processInDuckDB(config, store, { platform, asOf: asOf ?? (stats.newest as Date), tracker, workDir });
+    return { engine, target: store.name, ...summary };
+  });
 }
 
 /** --engine clickhouse computes inside the target, so the target must run a stage's SQL itself. */
@@ -96,11 +85,8 @@ function engineInside(store: Store): SqlEngine {
   throw new UserError('bad_flag', '--engine clickhouse runs inside ClickHouse, so it needs a ClickHouse target; use --engine duckdb with PostgreSQL.');
 }
 
-async function processInDuckDB(config: Config, store: Store, context: { platform: string; asOf: Date; tracker: StageTracker }): Promise<Summary> {
-  const { tracker, platform } = context;
-  const workDir = path.join(config.home, 'process');
-  fs.rmSync(workDir, { recursive: true, force: true });
-  fs.mkdirSync(workDir, { recursive: true });
+async function processInDuckDB(config: Config, store: Store, context: { platform: string; asOf: Date; tracker: StageTracker; workDir: string }): Promise<Summary> {
+  const { tracker, platform, workDir } = context;
   const staging = await openStaging(config.stagingPath);
   try {
     await staging.run(duck.SESSION_SETTINGS);
@@ -141,7 +127,6 @@ async function processInDuckDB(config: Config, store: Store, context: { platform
     return { ...counts, as_of: context.asOf.toISOString() };
   } finally {
     staging.close();
-    fs.rmSync(workDir, { recursive: true, force: true });
   }
 }
 

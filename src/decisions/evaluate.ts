@@ -4,29 +4,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
-import { UserError, messageOf } from '../errors.js';
-import { StageTracker } from '../progress/stage-tracker.js';
+import { UserError } from '../errors.js';
+import { runJob, type Job } from '../jobs/run-job.js';
+import type { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging } from '../staging/duckdb.js';
-import { createStore, prepareStore } from '../stores/index.js';
-import { buildMessageSignals } from '../conversations/process.js';
+import { HISTORY_STAGES, buildMessageSignals } from '../conversations/process.js';
 import { compileRules } from './compile.js';
 import { NO_RULE_MATCHED } from './decide.js';
 import * as sql from './evaluate.sql.js';
 import { parseTimestamp } from '../files/timestamps.js';
 import { defaultRulesPath } from './rules-file.js';
-import { CHANNELS, loadRuleSet, type Channel } from './rules.schema.js';
+import { CHANNELS, loadRuleSet, type Channel, type RuleSet } from './rules.schema.js';
 import { computeSendTime } from './send-time.js';
 import { renderEvaluationHtml } from './evaluate-report.js';
 import type { ChannelScore, EvaluationResult } from './evaluation.js';
 
-export const EVALUATE_STAGES = [
-  { id: 'check', label: 'Check data' },
-  { id: 'export', label: 'Read interactions' },
-  { id: 'threads', label: 'Threads' },
-  { id: 'features', label: 'Features' },
-  { id: 'samples', label: 'Replay replies' },
-  { id: 'score', label: 'Score' },
-];
+export const EVALUATE_STAGES = [...HISTORY_STAGES, { id: 'samples', label: 'Replay replies' }, { id: 'score', label: 'Score' }];
 
 export type { ChannelScore, EvaluationResult };
 
@@ -38,75 +31,73 @@ export interface EvaluateOptions {
 }
 
 export async function evaluate(config: Config, options: EvaluateOptions = {}): Promise<EvaluationResult> {
-  const started = Date.now();
   const platform = options.platform ?? 'twitter';
   const rulesFile = options.rulesFile ?? defaultRulesPath();
   const rules = loadRuleSet(rulesFile);
-  const tracker = options.tracker ?? new StageTracker(EVALUATE_STAGES);
-  tracker.start('check');
-  const store = createStore(config);
-  const workDir = path.join(config.home, 'evaluate');
-  try {
-    await prepareStore(store);
-    const stats = await store.interactionStats(platform);
+  return runJob(config, { name: 'evaluate', stages: EVALUATE_STAGES, tracker: options.tracker }, async (job) => {
+    const stats = await job.store.interactionStats(platform);
     if (stats.count === 0) throw new UserError('file_empty', 'There is no history to evaluate on yet: load a file first with `riverline ingest FILE`.');
-    tracker.done('check');
-    fs.rmSync(workDir, { recursive: true, force: true });
-    fs.mkdirSync(workDir, { recursive: true });
-    const staging = await openStaging(config.stagingPath);
-    const confusion = emptyConfusion();
-    const predictedDelays: number[] = [];
-    const actualDelays: number[] = [];
-    let samples = 0;
-    try {
-      await buildMessageSignals(staging, store, { platform, workDir, onStep: (step) => tracker.start(step) });
-      tracker.start('samples');
-      await staging.run(sql.CREATE_MESSAGE_LISTS);
-      await staging.run(sql.CREATE_SAMPLES);
-      await staging.run(sql.CREATE_PEAK_HOURS);
+    job.tracker.done('check');
+    const { samples, confusion, predictedDelays, actualDelays } = await replayReplies(config, job, rules, platform);
+    if (samples === 0) throw new UserError('file_empty', 'The history holds no brand reply to a customer, so there is nothing to compare the engine with.');
+    const evaluation = { samples, ...score(confusion), timing: timingRealism(predictedDelays, actualDelays), rules: rulesFile, html: null };
+    return options.html ? { ...evaluation, html: writeReport(options.html, evaluation) } : evaluation;
+  });
+}
 
-      tracker.start('score');
-      const byId = new Map(rules.rules.map((rule) => [rule.id, rule]));
-      const compiled = compileRules(rules);
-      const result = await staging.connection.stream(sql.selectDecided(compiled.sql), compiled.params);
-      for await (const rows of result.yieldRowObjectJson()) {
-        for (const row of rows as Array<{ actual_channel: Channel; actual_delay_minutes: number; ts: string; peak_hours: string; rule_id: string }>) {
-          const rule = byId.get(row.rule_id);
-          const predicted: Channel = rule?.channel ?? NO_RULE_MATCHED.channel;
-          confusion[row.actual_channel][predicted] += 1;
-          samples += 1;
-          const asOf = parseTimestamp(row.ts);
-          const send = computeSendTime({ asOf, timing: rule?.timing ?? 'none', peakHours: JSON.parse(row.peak_hours) as number[], quietHours: rules.quiet_hours });
-          if (send) {
-            predictedDelays.push((send.getTime() - asOf.getTime()) / 60000);
-            actualDelays.push(Number(row.actual_delay_minutes));
-          }
+interface Replayed {
+  samples: number;
+  confusion: Record<Channel, Record<Channel, number>>;
+  predictedDelays: number[];
+  actualDelays: number[];
+}
+
+/** Rebuilds the history in staging and replays every brand reply: the engine's channel and send time against the agent's. */
+async function replayReplies(config: Config, { store, tracker, workDir }: Job, rules: RuleSet, platform: string): Promise<Replayed> {
+  const staging = await openStaging(config.stagingPath);
+  const confusion = emptyConfusion();
+  const predictedDelays: number[] = [];
+  const actualDelays: number[] = [];
+  let samples = 0;
+  try {
+    await buildMessageSignals(staging, store, { platform, workDir, onStep: (step) => tracker.start(step) });
+    tracker.start('samples');
+    await staging.run(sql.CREATE_MESSAGE_LISTS);
+    await staging.run(sql.CREATE_SAMPLES);
+    await staging.run(sql.CREATE_PEAK_HOURS);
+
+    tracker.start('score');
+    const byId = new Map(rules.rules.map((rule) => [rule.id, rule]));
+    const compiled = compileRules(rules);
+    const result = await staging.connection.stream(sql.selectDecided(compiled.sql), compiled.params);
+    for await (const rows of result.yieldRowObjectJson()) {
+      for (const row of rows as Array<{ actual_channel: Channel; actual_delay_minutes: number; ts: string; peak_hours: string; rule_id: string }>) {
+        const rule = byId.get(row.rule_id);
+        const predicted: Channel = rule?.channel ?? NO_RULE_MATCHED.channel;
+        confusion[row.actual_channel][predicted] += 1;
+        samples += 1;
+        const asOf = parseTimestamp(row.ts);
+        const send = computeSendTime({ asOf, timing: rule?.timing ?? 'none', peakHours: JSON.parse(row.peak_hours) as number[], quietHours: rules.quiet_hours });
+        if (send) {
+          predictedDelays.push((send.getTime() - asOf.getTime()) / 60000);
+          actualDelays.push(Number(row.actual_delay_minutes));
         }
       }
-      tracker.update('score', samples);
-    } finally {
-      staging.close();
     }
-    if (samples === 0) throw new UserError('file_empty', 'The history holds no brand reply to a customer, so there is nothing to compare the engine with.');
-    const scores = score(confusion);
-    const timing = timingRealism(predictedDelays, actualDelays);
-    const evaluation: EvaluationResult = { samples, ...scores, timing, rules: rulesFile, html: null, seconds: 0 };
-    if (options.html) {
-      const html = path.resolve(options.html);
-      fs.mkdirSync(path.dirname(html), { recursive: true });
-      fs.writeFileSync(html, renderEvaluationHtml(evaluation));
-      evaluation.html = html;
-    }
-    tracker.finish();
-    evaluation.seconds = Number(((Date.now() - started) / 1000).toFixed(3));
-    return evaluation;
-  } catch (error) {
-    tracker.fail(messageOf(error));
-    throw error;
+    tracker.update('score', samples);
   } finally {
-    fs.rmSync(workDir, { recursive: true, force: true });
-    await store.close().catch(() => {});
+    staging.close();
   }
+  return { samples, confusion, predictedDelays, actualDelays };
+}
+
+/** Writes the HTML report; returns its absolute path. */
+function writeReport(file: string, evaluation: Omit<EvaluationResult, 'seconds'>): string {
+  const html = path.resolve(file);
+  fs.mkdirSync(path.dirname(html), { recursive: true });
+  // The report shows no timing of its own run.
+  fs.writeFileSync(html, renderEvaluationHtml({ ...evaluation, seconds: 0 }));
+  return html;
 }
 
 function emptyConfusion(): Record<Channel, Record<Channel, number>> {

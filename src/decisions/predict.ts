@@ -5,10 +5,10 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/index.js';
 import { parseAsOf } from '../config/as-of.js';
-import { UserError, messageOf } from '../errors.js';
-import { StageTracker } from '../progress/stage-tracker.js';
+import { UserError } from '../errors.js';
+import { runJob, type Job } from '../jobs/run-job.js';
+import type { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
-import { createStore, prepareStore } from '../stores/index.js';
 import { CONVERSATIONS, NBA_PREDICTIONS } from '../model/schema.js';
 import { compileRules } from './compile.js';
 import { fieldsOf } from './decide.js';
@@ -69,112 +69,141 @@ export interface PredictResult {
 export const PREDICTION_COLUMNS = NBA_PREDICTIONS.columns.map((column) => column.name);
 
 export async function predict(config: Config, options: PredictOptions = {}): Promise<PredictResult> {
-  const started = Date.now();
   const platform = options.platform ?? 'twitter';
   const format = options.format ?? 'csv';
   const out = path.resolve(options.out ?? `nba_predictions.${format === 'json' ? 'json' : format}`);
   const rulesFile = options.rulesFile ?? defaultRulesPath();
   const rules = loadRuleSet(rulesFile);
   const asOfOverride = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
-  const tracker = options.tracker ?? new StageTracker(PREDICT_STAGES);
   const runId = randomUUID();
-  const mode = options.llm ?? 'auto';
+  const llm = await openLlm(config, options.llm ?? 'auto');
+  return runJob(config, { name: 'predict', stages: PREDICT_STAGES, tracker: options.tracker }, async (job) => {
+    const total = await countConversations(job);
+    const staging = await openStaging(config.stagingPath);
+    try {
+      const open = await readOpenConversations(job, staging, platform);
+      await decide(job.tracker, staging, rules, options.customers);
+      const composed = await composeActions(job.tracker, staging, rules, llm, { runId, asOfOverride });
+      const byChannel = await writePredictions(job, staging, { out, format, predictions: composed.predictions });
+      return {
+        run_id: runId,
+        target: job.store.name,
+        predictions: composed.predictions,
+        skipped_resolved: total - open,
+        by_channel: byChannel,
+        llm: llmSummary(config, llm, composed.byStatus),
+        llm_notice: llm.notice,
+        llm_fallback_reasons: composed.fallbackReasons,
+        rules: rulesFile,
+        as_of: composed.asOf.toISOString(),
+        out,
+        format,
+      };
+    } finally {
+      staging.close();
+    }
+  });
+}
+
+interface Llm {
+  mode: LlmMode;
+  /** Null when the mode is off or no model is configured: the run is rules-only. */
+  enhancer: Enhancer | null;
+  notice: string | null;
+}
+
+/** The model for the rewrite, checked first when it is required. */
+async function openLlm(config: Config, mode: LlmMode): Promise<Llm> {
   if (mode === 'required' && !config.llm) {
     throw new UserError('config_invalid', '--llm required, but no model is configured: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server, or the AZURE_OPENAI_* variables).');
   }
   const enhancer = mode !== 'off' && config.llm ? new Enhancer(createLlmClient(config.llm), config.llm, new LlmCache(path.join(config.home, 'llm-cache'))) : null;
   if (mode === 'required') await enhancer?.check();
-  const llmNotice = mode === 'auto' && !config.llm ? 'No LLM is configured (OPENAI_API_KEY, OPENAI_BASE_URL or AZURE_OPENAI_*): predictions are rules-only.' : null;
+  const notice = mode === 'auto' && !config.llm ? 'No LLM is configured (OPENAI_API_KEY, OPENAI_BASE_URL or AZURE_OPENAI_*): predictions are rules-only.' : null;
+  return { mode, enhancer, notice };
+}
 
-  tracker.start('predict_check');
-  const store = createStore(config);
-  const workDir = path.join(config.home, 'predict');
-  try {
-    await prepareStore(store);
-    const total = await store.countRows(CONVERSATIONS);
-    if (total === 0) {
-      throw new UserError('file_empty', 'There are no conversations to predict for yet: run `riverline process` first (after `riverline ingest FILE`).', {
-        actions: ['riverline run examples/twcs_sample.csv'],
-      });
-    }
-    tracker.done('predict_check', `${total.toLocaleString('en-US')} conversations`);
-
-    tracker.start('predict_read');
-    fs.rmSync(workDir, { recursive: true, force: true });
-    fs.mkdirSync(workDir, { recursive: true });
-    const conversationsFile = path.join(workDir, `conversations.${store.exportFormat}`);
-    const linesFile = path.join(workDir, `lines.${store.exportFormat}`);
-    await store.exportRows(PREDICT_CONVERSATIONS, conversationsFile, { platform });
-    await store.exportRows(PREDICT_MESSAGES, linesFile, { platform });
-
-    const staging = await openStaging(config.stagingPath);
-    try {
-      await loadExport(staging, 'open_conversations', conversationsFile, store.exportFormat);
-      await loadExport(staging, 'conversation_lines', linesFile, store.exportFormat);
-      const [{ open }] = await staging.rows<{ open: number }>('SELECT count(*)::INTEGER AS open FROM open_conversations');
-      tracker.update('predict_read', open);
-
-      tracker.start('decide');
-      await staging.run(sql.CREATE_DECISION_FEATURES);
-      if (options.customers !== undefined) await staging.run(sql.LIMIT_CUSTOMERS, { limit: BigInt(options.customers) });
-      await loadRulesTable(staging, rules);
-      const compiled = compileRules(rules);
-      await staging.run(sql.createDecisions(compiled.sql), compiled.params);
-      await staging.run(sql.CREATE_CHAT_LOGS);
-
-      tracker.start('compose');
-      const [{ data_as_of }] = await staging.rows<{ data_as_of: string | null }>('SELECT max(as_of)::VARCHAR AS data_as_of FROM open_conversations');
-      const asOf = asOfOverride ?? (data_as_of ? parseTimestamp(data_as_of) : new Date(0));
-      const predictions = await compose(staging, rules, { runId, asOf });
-      tracker.update('compose', predictions);
-      const fallbackReasons = enhancer ? await rewriteWithLlm(staging, enhancer, tracker) : {};
-      if (!enhancer) tracker.skip('llm', mode === 'off' ? '--llm off' : 'not configured');
-      await staging.run(sql.CREATE_PREDICTIONS, { run_id: runId, as_of: asOf.toISOString() });
-      const byStatus = Object.fromEntries((await staging.rows<{ llm_status: string; n: number }>(sql.COUNT_BY_LLM_STATUS)).map((row) => [row.llm_status, row.n]));
-
-      tracker.start('predict_write');
-      await writeOutput(staging, out, format);
-      const storeFile = path.join(workDir, `nba_predictions.${store.batchFormat}`);
-      await staging.run(exportForStore(store.batchFormat), { file: storeFile });
-      await store.appendTable(NBA_PREDICTIONS, storeFile);
-      const byChannel = Object.fromEntries((await staging.rows<{ channel: string; n: number }>(sql.COUNT_BY_CHANNEL)).map((row) => [row.channel, row.n]));
-      tracker.update('predict_write', predictions);
-      tracker.finish();
-      return {
-        run_id: runId,
-        target: store.name,
-        predictions,
-        skipped_resolved: total - open,
-        by_channel: byChannel,
-        llm: {
-          enhanced: byStatus.enhanced ?? 0,
-          fallback: byStatus.fallback ?? 0,
-          off: byStatus.off ?? 0,
-          cached: enhancer?.cachedHits ?? 0,
-          calls: enhancer?.totals.calls ?? 0,
-          prompt_tokens: enhancer?.totals.prompt_tokens ?? 0,
-          completion_tokens: enhancer?.totals.completion_tokens ?? 0,
-          cost_usd: enhancer?.totals.cost_usd ?? null,
-          model: config.llm && enhancer ? config.llm.model : null,
-        },
-        llm_notice: llmNotice,
-        llm_fallback_reasons: fallbackReasons,
-        rules: rulesFile,
-        as_of: asOf.toISOString(),
-        out,
-        format,
-        seconds: Number(((Date.now() - started) / 1000).toFixed(3)),
-      };
-    } finally {
-      staging.close();
-    }
-  } catch (error) {
-    tracker.fail(messageOf(error));
-    throw error;
-  } finally {
-    fs.rmSync(workDir, { recursive: true, force: true });
-    await store.close().catch(() => {});
+async function countConversations({ store, tracker }: Job): Promise<number> {
+  const total = await store.countRows(CONVERSATIONS);
+  if (total === 0) {
+    throw new UserError('file_empty', 'There are no conversations to predict for yet: run `riverline process` first (after `riverline ingest FILE`).', {
+      actions: ['riverline run examples/twcs_sample.csv'],
+    });
   }
+  tracker.done('predict_check', `${total.toLocaleString('en-US')} conversations`);
+  return total;
+}
+
+/** Copies the open conversations and their lines from the target into staging; returns how many are open. */
+async function readOpenConversations({ store, tracker, workDir }: Job, staging: Staging, platform: string): Promise<number> {
+  tracker.start('predict_read');
+  const conversationsFile = path.join(workDir, `conversations.${store.exportFormat}`);
+  const linesFile = path.join(workDir, `lines.${store.exportFormat}`);
+  await store.exportRows(PREDICT_CONVERSATIONS, conversationsFile, { platform });
+  await store.exportRows(PREDICT_MESSAGES, linesFile, { platform });
+  await loadExport(staging, 'open_conversations', conversationsFile, store.exportFormat);
+  await loadExport(staging, 'conversation_lines', linesFile, store.exportFormat);
+  const [{ open }] = await staging.rows<{ open: number }>('SELECT count(*)::INTEGER AS open FROM open_conversations');
+  tracker.update('predict_read', open);
+  return open;
+}
+
+/** The matched rule of every open conversation, set-based: one compiled CASE over all of them. */
+async function decide(tracker: StageTracker, staging: Staging, rules: RuleSet, customers: number | undefined): Promise<void> {
+  tracker.start('decide');
+  await staging.run(sql.CREATE_DECISION_FEATURES);
+  if (customers !== undefined) await staging.run(sql.LIMIT_CUSTOMERS, { limit: BigInt(customers) });
+  await loadRulesTable(staging, rules);
+  const compiled = compileRules(rules);
+  await staging.run(sql.createDecisions(compiled.sql), compiled.params);
+  await staging.run(sql.CREATE_CHAT_LOGS);
+}
+
+interface Composed {
+  predictions: number;
+  asOf: Date;
+  byStatus: Record<string, number>;
+  fallbackReasons: Record<string, number>;
+}
+
+/** Send time, message and reasoning per decision, rewritten by the model when there is one: `nba_predictions_out`. */
+async function composeActions(tracker: StageTracker, staging: Staging, rules: RuleSet, llm: Llm, context: { runId: string; asOfOverride?: Date }): Promise<Composed> {
+  tracker.start('compose');
+  const [{ data_as_of }] = await staging.rows<{ data_as_of: string | null }>('SELECT max(as_of)::VARCHAR AS data_as_of FROM open_conversations');
+  const asOf = context.asOfOverride ?? (data_as_of ? parseTimestamp(data_as_of) : new Date(0));
+  const predictions = await compose(staging, rules, { runId: context.runId, asOf });
+  tracker.update('compose', predictions);
+  const fallbackReasons = llm.enhancer ? await rewriteWithLlm(staging, llm.enhancer, tracker) : {};
+  if (!llm.enhancer) tracker.skip('llm', llm.mode === 'off' ? '--llm off' : 'not configured');
+  await staging.run(sql.CREATE_PREDICTIONS, { run_id: context.runId, as_of: asOf.toISOString() });
+  const byStatus = Object.fromEntries((await staging.rows<{ llm_status: string; n: number }>(sql.COUNT_BY_LLM_STATUS)).map((row) => [row.llm_status, row.n]));
+  return { predictions, asOf, byStatus, fallbackReasons };
+}
+
+/** Writes the user's file and appends the predictions to the target; returns the count per channel. */
+async function writePredictions({ store, tracker, workDir }: Job, staging: Staging, output: { out: string; format: OutputFormat; predictions: number }): Promise<Record<string, number>> {
+  tracker.start('predict_write');
+  await writeOutput(staging, output.out, output.format);
+  const storeFile = path.join(workDir, `nba_predictions.${store.batchFormat}`);
+  await staging.run(exportForStore(store.batchFormat), { file: storeFile });
+  await store.appendTable(NBA_PREDICTIONS, storeFile);
+  const byChannel = Object.fromEntries((await staging.rows<{ channel: string; n: number }>(sql.COUNT_BY_CHANNEL)).map((row) => [row.channel, row.n]));
+  tracker.update('predict_write', output.predictions);
+  return byChannel;
+}
+
+function llmSummary(config: Config, { enhancer }: Llm, byStatus: Record<string, number>): PredictResult['llm'] {
+  return {
+    enhanced: byStatus.enhanced ?? 0,
+    fallback: byStatus.fallback ?? 0,
+    off: byStatus.off ?? 0,
+    cached: enhancer?.cachedHits ?? 0,
+    calls: enhancer?.totals.calls ?? 0,
+    prompt_tokens: enhancer?.totals.prompt_tokens ?? 0,
+    completion_tokens: enhancer?.totals.completion_tokens ?? 0,
+    cost_usd: enhancer?.totals.cost_usd ?? null,
+    model: config.llm && enhancer ? config.llm.model : null,
+  };
 }
 
 async function loadExport(staging: Staging, table: string, file: string, format: ExportFormat): Promise<void> {
