@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { storeFlags, useStoreFlags } from '../src/cli/store-flags.js';
-import { DB_CHOICES, loadConfig } from '../src/config/index.js';
+import { storeFlags } from '../src/cli/flags.js';
 import { formatRows, openExplorer } from '../src/explore/explore.js';
 import { runPrompt } from '../src/explore/repl.js';
 import { summarize } from '../src/explore/summary.js';
@@ -14,20 +13,16 @@ export default class Explore extends BaseCommand {
     '<%= config.bin %> explore --summary',
   ];
   static flags = {
-    db: Flags.string({ description: 'Target: clickhouse, chdb, supabase or postgres.', options: [...DB_CHOICES] }),
     query: Flags.string({ description: 'Run one query (DuckDB SQL) and print the result.' }),
-    format: Flags.string({ description: 'Output of --query.', options: ['table', 'csv', 'json'], default: 'table' }),
+    format: Flags.option({ description: 'Output of --query.', options: ['table', 'csv', 'json'] as const, default: 'table' })(),
     summary: Flags.boolean({ description: 'Print distributions: messages per conversation, response times by brand, topics, sentiment, channels.', default: false }),
     'allow-files': Flags.boolean({ description: 'Let queries read and write files, use the network and load extensions (off by default: explore is read-only).', default: false }),
-    home: Flags.string({ description: 'Folder for local state; default $RIVERLINE_HOME or ./.riverline.' }),
     ...storeFlags,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Explore);
-    useStoreFlags(flags);
-    const config = loadConfig(process.env, { db: flags.db as (typeof DB_CHOICES)[number] | undefined, home: flags.home });
-    this.secrets = config.secrets;
+    const config = this.loadConfig(flags);
     if (!flags.query && !flags.summary && !(process.stdin.isTTY && process.stdout.isTTY)) {
       this.error('explore opens an interactive prompt, which needs a terminal; use --query "SQL" or --summary in scripts.', { exit: 1 });
     }
@@ -39,7 +34,7 @@ export default class Explore extends BaseCommand {
       }
       if (flags.query) {
         const result = await explorer.query(flags.query);
-        const format = (this.jsonMode ? 'json' : flags.format) as 'table' | 'csv' | 'json';
+        const format = this.jsonMode ? 'json' : flags.format;
         const output = formatRows(result, format);
         // csv and json are data: exact into a pipe or a file; on a terminal they go through log's guard like the table.
         if (format !== 'table' && !process.stdout.isTTY) process.stdout.write(`${output}\n`);

@@ -1,11 +1,8 @@
-import { Args, Flags } from '@oclif/core';
+import { Args } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { storeFlags, useStoreFlags } from '../src/cli/store-flags.js';
-import { ingestFlags, ingestOptionsOf } from '../src/cli/ingest-flags.js';
-import { DB_CHOICES, loadConfig } from '../src/config/index.js';
+import { ingestFlags, ingestOptionsOf, storeFlags } from '../src/cli/flags.js';
 import { INGEST_STAGES, ingest, type IngestResult } from '../src/pipeline/ingest.js';
 import { formatIngestSummary } from '../src/pipeline/summary.js';
-import { StageTracker } from '../src/progress/stage-tracker.js';
 
 export type { IngestResult };
 
@@ -21,26 +18,14 @@ export default class Ingest extends BaseCommand {
   ];
   static args = { file: Args.string({ description: 'CSV file to load', required: true }) };
   static flags = {
-    db: Flags.string({ description: 'Target: clickhouse (embedded unless CLICKHOUSE_URL/HOST is set), chdb (always embedded), supabase or postgres.', options: [...DB_CHOICES] }),
-    'batch-size': Flags.integer({ description: 'Rows per load batch (default 500000).', min: 1, max: 100_000_000 }),
     ...ingestFlags,
-    home: Flags.string({ description: 'Folder for local state (staging DuckDB, embedded ClickHouse); default $RIVERLINE_HOME or ./.riverline.' }),
     ...storeFlags,
   };
 
   async run(): Promise<IngestResult> {
     const { args, flags } = await this.parse(Ingest);
-    useStoreFlags(flags);
-    const config = loadConfig(process.env, { db: flags.db as (typeof DB_CHOICES)[number] | undefined, home: flags.home, batchSize: flags['batch-size'] });
-    this.secrets = config.secrets;
-    const tracker = new StageTracker(INGEST_STAGES);
-    const stop = await this.showProgress(tracker, `Ingesting ${args.file}`);
-    let result: IngestResult;
-    try {
-      result = await ingest(config, { file: args.file, ...ingestOptionsOf(flags), tracker });
-    } finally {
-      stop();
-    }
+    const config = this.loadConfig(flags);
+    const result = await this.withProgress(INGEST_STAGES, `Ingesting ${args.file}`, (tracker) => ingest(config, { file: args.file, ...ingestOptionsOf(flags), tracker }));
     if (this.jsonMode) this.printJson(result);
     else this.log(formatIngestSummary(result));
     return result;

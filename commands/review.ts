@@ -1,27 +1,22 @@
 import os from 'node:os';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { storeFlags, useStoreFlags } from '../src/cli/store-flags.js';
-import { DB_CHOICES, loadConfig } from '../src/config/index.js';
+import { storeFlags } from '../src/cli/flags.js';
 import { exportApproved, openReview } from '../src/tui/review-session.js';
 
 export default class Review extends BaseCommand {
   static summary = 'Review proposed actions in the terminal: approve, reject, edit or re-route them; or export what was approved.';
   static examples = ['<%= config.bin %> review', '<%= config.bin %> review --file nba_predictions.csv', '<%= config.bin %> review --export approved.csv'];
   static flags = {
-    db: Flags.string({ description: 'Target: clickhouse, chdb, supabase or postgres.', options: [...DB_CHOICES] }),
     file: Flags.string({ description: 'Review the rows of a predictions CSV instead of the newest run in the target.' }),
     export: Flags.string({ description: 'Write the approved (and edited) actions of the newest run to this CSV and exit.' }),
     reviewer: Flags.string({ description: 'Name stored with each decision.', default: os.userInfo().username }),
-    home: Flags.string({ description: 'Folder for local state; default $RIVERLINE_HOME or ./.riverline.' }),
     ...storeFlags,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Review);
-    useStoreFlags(flags);
-    const config = loadConfig(process.env, { db: flags.db as (typeof DB_CHOICES)[number] | undefined, home: flags.home });
-    this.secrets = config.secrets;
+    const config = this.loadConfig(flags);
     if (flags.export) {
       const count = await exportApproved(config, flags.export);
       if (this.jsonMode) this.printJson({ exported: count, out: flags.export });

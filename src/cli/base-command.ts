@@ -1,11 +1,12 @@
 // Shared flags and error rendering for every command: --json, --verbose, one plain sentence per error.
 import { format } from 'node:util';
 import { Command, Flags, Errors } from '@oclif/core';
-import { loadDotenvFile } from '../config/index.js';
+import { loadDotenvFile, type Config } from '../config/index.js';
 import { redactSecrets } from '../config/redact.js';
 import { isUserError } from '../errors.js';
 import { attachPlainProgress } from '../progress/plain.js';
-import type { StageTracker } from '../progress/stage-tracker.js';
+import { StageTracker } from '../progress/stage-tracker.js';
+import { configFromFlags, type StoreFlagValues } from './flags.js';
 import { forTerminal, jsonForTerminal } from './terminal-text.js';
 
 export abstract class BaseCommand extends Command {
@@ -25,8 +26,26 @@ export abstract class BaseCommand extends Command {
     this.verbose = this.argv.includes('--verbose');
   }
 
+  /** The config from the environment and the store flags (see flags.ts); its secrets are hidden from every error after. */
+  protected loadConfig(flags: StoreFlagValues): Config {
+    const config = configFromFlags(flags);
+    this.secrets = config.secrets;
+    return config;
+  }
+
+  /** Runs a job with its stages shown; the view stops however the job ends. */
+  protected async withProgress<T>(stages: ReadonlyArray<{ id: string; label: string }>, title: string, job: (tracker: StageTracker) => Promise<T>): Promise<T> {
+    const tracker = new StageTracker([...stages]);
+    const stop = await this.showProgress(tracker, title);
+    try {
+      return await job(tracker);
+    } finally {
+      stop();
+    }
+  }
+
   /** Shows progress as Ink on a terminal, plain lines elsewhere, nothing under --json. Returns a stop function. */
-  protected showProgress(tracker: StageTracker, title: string): Promise<() => void> {
+  private showProgress(tracker: StageTracker, title: string): Promise<() => void> {
     if (this.jsonMode) return Promise.resolve(() => {});
     if (process.stderr.isTTY && !process.env.CI) {
       return import('../tui/progress.js').then(({ renderProgress }) => renderProgress(tracker, title));

@@ -18,6 +18,10 @@ export type DbChoice = (typeof DB_CHOICES)[number];
 export const ENCODINGS = ['auto', 'utf-8', 'windows-1252', 'latin-1'] as const;
 export type EncodingChoice = (typeof ENCODINGS)[number];
 
+/** Where process computes (--engine, DATA_ENGINE): locally in DuckDB, or inside the ClickHouse target. */
+export const ENGINES = ['duckdb', 'clickhouse'] as const;
+export type Engine = (typeof ENGINES)[number];
+
 export interface ClickHouseServer {
   url: string;
   username: string;
@@ -43,7 +47,7 @@ export interface Config {
   stagingPath: string;
   target: TargetConfig;
   batchSize: number;
-  engine: 'duckdb' | 'clickhouse';
+  engine: Engine;
   /** Strings that must never be printed. */
   secrets: string[];
 }

@@ -2,7 +2,7 @@
 // and replace the target's tables at once. The DuckDB engine computes locally on an export of the interactions;
 // the ClickHouse engine runs the same steps as SQL inside ClickHouse.
 import path from 'node:path';
-import type { Config } from '../config/index.js';
+import type { Config, Engine } from '../config/index.js';
 import { parseAsOf } from '../config/as-of.js';
 import { UserError } from '../errors.js';
 import { runJob } from '../jobs/run-job.js';
@@ -27,8 +27,7 @@ export const HISTORY_STAGES = [
 
 export const PROCESS_STAGES = [...HISTORY_STAGES, { id: 'profiles', label: 'Profiles' }, { id: 'write', label: 'Write tables' }];
 
-export const ENGINES = ['duckdb', 'clickhouse'] as const;
-export type Engine = (typeof ENGINES)[number];
+export { ENGINES, type Engine } from '../config/index.js';
 
 /** Pointer doubling halves the remaining depth each step; 40 steps cover threads far deeper than any real one. */
 const MAX_POINTER_STEPS = 40;
