@@ -35,19 +35,20 @@ interface ProcessMeasured {
   customers: number;
 }
 
-function measure<T>(script: string, args: string[], env: Record<string, string> = {}): T {
-  const child = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'bench', script), ...args], {
+/** Runs one job in a fresh process (measure.ts) against db in home; arg is the file (ingest), the engine (process) or the output file (predict). */
+function measure<T>(job: 'ingest' | 'process' | 'predict', db: string, home: string, arg: string, env: Record<string, string> = {}): T {
+  const args = [job, db, home, arg];
+  const child = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'bench', 'measure.js'), ...args], {
     env: { ...process.env, CI: 'true', ...env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (child.status !== 0) throw new Error(`${script} ${args.join(' ')} failed: ${child.stderr.slice(-2000)}`);
+  if (child.status !== 0) throw new Error(`measure.js ${args.join(' ')} failed: ${child.stderr.slice(-2000)}`);
   return JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as T;
 }
 
-const measureIngest = (file: string, db: string, home: string, env: Record<string, string> = {}) => measure<Measured>('measure-ingest.js', [file, db, home], env);
-const measureProcess = (db: string, home: string, engine: string, env: Record<string, string> = {}) =>
-  measure<ProcessMeasured>('measure-process.js', [db, home, engine], env);
+const measureIngest = (file: string, db: string, home: string, env: Record<string, string> = {}) => measure<Measured>('ingest', db, home, file, env);
+const measureProcess = (db: string, home: string, engine: string, env: Record<string, string> = {}) => measure<ProcessMeasured>('process', db, home, engine, env);
 
 interface PredictMeasured {
   wall_seconds: number;
@@ -55,7 +56,7 @@ interface PredictMeasured {
   predictions: number;
   skipped_resolved: number;
 }
-const measurePredict = (db: string, home: string, out: string, env: Record<string, string> = {}) => measure<PredictMeasured>('measure-predict.js', [db, home, out], env);
+const measurePredict = (db: string, home: string, out: string, env: Record<string, string> = {}) => measure<PredictMeasured>('predict', db, home, out, env);
 
 interface ServeMeasured {
   requests_per_second: number;
