@@ -1,16 +1,15 @@
 // The process job: rebuild conversations from the reply graph, compute their features and customer profiles,
 // and replace the target's tables at once. The DuckDB engine computes locally on an export of the interactions;
 // the ClickHouse engine runs the same steps as SQL inside ClickHouse.
-import path from 'node:path';
 import type { Config, Engine } from '../config/index.js';
 import { parseAsOf } from '../config/as-of.js';
 import { UserError } from '../errors.js';
 import { runJob } from '../jobs/run-job.js';
 import type { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
+import { exportFromStore, writeForStore, type ExportedRows } from '../staging/store-files.js';
 import type { SqlEngine, Store } from '../stores/index.js';
 import * as duck from './duckdb.sql.js';
-import { copyToFile, readFile, timestampForFile, type BatchFormat, type ExportFormat } from '../files/formats.js';
 import { processInClickHouse } from './clickhouse-engine.js';
 import type { Summary } from './engine.js';
 import { PROCESS_INPUT, processInputParams } from './input.js';
@@ -90,11 +89,7 @@ async function processInDuckDB(config: Config, store: Store, context: { platform
   try {
     await staging.run(duck.SESSION_SETTINGS);
     let counts: Omit<Summary, 'as_of'> | undefined;
-    const exported = async (table: OutputTable) => {
-      const file = path.join(workDir, `${table.name}.${store.batchFormat}`);
-      await staging.run(exportOutput(table, store.batchFormat), { file });
-      return { table, file };
-    };
+    const exported = async (table: OutputTable) => ({ table, file: await writeForStore(staging, store, table, `${table.name}_out`, workDir) });
     // The store loads each table while DuckDB computes the next: conversation_messages (the biggest) as soon as the
     // threads are known, conversations while the profiles are computed.
     async function* outputs() {
@@ -148,9 +143,8 @@ export async function buildMessageSignals(staging: Staging, store: Store, contex
 async function buildMessages(staging: Staging, store: Store, context: BuildContext): Promise<void> {
   const step = context.onStep ?? (() => {});
   step('export');
-  const exported = path.join(context.workDir, `interactions.${store.exportFormat}`);
-  await store.exportRows(PROCESS_INPUT, exported, processInputParams(context.platform));
-  await loadTweets(staging, exported, store.exportFormat);
+  const input = await exportFromStore(store, PROCESS_INPUT, processInputParams(context.platform), { dir: context.workDir, name: 'interactions', columns: TWEET_COLUMNS });
+  await loadTweets(staging, input);
   await loadLexiconTable(staging);
   step('threads');
   await staging.run(duck.CREATE_POINTERS);
@@ -169,8 +163,7 @@ async function buildSignals(staging: Staging, context: BuildContext): Promise<vo
 
 const TWEET_COLUMNS = { external_id: 'VARCHAR', author: 'VARCHAR', inbound: 'BOOLEAN', ts: 'TIMESTAMPTZ', parent_id: 'VARCHAR', text: 'VARCHAR', first_mention: 'VARCHAR' };
 
-async function loadTweets(staging: Staging, file: string, format: ExportFormat): Promise<void> {
-  const source = readFile(format, { columns: TWEET_COLUMNS });
+async function loadTweets(staging: Staging, { file, reader: source }: ExportedRows): Promise<void> {
   // A store may ship space-joined tokens (ClickHouse) or text (PostgreSQL); either way `tweets` ends with tokens.
   const columns = await staging.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${source}`, { file });
   const tokens = columns.some((column) => column.column_name === 'words') ? duck.SPLIT_WORDS : duck.TOKENIZE;
@@ -207,11 +200,5 @@ async function stepPointers(staging: Staging): Promise<void> {
       await staging.run(step);
     }
   }
-}
-
-function exportOutput(table: OutputTable, format: BatchFormat): string {
-  const columns = table.columns.map((column) => (column.type === 'timestamp' ? `${timestampForFile(column.name, format)} AS ${column.name}` : column.name)).join(', ');
-  // A work file read once, next to this process: compressing it costs more than it saves.
-  return copyToFile(`SELECT ${columns} FROM ${table.name}_out`, format, { uncompressed: true });
 }
 

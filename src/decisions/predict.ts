@@ -9,6 +9,7 @@ import { UserError } from '../errors.js';
 import { runJob, type Job } from '../jobs/run-job.js';
 import type { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
+import { exportFromStore, writeForStore, type ExportedRows } from '../staging/store-files.js';
 import { CONVERSATIONS, NBA_PREDICTIONS } from '../model/schema.js';
 import { compileRules } from './compile.js';
 import { fieldsOf } from './decide.js';
@@ -16,7 +17,7 @@ import { composeAction } from './action.js';
 import * as sql from './predict.sql.js';
 import { PREDICT_CONVERSATIONS, PREDICT_MESSAGES } from './predict-input.js';
 import { defaultRulesPath } from './rules-file.js';
-import { copyToFile, readFile, timestampForFile, type BatchFormat, type ExportFormat } from '../files/formats.js';
+import { copyToFile } from '../files/formats.js';
 import { parseTimestamp } from '../files/timestamps.js';
 import { loadRuleSet, orderedRules, type Rule, type RuleSet } from './rules.schema.js';
 import { LlmCache } from '../llm/cache.js';
@@ -137,12 +138,8 @@ async function countConversations({ store, tracker }: Job): Promise<number> {
 /** Copies the open conversations and their lines from the target into staging; returns how many are open. */
 async function readOpenConversations({ store, tracker, workDir }: Job, staging: Staging, platform: string): Promise<number> {
   tracker.start('predict_read');
-  const conversationsFile = path.join(workDir, `conversations.${store.exportFormat}`);
-  const linesFile = path.join(workDir, `lines.${store.exportFormat}`);
-  await store.exportRows(PREDICT_CONVERSATIONS, conversationsFile, { platform });
-  await store.exportRows(PREDICT_MESSAGES, linesFile, { platform });
-  await loadExport(staging, 'open_conversations', conversationsFile, store.exportFormat);
-  await loadExport(staging, 'conversation_lines', linesFile, store.exportFormat);
+  await loadExport(staging, 'open_conversations', await exportFromStore(store, PREDICT_CONVERSATIONS, { platform }, { dir: workDir, name: 'conversations' }));
+  await loadExport(staging, 'conversation_lines', await exportFromStore(store, PREDICT_MESSAGES, { platform }, { dir: workDir, name: 'lines' }));
   const [{ open }] = await staging.rows<{ open: number }>('SELECT count(*)::INTEGER AS open FROM open_conversations');
   tracker.update('predict_read', open);
   return open;
@@ -184,9 +181,7 @@ async function composeActions(tracker: StageTracker, staging: Staging, rules: Ru
 async function writePredictions({ store, tracker, workDir }: Job, staging: Staging, output: { out: string; format: OutputFormat; predictions: number }): Promise<Record<string, number>> {
   tracker.start('predict_write');
   await writeOutput(staging, output.out, output.format);
-  const storeFile = path.join(workDir, `nba_predictions.${store.batchFormat}`);
-  await staging.run(exportForStore(store.batchFormat), { file: storeFile });
-  await store.appendTable(NBA_PREDICTIONS, storeFile);
+  await store.appendTable(NBA_PREDICTIONS, await writeForStore(staging, store, NBA_PREDICTIONS, 'nba_predictions_out', workDir));
   const byChannel = Object.fromEntries((await staging.rows<{ channel: string; n: number }>(sql.COUNT_BY_CHANNEL)).map((row) => [row.channel, row.n]));
   tracker.update('predict_write', output.predictions);
   return byChannel;
@@ -206,8 +201,8 @@ function llmSummary(config: Config, { enhancer }: Llm, byStatus: Record<string, 
   };
 }
 
-async function loadExport(staging: Staging, table: string, file: string, format: ExportFormat): Promise<void> {
-  await staging.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${readFile(format)}`, { file });
+async function loadExport(staging: Staging, table: string, { file, reader }: ExportedRows): Promise<void> {
+  await staging.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${reader}`, { file });
 }
 
 async function loadRulesTable(staging: Staging, rules: RuleSet): Promise<void> {
@@ -311,10 +306,4 @@ async function writeOutput(staging: Staging, out: string, format: OutputFormat):
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const columns = PREDICTION_COLUMNS.join(', ');
   await staging.run(copyToFile(`SELECT ${columns} FROM nba_predictions_out ORDER BY customer_id, conversation_id`, format), { file: out });
-}
-
-function exportForStore(format: BatchFormat): string {
-  const timestamp = (column: string) => `${timestampForFile(`CAST(${column} AS TIMESTAMPTZ)`, format)} AS ${column}`;
-  const columns = PREDICTION_COLUMNS.map((column) => (column === 'send_time' || column === 'as_of' ? timestamp(column) : column)).join(', ');
-  return copyToFile(`SELECT ${columns} FROM nba_predictions_out`, format);
 }

@@ -8,8 +8,8 @@ import { forTerminal, jsonForTerminal } from '../cli/terminal-text.js';
 import type { Config } from '../config/index.js';
 import { UserError, messageOf } from '../errors.js';
 import { csvRecord } from '../files/csv-field.js';
-import { readFile } from '../files/formats.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
+import { exportFromStore } from '../staging/store-files.js';
 import { createStore, prepareStore } from '../stores/index.js';
 import { EXPLORE_VIEWS } from './views.js';
 
@@ -45,14 +45,12 @@ export async function openExplorer(config: Config, options: ExplorerOptions = {}
     await prepareStore(store);
     const files = [];
     for (const view of EXPLORE_VIEWS) {
-      const file = path.join(dir, `${view.name}.${store.exportFormat}`);
-      await store.exportRows(view.query, file, { platform });
-      files.push({ ...view, file, format: store.exportFormat });
+      files.push({ name: view.name, ...(await exportFromStore(store, view.query, { platform }, { dir, name: view.name })) });
     }
     // A separate in-memory database: the staging file may be busy with an ingest.
     const staging = await openStaging(':memory:');
     for (const view of files) {
-      await staging.run(`CREATE TABLE ${view.name} AS SELECT * FROM ${readFile(view.format)}`, { file: view.file });
+      await staging.run(`CREATE TABLE ${view.name} AS SELECT * FROM ${view.reader}`, { file: view.file });
     }
     await staging.run(`CREATE VIEW features AS SELECT c.*, p.active_hours, p.peak_hours, p.channels_accepted, p.resolution_rate AS customer_resolution_rate
       FROM conversations c LEFT JOIN customer_profiles p USING (customer_id)`);
