@@ -2,7 +2,7 @@
 // DuckDB engine tokenizes it). input.clickhouse.sql.ts is its ClickHouse twin.
 import { postgresParam } from '../model/named-query.js';
 
-/** The brand a tweet mentions first: the first @-mention that is not all digits (twcs anonymises customers as numbers). */
+/** One row per interaction; first_mention is its first @-mention that is not all digits (twcs anonymises customers as numbers). */
 export const PROCESS_INPUT = `
 SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
   content_text AS text,
