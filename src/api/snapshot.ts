@@ -1,21 +1,20 @@
 // serve answers from memory: every customer's profile and open conversations, loaded from the store at start
 // (and again on SIGHUP). A request is then pure computation, with no query on the hot path.
-import type { CustomerRecord, Store } from '../stores/index.js';
+import type { ConversationRow, CustomerRecord, ProfileRow, Store } from '../stores/index.js';
 
 export class CustomerSnapshot {
-  private profiles = new Map<string, Record<string, unknown>>();
-  private open = new Map<string, Array<Record<string, unknown>>>();
+  private profiles = new Map<string, ProfileRow>();
+  private open = new Map<string, ConversationRow[]>();
   loadedAt: Date | null = null;
 
   async load(store: Store, platform: string): Promise<void> {
     const data = await store.loadServingData(platform);
-    const profiles = new Map(data.profiles.map((row) => [String(row.customer_id), row]));
-    const open = new Map<string, Array<Record<string, unknown>>>();
+    const profiles = new Map(data.profiles.map((row) => [row.customer_id, row]));
+    const open = new Map<string, ConversationRow[]>();
     for (const row of data.openConversations) {
-      const customer = String(row.customer_id);
-      const list = open.get(customer);
+      const list = open.get(row.customer_id);
       if (list) list.push(row);
-      else open.set(customer, [row]);
+      else open.set(row.customer_id, [row]);
     }
     // Swap whole maps, so a request sees the old data or the new, never a mix.
     this.profiles = profiles;

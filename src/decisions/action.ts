@@ -1,7 +1,7 @@
 // Turns a matched rule into an action: channel, send time, message, reasoning and expected status, with the contact
 // policy applied. Shared by batch predict (rules matched in SQL) and serve (rules matched in TypeScript).
 import { fieldsOf, NO_RULE_MATCHED } from './decide.js';
-import { DECISION_FIELDS, type DecisionFeatures } from './fields.js';
+import type { DecisionFeatures } from './fields.js';
 import type { Channel, IssueStatus, Rule, RuleSet } from './rules.schema.js';
 import { computeSendTime } from './send-time.js';
 import { templateMessage, templateReasoning } from './templates.js';
@@ -17,8 +17,8 @@ export interface ActionInput {
   matched_rule: string;
   /** 1 for the customer's conversation that keeps this run's action; more for the others. */
   customer_rank: number;
-  /** Feature values by name, for the `fired` evidence. */
-  features: Record<string, unknown>;
+  /** Feature values by name, each of its field's type, for the `fired` evidence. */
+  features: Partial<DecisionFeatures>;
 }
 
 export interface Action {
@@ -32,15 +32,6 @@ export interface Action {
   fired: Record<string, unknown>;
 }
 
-/** DuckDB and ClickHouse hand large integers over as text; features keep the type their field declares. */
-export function typedFeature(field: string, value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  const type = DECISION_FIELDS[field as keyof DecisionFeatures];
-  if (type === 'number') return Number(value);
-  if (type === 'boolean') return value === true || value === 1 || value === 'true';
-  return value;
-}
-
 export function composeAction(input: ActionInput, rules: RuleSet, asOf: Date, byId: Map<string, Rule> = new Map(rules.rules.map((r) => [r.id, r]))): Action {
   const matched = byId.get(input.matched_rule);
   const blockedByPolicy = input.customer_rank > 1 && matched !== undefined && matched.channel !== 'no_action';
@@ -50,7 +41,7 @@ export function composeAction(input: ActionInput, rules: RuleSet, asOf: Date, by
   const description = blockedByPolicy
     ? `another conversation of this customer gets this run's action (one per customer per ${rules.contact_window_hours} h)`
     : (rule?.description ?? 'no rule matched');
-  const fired = rule ? Object.fromEntries([...new Set(fieldsOf(rule.when))].map((field) => [field, typedFeature(field, input.features[field])])) : {};
+  const fired = rule ? Object.fromEntries([...new Set(fieldsOf(rule.when))].map((field) => [field, input.features[field as keyof DecisionFeatures] ?? null])) : {};
   const sendTime = computeSendTime({ asOf, timing: rule?.timing ?? 'none', peakHours: input.peak_hours, quietHours: rules.quiet_hours });
   const template = {
     customer_id: input.customer_id,

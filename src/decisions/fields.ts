@@ -36,3 +36,17 @@ export function isDecisionField(name: string): name is DecisionField {
 
 /** One conversation's decision features, as the engine sees them (null where a feature has no value). */
 export type DecisionFeatures = { [K in DecisionField]: (typeof DECISION_FIELDS)[K] extends 'number' ? number | null : (typeof DECISION_FIELDS)[K] extends 'boolean' ? boolean : string };
+
+/**
+ * The features of a DuckDB row (batch predict reads its decisions as JSON rows, where BIGINT arrives as text), each of
+ * the type its field declares. Fields the row lacks are left out.
+ */
+export function featuresOfDuckDbRow(row: Record<string, unknown>): Partial<DecisionFeatures> {
+  const typed = (field: DecisionField, value: unknown): unknown => {
+    if (value === null || value === undefined) return null;
+    if (DECISION_FIELDS[field] === 'number') return Number(value);
+    if (DECISION_FIELDS[field] === 'boolean') return value === true;
+    return String(value);
+  };
+  return Object.fromEntries(Object.keys(row).filter(isDecisionField).map((field) => [field, typed(field, row[field])])) as Partial<DecisionFeatures>;
+}

@@ -14,6 +14,7 @@ import { CONVERSATIONS, NBA_PREDICTIONS } from '../model/schema.js';
 import { compileRules } from './compile.js';
 import { fieldsOf } from './decide.js';
 import { composeAction } from './action.js';
+import { featuresOfDuckDbRow } from './fields.js';
 import * as sql from './predict.sql.js';
 import { PREDICT_CONVERSATIONS, PREDICT_MESSAGES } from './predict-input.js';
 import { defaultRulesPath } from './rules-file.js';
@@ -250,7 +251,7 @@ async function compose(staging: Staging, rules: RuleSet, context: { runId: strin
           peak_hours: row.peak_hours ? (JSON.parse(row.peak_hours) as number[]) : [],
           matched_rule: row.matched_rule,
           customer_rank: Number(row.customer_rank),
-          features: row,
+          features: featuresOfDuckDbRow(row),
         },
         rules,
         context.asOf,

@@ -1,12 +1,11 @@
 // One customer's next best action, decided in TypeScript from the stored conversations and profile (for serve).
 // The same rules and composition as batch predict; a test checks the two agree customer by customer.
-import { composeAction, typedFeature, type Action } from './action.js';
+import { composeAction, type Action } from './action.js';
 import { matchRule } from './decide.js';
 import { storedConversationFeatures } from './derived.js';
 import { DECISION_FIELDS, type DecisionFeatures } from './fields.js';
 import { orderedRules, type RuleSet } from './rules.schema.js';
-import { parseTimestamp } from '../files/timestamps.js';
-import type { CustomerRecord } from '../stores/index.js';
+import type { ConversationRow, CustomerRecord, ProfileRow } from '../stores/index.js';
 
 export interface CustomerDecision {
   customer_id: string;
@@ -19,20 +18,15 @@ export interface CustomerDecision {
   features: Partial<DecisionFeatures>;
 }
 
-/** ClickHouse hands JSON columns over as text, node-postgres as parsed values: compare them as text. */
-const jsonText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value ?? null));
-
-const toDate = (value: unknown): Date => parseTimestamp(value instanceof Date ? value : String(value));
-
 /** The decision features of one stored conversation, with the derived flags batch predict computes in SQL (one definition, derived.ts). */
-export function decisionFeatures(conversation: Record<string, unknown>, profile: Record<string, unknown> | null): DecisionFeatures {
+export function decisionFeatures(conversation: ConversationRow, profile: ProfileRow | null): DecisionFeatures {
   const derived: Record<string, unknown> = {
     ...conversation,
     ...storedConversationFeatures(conversation),
     customer_conversations: profile?.conversations ?? 1,
     customer_resolution_rate: profile?.resolution_rate ?? 0,
   };
-  return Object.fromEntries(Object.keys(DECISION_FIELDS).map((field) => [field, typedFeature(field, derived[field])])) as DecisionFeatures;
+  return Object.fromEntries(Object.keys(DECISION_FIELDS).map((field) => [field, derived[field] ?? null])) as DecisionFeatures;
 }
 
 export function decideForCustomer(customerId: string, record: CustomerRecord, rules: RuleSet): CustomerDecision {
@@ -56,20 +50,19 @@ export function decideForCustomer(customerId: string, record: CustomerRecord, ru
     .sort(
       (a, b) =>
         (priority.get(a.match.rule_id) ?? Number.MAX_SAFE_INTEGER) - (priority.get(b.match.rule_id) ?? Number.MAX_SAFE_INTEGER) ||
-        toDate(b.conversation.ended_at).getTime() - toDate(a.conversation.ended_at).getTime() ||
-        String(a.conversation.conversation_id).localeCompare(String(b.conversation.conversation_id)),
+        b.conversation.ended_at.getTime() - a.conversation.ended_at.getTime() ||
+        a.conversation.conversation_id.localeCompare(b.conversation.conversation_id),
     );
   const best = ranked[0];
-  const asOf = toDate(best.conversation.as_of);
-  const peakHours = record.profile?.peak_hours ? (JSON.parse(jsonText(record.profile.peak_hours)) as number[]) : [];
+  const asOf = best.conversation.as_of;
   const action = composeAction(
     {
-      conversation_id: String(best.conversation.conversation_id),
+      conversation_id: best.conversation.conversation_id,
       customer_id: customerId,
-      brand: (best.conversation.brand as string | null) ?? null,
-      topic: String(best.conversation.topic),
-      customer_sentiment_end: best.conversation.customer_sentiment_end === null ? null : Number(best.conversation.customer_sentiment_end),
-      peak_hours: peakHours,
+      brand: best.conversation.brand,
+      topic: best.conversation.topic,
+      customer_sentiment_end: best.conversation.customer_sentiment_end,
+      peak_hours: record.profile?.peak_hours ?? [],
       matched_rule: best.match.rule_id,
       customer_rank: 1,
       features: best.features,

@@ -13,6 +13,7 @@ import type { BatchFile } from '../model/interactions.js';
 import type { NamedQuery, QueryParams } from '../model/named-query.js';
 import type { OutputTable } from '../model/schema.js';
 import * as sql from './clickhouse.sql.js';
+import { ROW_COLUMNS, typedRows, type ChatLine, type ConversationRow, type LatestReview, type PredictionRow, type ProfileRow } from './rows.js';
 import { openNow, openWhenFree } from './embedded-lock.js';
 import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark, type EngineParams, type SqlEngine } from './store.js';
 
@@ -22,6 +23,9 @@ export interface ClickHouseStoreOptions {
   /** How batches reach the engine; defaults to Parquet files read in-process for embedded, NDJSON streams for a server. */
   loadMethod?: LoadMethod;
 }
+
+/** ClickHouse sends JSON columns as String text, and DateTime64 as text without a zone (UTC here). */
+const DRIVER = { jsonAsText: true };
 
 export type LoadMethod = 'parquet-file' | 'json-stream';
 
@@ -295,23 +299,26 @@ export class ClickHouseStore implements Store {
         this.rows<Record<string, unknown>>(sql.SERVING_PROFILES, { platform }),
         this.rows<Record<string, unknown>>(sql.SERVING_OPEN_CONVERSATIONS, { platform }),
       ]);
-      return { profiles, openConversations };
+      return {
+        profiles: typedRows<ProfileRow>(ROW_COLUMNS.profile, profiles, DRIVER),
+        openConversations: typedRows<ConversationRow>(ROW_COLUMNS.conversation, openConversations, DRIVER),
+      };
     });
   }
 
   async chatLog(conversationId: string, platform: string): Promise<string> {
-    const lines = await this.guard('reading a chat log', () =>
-      this.rows<{ inbound: boolean; author: string; text: string }>(sql.CHAT_LOG, { conversation_id: conversationId, platform }),
-    );
-    return formatChatLog(lines);
+    const lines = await this.guard('reading a chat log', () => this.rows<Record<string, unknown>>(sql.CHAT_LOG, { conversation_id: conversationId, platform }));
+    return formatChatLog(typedRows<ChatLine>(ROW_COLUMNS.chatLine, lines, DRIVER));
   }
 
-  async latestPredictions(): Promise<Array<Record<string, unknown>>> {
-    return this.guard('reading the latest predictions', () => this.rows<Record<string, unknown>>(sql.LATEST_PREDICTIONS));
+  async latestPredictions(): Promise<PredictionRow[]> {
+    const rows = await this.guard('reading the latest predictions', () => this.rows<Record<string, unknown>>(sql.LATEST_PREDICTIONS));
+    return typedRows<PredictionRow>(ROW_COLUMNS.prediction, rows, DRIVER);
   }
 
-  async latestReviews(runId: string): Promise<Array<Record<string, unknown>>> {
-    return this.guard('reading reviews', () => this.rows<Record<string, unknown>>(sql.LATEST_REVIEWS, { run_id: runId }));
+  async latestReviews(runId: string): Promise<LatestReview[]> {
+    const rows = await this.guard('reading reviews', () => this.rows<Record<string, unknown>>(sql.LATEST_REVIEWS, { run_id: runId }));
+    return typedRows<LatestReview>(ROW_COLUMNS.latestReview, rows, DRIVER);
   }
 
   async saveReview(review: Review): Promise<void> {

@@ -5,6 +5,7 @@ import { PostgresStore } from './postgres.js';
 import type { Store } from './store.js';
 
 export type { Store, PipelineRun, Watermark, PingResult, LoadContext, InteractionStats, CustomerRecord, ServingData, Review, SqlEngine, EngineParams } from './store.js';
+export type { ChatLine, ConversationRow, LatestReview, PredictionRow, ProfileRow } from './store.js';
 
 export interface CreateStoreOptions {
   clickhouse?: ClickHouseStoreOptions;

@@ -12,9 +12,12 @@ import type { BatchFile } from '../model/interactions.js';
 import type { NamedQuery, QueryParams } from '../model/named-query.js';
 import type { OutputTable } from '../model/schema.js';
 import * as sql from './postgres.sql.js';
+import { ROW_COLUMNS, typedRows, type ChatLine, type ConversationRow, type LatestReview, type PredictionRow, type ProfileRow } from './rows.js';
 import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
+/** node-postgres parses json columns and makes timestamptz a Date; 64-bit integers it leaves as text. */
+const DRIVER = { jsonAsText: false };
 
 type PostgresTarget = Extract<TargetConfig, { kind: 'postgres' }>;
 
@@ -230,23 +233,26 @@ export class PostgresStore implements Store {
         this.pool.query(sql.SERVING_PROFILES, [platform]),
         this.pool.query(sql.SERVING_OPEN_CONVERSATIONS, [platform]),
       ]);
-      return { profiles: profiles.rows, openConversations: openConversations.rows };
+      return {
+        profiles: typedRows<ProfileRow>(ROW_COLUMNS.profile, profiles.rows, DRIVER),
+        openConversations: typedRows<ConversationRow>(ROW_COLUMNS.conversation, openConversations.rows, DRIVER),
+      };
     });
   }
 
   async chatLog(conversationId: string, platform: string): Promise<string> {
     const { rows } = await this.guard('reading a chat log', () => this.pool.query(sql.CHAT_LOG, [conversationId, platform]));
-    return formatChatLog(rows);
+    return formatChatLog(typedRows<ChatLine>(ROW_COLUMNS.chatLine, rows, DRIVER));
   }
 
-  async latestPredictions(): Promise<Array<Record<string, unknown>>> {
+  async latestPredictions(): Promise<PredictionRow[]> {
     const { rows } = await this.guard('reading the latest predictions', () => this.pool.query(sql.LATEST_PREDICTIONS));
-    return rows;
+    return typedRows<PredictionRow>(ROW_COLUMNS.prediction, rows, DRIVER);
   }
 
-  async latestReviews(runId: string): Promise<Array<Record<string, unknown>>> {
+  async latestReviews(runId: string): Promise<LatestReview[]> {
     const { rows } = await this.guard('reading reviews', () => this.pool.query(sql.LATEST_REVIEWS, [runId]));
-    return rows;
+    return typedRows<LatestReview>(ROW_COLUMNS.latestReview, rows, DRIVER);
   }
 
   async saveReview(review: Review): Promise<void> {

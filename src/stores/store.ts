@@ -3,16 +3,19 @@ import type { BatchFormat, ExportFormat } from '../files/formats.js';
 import type { BatchFile } from '../model/interactions.js';
 import type { NamedQuery, QueryParams } from '../model/named-query.js';
 import type { OutputTable } from '../model/schema.js';
+import type { ConversationRow, LatestReview, PredictionRow, ProfileRow } from './rows.js';
+
+export type { ChatLine, ConversationRow, LatestReview, PredictionRow, ProfileRow } from './rows.js';
 
 export interface CustomerRecord {
-  profile: Record<string, unknown> | null;
+  profile: ProfileRow | null;
   /** The customer's open conversations. */
-  conversations: Array<Record<string, unknown>>;
+  conversations: ConversationRow[];
 }
 
 export interface ServingData {
-  profiles: Array<Record<string, unknown>>;
-  openConversations: Array<Record<string, unknown>>;
+  profiles: ProfileRow[];
+  openConversations: ConversationRow[];
 }
 
 export interface Review {
@@ -101,14 +104,14 @@ export interface Store {
    */
   replaceTables(tables: ReplacementFiles): Promise<void>;
   countRows(table: OutputTable): Promise<number>;
-  /** What serve keeps in memory: every customer profile and every open conversation, rows as the tables hold them. */
+  /** What serve keeps in memory: every customer profile and every open conversation. */
   loadServingData(platform: string): Promise<ServingData>;
   /** One conversation as `Customer: …` / `Agent (brand): …` lines in order, for the LLM prompt in serve. */
   chatLog(conversationId: string, platform: string): Promise<string>;
   /** review: the newest predict run's rows (the output columns), or none. */
-  latestPredictions(): Promise<Array<Record<string, unknown>>>;
+  latestPredictions(): Promise<PredictionRow[]>;
   /** review: the latest decision per conversation of a run. */
-  latestReviews(runId: string): Promise<Array<Record<string, unknown>>>;
+  latestReviews(runId: string): Promise<LatestReview[]>;
   /** review: stores one decision at once, so a crash loses nothing. */
   saveReview(review: Review): Promise<void>;
   /** The tables serve needs that exist. */

@@ -1,0 +1,142 @@
+// The rows the stores hand back, typed, and the one place that turns a driver's values into them: dates as Date,
+// JSON parsed, booleans as booleans, numbers as numbers. No caller patches over what one database returns.
+import { parseTimestamp } from '../files/timestamps.js';
+import { CONVERSATIONS, CUSTOMER_PROFILES, NBA_PREDICTIONS, type Column } from '../model/schema.js';
+
+/** A stored conversation (the conversations table), as serve keeps it in memory. */
+export interface ConversationRow {
+  conversation_id: string;
+  platform_type: string;
+  customer_id: string;
+  brand: string | null;
+  thread_root_id: string;
+  started_at: Date;
+  ended_at: Date;
+  message_count: number;
+  customer_messages: number;
+  brand_messages: number;
+  turns: number;
+  last_speaker: string;
+  awaiting_reply_from: string;
+  first_response_minutes: number | null;
+  median_response_minutes: number | null;
+  hours_since_last_customer_message: number;
+  customer_sentiment_start: number;
+  customer_sentiment_end: number;
+  sentiment_trend: number;
+  urgency_terms: string[];
+  escalation_terms: string[];
+  topic: string;
+  topic_terms: string[];
+  brand_asked_dm: boolean;
+  brand_asked_email: boolean;
+  brand_asked_phone: boolean;
+  customer_moved_to: string[];
+  resolution_status: string;
+  resolution_signal: string | null;
+  as_of: Date;
+}
+
+/** A customer's profile (the customer_profiles table). */
+export interface ProfileRow {
+  customer_id: string;
+  platform_type: string;
+  conversations: number;
+  open_conversations: number;
+  total_interactions: number;
+  first_interaction_at: Date;
+  last_interaction_at: Date;
+  /** Messages per hour of the day, 24 counts. */
+  active_hours: number[];
+  peak_hours: number[];
+  avg_brand_response_minutes: number | null;
+  resolution_rate: number;
+  dominant_sentiment: string;
+  dominant_topic: string;
+  channels_accepted: string[];
+  as_of: Date;
+}
+
+/** One row of nba_predictions (without created_at, which only orders the runs). */
+export interface PredictionRow {
+  customer_id: string;
+  chat_log: string;
+  channel: string;
+  message: string;
+  send_time: Date | null;
+  reasoning: string;
+  issue_status: string;
+  conversation_id: string;
+  brand: string | null;
+  rule_id: string;
+  llm_status: string;
+  topic: string;
+  sentiment: number | null;
+  /** The features the rule tested, with their values. */
+  fired: Record<string, unknown>;
+  run_id: string;
+  as_of: Date;
+}
+
+/** The latest decision on one conversation of a run (nba_reviews). */
+export interface LatestReview {
+  conversation_id: string;
+  decision: 'approved' | 'rejected' | 'edited';
+  channel: string;
+  message: string;
+  reason: string;
+}
+
+/** One message of a conversation, for its chat log. */
+export interface ChatLine {
+  seq: number;
+  inbound: boolean;
+  author: string;
+  text: string;
+}
+
+const text = (name: string, nullable = false): Column => ({ name, type: 'text', nullable });
+
+/** The columns of each read, in the schema's terms. */
+export const ROW_COLUMNS = {
+  conversation: CONVERSATIONS.columns,
+  profile: CUSTOMER_PROFILES.columns,
+  prediction: NBA_PREDICTIONS.columns,
+  latestReview: [text('conversation_id'), text('decision'), text('channel'), text('message'), text('reason')],
+  chatLine: [{ name: 'seq', type: 'int' }, { name: 'inbound', type: 'bool' }, text('author'), text('text')],
+} satisfies Record<string, Column[]>;
+
+/** What a driver leaves untyped: ClickHouse sends JSON columns as text, node-postgres parses them. */
+export interface DriverValues {
+  jsonAsText: boolean;
+}
+
+function typedValue(column: Column, value: unknown, driver: DriverValues): unknown {
+  if (value === null || value === undefined) {
+    if (column.nullable) return null;
+    throw new Error(`column ${column.name} is missing or null, and the schema says it never is`);
+  }
+  switch (column.type) {
+    case 'text':
+      return String(value);
+    // 64-bit integers arrive as text from node-postgres and a ClickHouse server.
+    case 'int':
+    case 'float':
+      return Number(value);
+    case 'bool':
+      return typeof value === 'boolean' ? value : value === 1 || value === '1';
+    case 'timestamp':
+      return parseTimestamp(value instanceof Date ? value : String(value));
+    case 'json':
+      return driver.jsonAsText && typeof value === 'string' ? JSON.parse(value) : value;
+  }
+}
+
+/** A row with exactly the given columns, each of its schema type; columns the query added beyond them are left out. */
+export function typedRow<T>(columns: readonly Column[], row: Record<string, unknown>, driver: DriverValues): T {
+  return Object.fromEntries(columns.map((column) => [column.name, typedValue(column, row[column.name], driver)])) as T;
+}
+
+export function typedRows<T>(columns: readonly Column[], rows: ReadonlyArray<Record<string, unknown>>, driver: DriverValues): T[] {
+  return rows.map((row) => typedRow<T>(columns, row, driver));
+}

@@ -1,0 +1,95 @@
+// Rows arrive typed: for the same data, embedded ClickHouse and PostgreSQL hand back identical rows (dates as Date,
+// JSON parsed, booleans as booleans, numbers as numbers), with exactly the schema's columns.
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { processConversations } from '../../src/conversations/process.js';
+import { predict } from '../../src/decisions/predict.js';
+import { CONVERSATIONS, CUSTOMER_PROFILES, NBA_PREDICTIONS } from '../../src/model/schema.js';
+import { ingest } from '../../src/pipeline/ingest.js';
+import { createStore, prepareStore, type ConversationRow, type LatestReview, type PredictionRow, type ProfileRow } from '../../src/stores/index.js';
+import { ROOT } from '../helpers/cli.js';
+import { TARGET_NAMES, useBothTargets, type TargetName } from '../helpers/targets.js';
+
+const SAMPLE = path.join(ROOT, 'examples', 'twcs_sample.csv');
+const THREADS = path.join(ROOT, 'test', 'fixtures', 'threads.csv');
+const targets = useBothTargets('store-rows');
+
+interface Read {
+  profiles: ProfileRow[];
+  conversations: ConversationRow[];
+  predictions: Array<Omit<PredictionRow, 'run_id'>>;
+  reviews: LatestReview[];
+  chatLog: string;
+}
+const read = new Map<TargetName, Read>();
+
+beforeAll(async () => {
+  for (const target of TARGET_NAMES) {
+    const config = targets.config(target);
+    await ingest(config, { file: SAMPLE });
+    await ingest(config, { file: THREADS });
+    await processConversations(config, { engine: 'duckdb', asOf: '2017-11-01T15:54:37Z' });
+    const { run_id: runId } = await predict(config, { out: path.join(targets.home, `${target}.csv`), llm: 'off' });
+    const store = createStore(config);
+    try {
+      await prepareStore(store);
+      const review = { review_id: `r-${target}`, run_id: runId, conversation_id: 'c-unknown', customer_id: 'c1', reviewer: 'lead', reviewed_at: new Date() };
+      await store.saveReview({ ...review, decision: 'edited', channel: 'email_reply', message: 'Edited, with "quotes"\nand a new line', reason: '' });
+      const serving = await store.loadServingData('twitter');
+      const byId = <T extends { customer_id: string }>(rows: T[], key: (row: T) => string = (row) => row.customer_id) => [...rows].sort((a, b) => key(a).localeCompare(key(b)));
+      const sprint = serving.openConversations.find((row) => row.customer_id === '115712')!;
+      read.set(target, {
+        profiles: byId(serving.profiles),
+        conversations: byId(serving.openConversations, (row) => row.conversation_id),
+        predictions: byId(await store.latestPredictions(), (row) => row.conversation_id).map(({ run_id: _run, ...row }) => row),
+        reviews: await store.latestReviews(runId),
+        chatLog: await store.chatLog(sprint.conversation_id, 'twitter'),
+      });
+    } finally {
+      await store.close();
+    }
+  }
+});
+
+const on = (target: TargetName) => read.get(target)!;
+
+describe('typed rows', () => {
+  it('are identical on embedded ClickHouse and PostgreSQL', () => {
+    const [clickhouse, postgres] = TARGET_NAMES.map(on);
+    expect(clickhouse.profiles.length).toBe(41);
+    expect(postgres.profiles).toEqual(clickhouse.profiles);
+    expect(postgres.conversations).toEqual(clickhouse.conversations);
+    expect(postgres.predictions).toEqual(clickhouse.predictions);
+    expect(postgres.reviews).toEqual(clickhouse.reviews);
+    expect(postgres.chatLog).toEqual(clickhouse.chatLog);
+  });
+
+  it("carry exactly the schema's columns, each of its type", () => {
+    for (const target of TARGET_NAMES) {
+      const { profiles, conversations, predictions, reviews, chatLog } = on(target);
+      expect(Object.keys(conversations[0]), target).toEqual(CONVERSATIONS.columns.map((column) => column.name));
+      expect(Object.keys(profiles[0]), target).toEqual(CUSTOMER_PROFILES.columns.map((column) => column.name));
+      expect(Object.keys(predictions[0]), target).toEqual(NBA_PREDICTIONS.columns.map((column) => column.name).filter((name) => name !== 'run_id'));
+
+      const sprint = conversations.find((row) => row.customer_id === '115712')!;
+      expect(sprint, target).toMatchObject({ message_count: 7, customer_messages: 4, brand_asked_dm: true, brand_asked_email: false, escalation_terms: ['worst'], urgency_terms: [] });
+      expect(sprint.as_of, target).toEqual(new Date('2017-11-01T15:54:37.000Z'));
+      expect(sprint.started_at, target).toBeInstanceOf(Date);
+      expect(sprint.resolution_signal, target).toBeNull();
+
+      const profile = profiles.find((row) => row.customer_id === '115712')!;
+      expect(profile, target).toMatchObject({ conversations: 1, open_conversations: 1, total_interactions: 4, peak_hours: [21, 22], channels_accepted: [] });
+      expect(profile.active_hours, target).toHaveLength(24);
+      expect(profile.last_interaction_at, target).toBeInstanceOf(Date);
+
+      const prediction = predictions.find((row) => row.customer_id === '115712')!;
+      expect(prediction.fired, target).toMatchObject({ is_escalating: true, customer_messages: 4 });
+      expect(prediction.send_time, target).toBeInstanceOf(Date);
+      expect(prediction.as_of, target).toEqual(new Date('2017-11-01T15:54:37.000Z'));
+      expect(typeof prediction.sentiment, target).toBe('number');
+
+      expect(reviews, target).toEqual([{ conversation_id: 'c-unknown', decision: 'edited', channel: 'email_reply', message: 'Edited, with "quotes"\nand a new line', reason: '' }]);
+      expect(chatLog.split('\n')[0], target).toBe('Customer: @sprintcare is the worst customer service');
+    }
+  });
+});
