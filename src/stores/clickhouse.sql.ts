@@ -1,82 +1,6 @@
 // Named ClickHouse statements. Values are bound as {name:Type}; identifiers come from the closed set below.
 import type { ColumnType, OutputTable } from '../model/schema.js';
-import { NBA_PREDICTIONS, NBA_REVIEWS, OUTPUT_TABLES } from '../model/schema.js';
 import { INTERACTION_COLUMNS, REJECT_COLUMNS } from '../model/interactions.js';
-
-export interface Migration {
-  version: number;
-  name: string;
-  statements: string[];
-}
-
-export const CREATE_SCHEMA_MIGRATIONS = `
-CREATE TABLE IF NOT EXISTS schema_migrations (
-  version UInt32,
-  name String,
-  applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
-) ENGINE = ReplacingMergeTree ORDER BY version`;
-
-export const APPLIED_MIGRATIONS = `SELECT DISTINCT version FROM schema_migrations ORDER BY version`;
-export const RECORD_MIGRATION = 'schema_migrations';
-
-export const MIGRATIONS: Migration[] = [
-  {
-    version: 1,
-    name: 'ingest tables',
-    statements: [
-      `CREATE TABLE IF NOT EXISTS interactions (
-        interaction_id UUID,
-        external_id String,
-        platform_type LowCardinality(String),
-        participant_external_id String,
-        content_text String,
-        raw_text String,
-        interaction_timestamp DateTime64(3, 'UTC'),
-        parent_external_id Nullable(String),
-        inbound Bool,
-        interaction_type LowCardinality(String),
-        content_metadata String,
-        platform_metadata String,
-        run_id String,
-        loaded_at DateTime64(3, 'UTC') DEFAULT now64(3)
-      ) ENGINE = ReplacingMergeTree ORDER BY (platform_type, external_id)`,
-      `CREATE TABLE IF NOT EXISTS pipeline_runs (
-        run_id String,
-        pipeline LowCardinality(String),
-        target String,
-        source_file String,
-        status LowCardinality(String),
-        started_at DateTime64(3, 'UTC'),
-        finished_at Nullable(DateTime64(3, 'UTC')),
-        rows_read UInt64,
-        rows_loaded UInt64,
-        rows_rejected UInt64,
-        rows_already_present UInt64,
-        rejected_by_reason String,
-        error Nullable(String),
-        version UInt64
-      ) ENGINE = ReplacingMergeTree(version) ORDER BY run_id`,
-      `CREATE TABLE IF NOT EXISTS ingestion_watermarks (
-        pipeline LowCardinality(String),
-        platform_type LowCardinality(String),
-        last_interaction_timestamp DateTime64(3, 'UTC'),
-        last_run_id String,
-        rows_total UInt64,
-        updated_at DateTime64(3, 'UTC')
-      ) ENGINE = ReplacingMergeTree(updated_at) ORDER BY (pipeline, platform_type)`,
-      `CREATE TABLE IF NOT EXISTS rejected_interactions (
-        run_id String,
-        source_file String,
-        record_number Nullable(UInt64),
-        line_number Nullable(UInt64),
-        reason LowCardinality(String),
-        detail String,
-        raw String,
-        rejected_at DateTime64(3, 'UTC') DEFAULT now64(3)
-      ) ENGINE = MergeTree ORDER BY (run_id, reason)`,
-    ],
-  },
-];
 
 const INTERACTION_LIST = INTERACTION_COLUMNS.join(', ');
 /**
@@ -147,17 +71,6 @@ export const insertOutputFromParquet = (table: OutputTable, name: string) => {
 };
 export const insertOutputJson = (name: string) => `INSERT INTO ${name} FORMAT JSONEachRow`;
 export const countRows = (table: OutputTable) => `SELECT count() AS n FROM ${table.name}`;
-
-MIGRATIONS.push({ version: 2, name: 'process tables', statements: OUTPUT_TABLES.map((table) => createOutputTable(table)) });
-MIGRATIONS.push({ version: 3, name: 'predictions', statements: [createOutputTable(NBA_PREDICTIONS)] });
-MIGRATIONS.push({
-  version: 4,
-  name: 'reviews',
-  statements: [
-    `ALTER TABLE nba_predictions ADD COLUMN IF NOT EXISTS created_at DateTime64(3, 'UTC') DEFAULT now64(3)`,
-    createOutputTable(NBA_REVIEWS),
-  ],
-});
 
 /** A stage's query streamed back to the client as Parquet (a ClickHouse server). */
 export const exportAsParquet = (select: string) => `${select}\nFORMAT Parquet`;

@@ -13,6 +13,8 @@ import type { BatchFile } from '../model/interactions.js';
 import type { NamedQuery, QueryParams } from '../model/named-query.js';
 import type { OutputTable } from '../model/schema.js';
 import * as sql from './clickhouse.sql.js';
+import { APPLIED_MIGRATIONS, CLICKHOUSE_MIGRATIONS, CREATE_SCHEMA_MIGRATIONS, MIGRATIONS_TABLE } from './migrations/clickhouse.sql.js';
+import { pendingMigrations } from './migrations/migration.js';
 import { ROW_COLUMNS, typedRows, type ChatLine, type ConversationRow, type LatestReview, type PredictionRow, type ProfileRow } from './rows.js';
 import { openNow, openWhenFree } from './embedded-lock.js';
 import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark, type EngineParams, type SqlEngine } from './store.js';
@@ -130,13 +132,13 @@ export class ClickHouseStore implements Store {
 
   async migrate(): Promise<number[]> {
     return this.guard('creating tables', async () => {
-      await this.client.command({ query: sql.CREATE_SCHEMA_MIGRATIONS });
-      const applied = new Set((await this.rows<{ version: number }>(sql.APPLIED_MIGRATIONS)).map((row) => Number(row.version)));
+      await this.client.command({ query: CREATE_SCHEMA_MIGRATIONS });
+      const applied = new Set((await this.rows<{ version: number }>(APPLIED_MIGRATIONS)).map((row) => Number(row.version)));
       const done: number[] = [];
-      for (const migration of sql.MIGRATIONS) {
-        if (applied.has(migration.version)) continue;
+      // No transactions here: every statement is IF NOT EXISTS, so a migration cut short runs again whole.
+      for (const migration of pendingMigrations(CLICKHOUSE_MIGRATIONS, applied)) {
         for (const statement of migration.statements) await this.client.command({ query: statement });
-        await this.client.insert({ table: sql.RECORD_MIGRATION, values: [{ version: migration.version, name: migration.name }], format: 'JSONEachRow' });
+        await this.client.insert({ table: MIGRATIONS_TABLE, values: [{ version: migration.version, name: migration.name }], format: 'JSONEachRow' });
         done.push(migration.version);
       }
       // Load tables left by a killed server-path run hold nothing the next run needs.

@@ -1,86 +1,6 @@
 // Named PostgreSQL statements. Values are bound ($1..); identifiers come from the closed sets below.
 import type { ColumnType, OutputTable } from '../model/schema.js';
-import { NBA_PREDICTIONS, NBA_REVIEWS, OUTPUT_TABLES } from '../model/schema.js';
 import { INTERACTION_COLUMNS, REJECT_COLUMNS } from '../model/interactions.js';
-
-export interface Migration {
-  version: number;
-  name: string;
-  statements: string[];
-}
-
-export const MIGRATION_LOCK_KEY = 727_001;
-
-export const CREATE_SCHEMA_MIGRATIONS = `
-CREATE TABLE IF NOT EXISTS schema_migrations (
-  version integer PRIMARY KEY,
-  name text NOT NULL,
-  applied_at timestamptz NOT NULL DEFAULT now()
-)`;
-export const APPLIED_MIGRATIONS = `SELECT version FROM schema_migrations ORDER BY version`;
-export const RECORD_MIGRATION = `INSERT INTO schema_migrations (version, name) VALUES ($1, $2) ON CONFLICT DO NOTHING`;
-
-export const MIGRATIONS: Migration[] = [
-  {
-    version: 1,
-    name: 'ingest tables',
-    statements: [
-      `CREATE TABLE IF NOT EXISTS interactions (
-        interaction_id uuid NOT NULL,
-        external_id text COLLATE "C" NOT NULL,
-        platform_type text COLLATE "C" NOT NULL,
-        participant_external_id text COLLATE "C" NOT NULL,
-        content_text text NOT NULL,
-        raw_text text NOT NULL,
-        interaction_timestamp timestamptz NOT NULL,
-        parent_external_id text,
-        inbound boolean NOT NULL,
-        interaction_type text NOT NULL,
-        content_metadata json NOT NULL,
-        platform_metadata json NOT NULL,
-        run_id uuid NOT NULL,
-        loaded_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (platform_type, external_id)
-      )`,
-      `CREATE TABLE IF NOT EXISTS pipeline_runs (
-        run_id uuid PRIMARY KEY,
-        pipeline text NOT NULL,
-        target text NOT NULL,
-        source_file text NOT NULL,
-        status text NOT NULL,
-        started_at timestamptz NOT NULL,
-        finished_at timestamptz,
-        rows_read bigint NOT NULL DEFAULT 0,
-        rows_loaded bigint NOT NULL DEFAULT 0,
-        rows_rejected bigint NOT NULL DEFAULT 0,
-        rows_already_present bigint NOT NULL DEFAULT 0,
-        rejected_by_reason jsonb NOT NULL DEFAULT '{}',
-        error text
-      )`,
-      `CREATE TABLE IF NOT EXISTS ingestion_watermarks (
-        pipeline text NOT NULL,
-        platform_type text NOT NULL,
-        last_interaction_timestamp timestamptz NOT NULL,
-        last_run_id uuid NOT NULL,
-        rows_total bigint NOT NULL,
-        updated_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (pipeline, platform_type)
-      )`,
-      `CREATE TABLE IF NOT EXISTS rejected_interactions (
-        id bigserial PRIMARY KEY,
-        run_id uuid NOT NULL,
-        source_file text NOT NULL,
-        record_number bigint,
-        line_number bigint,
-        reason text NOT NULL,
-        detail text NOT NULL,
-        raw text NOT NULL,
-        rejected_at timestamptz NOT NULL DEFAULT now()
-      )`,
-      `CREATE INDEX IF NOT EXISTS rejected_interactions_run_idx ON rejected_interactions (run_id)`,
-    ],
-  },
-];
 
 const INTERACTION_LIST = INTERACTION_COLUMNS.join(', ');
 
@@ -146,18 +66,6 @@ export const OUTPUT_INDEXES: Record<OutputTable['name'], string[]> = {
   nba_predictions: ['CREATE INDEX IF NOT EXISTS nba_predictions_customer_idx ON nba_predictions (customer_id)'],
   nba_reviews: [],
 };
-
-MIGRATIONS.push({
-  version: 2,
-  name: 'process tables',
-  statements: OUTPUT_TABLES.flatMap((table) => [createOutputTable(table), ...OUTPUT_INDEXES[table.name]]),
-});
-MIGRATIONS.push({ version: 3, name: 'predictions', statements: [createOutputTable(NBA_PREDICTIONS), ...OUTPUT_INDEXES.nba_predictions] });
-MIGRATIONS.push({
-  version: 4,
-  name: 'reviews',
-  statements: [`ALTER TABLE nba_predictions ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now()`, createOutputTable(NBA_REVIEWS)],
-});
 
 /**
  * A stage's query as CSV on stdout. COPY takes no bound values, so each value is first set, for this transaction only,

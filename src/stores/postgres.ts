@@ -12,10 +12,14 @@ import type { BatchFile } from '../model/interactions.js';
 import type { NamedQuery, QueryParams } from '../model/named-query.js';
 import type { OutputTable } from '../model/schema.js';
 import * as sql from './postgres.sql.js';
+import { APPLIED_MIGRATIONS, CREATE_SCHEMA_MIGRATIONS, LOCK_MIGRATIONS, MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS, RECORD_MIGRATION } from './migrations/postgres.sql.js';
+import { pendingMigrations } from './migrations/migration.js';
 import { ROW_COLUMNS, typedRows, type ChatLine, type ConversationRow, type LatestReview, type PredictionRow, type ProfileRow } from './rows.js';
 import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
+/** For a batch's transaction: a lost commit costs only a batch that the next run loads again by key. */
+const ASYNC_COMMIT = 'SET LOCAL synchronous_commit = off';
 /** node-postgres parses json columns and makes timestamptz a Date; 64-bit integers it leaves as text. */
 const DRIVER = { jsonAsText: false };
 
@@ -65,30 +69,41 @@ export class PostgresStore implements Store {
     }
   }
 
+  /** Applies the frozen migrations the database lacks, in one transaction that holds the migration lock. */
   async migrate(): Promise<number[]> {
-    return this.guard('creating tables', async () => {
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1)', [sql.MIGRATION_LOCK_KEY]);
-        await client.query(sql.CREATE_SCHEMA_MIGRATIONS);
-        const applied = new Set((await client.query<{ version: number }>(sql.APPLIED_MIGRATIONS)).rows.map((row) => row.version));
+    return this.inTransaction('creating tables', (client) =>
+      this.guard('creating tables', async () => {
+        await client.query(LOCK_MIGRATIONS, [MIGRATION_LOCK_KEY]);
+        await client.query(CREATE_SCHEMA_MIGRATIONS);
+        const applied = new Set((await client.query<{ version: number }>(APPLIED_MIGRATIONS)).rows.map((row) => row.version));
         const done: number[] = [];
-        for (const migration of sql.MIGRATIONS) {
-          if (applied.has(migration.version)) continue;
+        for (const migration of pendingMigrations(POSTGRES_MIGRATIONS, applied)) {
           for (const statement of migration.statements) await client.query(statement);
-          await client.query(sql.RECORD_MIGRATION, [migration.version, migration.name]);
+          await client.query(RECORD_MIGRATION, [migration.version, migration.name]);
           done.push(migration.version);
         }
-        await client.query('COMMIT');
         return done;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    });
+      }),
+    );
+  }
+
+  /**
+   * Runs `work` in one transaction on one connection: committed when it returns, rolled back when it throws. The
+   * store's own steps (connect, BEGIN, COMMIT) fail with what was being done; an error of `work` passes through as it is.
+   */
+  private async inTransaction<T>(doing: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.guard(doing, () => this.pool.connect());
+    try {
+      await this.guard(doing, () => client.query('BEGIN'));
+      const result = await work(client);
+      await this.guard(doing, () => client.query('COMMIT'));
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async saveRun(run: PipelineRun): Promise<void> {
@@ -110,10 +125,12 @@ export class PostgresStore implements Store {
    * into the table (fast); should a key exist after all (another writer), that batch falls back to the keyed path.
    */
   async loadInteractions(batch: BatchFile, context: LoadContext): Promise<number> {
-    return this.guard(`loading batch ${batch.index}`, async () => {
+    const doing = `loading batch ${batch.index}`;
+    return this.guard(doing, async () => {
       if (context.newestLoaded === null) {
         try {
-          return await this.inTransaction(async (client) => {
+          return await this.inTransaction(doing, async (client) => {
+            await client.query(ASYNC_COMMIT);
             await pipeline(fs.createReadStream(batch.path), client.query(copyFrom(sql.COPY_INTO_INTERACTIONS)));
             return batch.rows;
           });
@@ -121,30 +138,14 @@ export class PostgresStore implements Store {
           if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
         }
       }
-      return this.inTransaction(async (client) => {
+      return this.inTransaction(doing, async (client) => {
+        await client.query(ASYNC_COMMIT);
         await client.query(sql.CREATE_LOAD_TABLE);
         await pipeline(fs.createReadStream(batch.path), client.query(copyFrom(sql.COPY_INTO_LOAD_TABLE)));
         const result = await client.query(sql.MOVE_FROM_LOAD_TABLE);
         return result.rowCount ?? 0;
       });
     });
-  }
-
-  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      // A lost commit costs only a batch that the next run loads again by key.
-      await client.query('SET LOCAL synchronous_commit = off');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 
   async endLoad(): Promise<void> {}
@@ -170,7 +171,7 @@ export class PostgresStore implements Store {
 
   async exportRows(query: NamedQuery, file: string, params: QueryParams): Promise<void> {
     await this.guard(`exporting ${query.name}`, () =>
-      this.inTransaction(async (client) => {
+      this.inTransaction(`exporting ${query.name}`, async (client) => {
         for (const [name, value] of Object.entries(params)) {
           if (!/^[a-z_]+$/.test(name)) throw new Error(`not a parameter name: ${name}`);
           await client.query(sql.SET_PARAM, [name, typeof value === 'string' ? value : JSON.stringify(value)]);
@@ -195,9 +196,7 @@ export class PostgresStore implements Store {
   async replaceTables(tables: ReplacementFiles): Promise<void> {
     // One transaction: each file is copied into a shadow table as it arrives, and the renames commit together. Only the
     // store's own steps are guarded, so an error of the producer reaches the caller as it is.
-    const client = await this.guard('replacing processed tables', () => this.pool.connect());
-    try {
-      await this.guard('replacing processed tables', () => client.query('BEGIN'));
+    await this.inTransaction('replacing processed tables', async (client) => {
       const loaded = await loadWhileProducing(tables, ({ table, file }) =>
         this.guard(`writing ${table.name}`, async () => {
           const next = sql.nextTableName(table);
@@ -212,14 +211,8 @@ export class PostgresStore implements Store {
           await client.query(sql.renameTable(sql.nextTableName(table), table.name));
           for (const index of sql.OUTPUT_INDEXES[table.name]) await client.query(index);
         }
-        await client.query('COMMIT');
       });
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async countRows(table: OutputTable): Promise<number> {
