@@ -3,7 +3,7 @@
 import { formatChatLog } from './chat-log.js';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { ClickHouseClient, createClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import type { TargetConfig } from '../config/index.js';
 import { UserError, messageOf } from '../errors.js';
@@ -24,10 +24,22 @@ type ClickHouseTarget = Extract<TargetConfig, { kind: 'clickhouse' }>;
 export interface ClickHouseStoreOptions {
   /** How batches reach the engine; defaults to Parquet files read in-process for embedded, NDJSON streams for a server. */
   loadMethod?: LoadMethod;
+  /** A ready client, or a connection (as createClient takes one, e.g. chDB's), for the store to use instead of opening its own; the store never closes it. */
+  connection?: ClickHouseConnection;
 }
+
+/** What createStore accepts for a ClickHouse target: a ready @clickhouse/client client, or a connection for one. */
+export type ClickHouseConnection = ClickHouseClient | NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
 
 /** ClickHouse sends JSON columns as String text, and DateTime64 as text without a zone (UTC here). */
 const DRIVER = { jsonAsText: true };
+
+/**
+ * createClient builds the shared ClickHouseClient that the exported (Node) class extends, so a client is recognised
+ * by that base class; anything else handed in is a connection to build a client on.
+ */
+const CLIENT_CLASS = Object.getPrototypeOf(ClickHouseClient.prototype).constructor as abstract new (...args: never[]) => ClickHouseClient;
+const isClient = (given: ClickHouseConnection): given is ClickHouseClient => given instanceof CLIENT_CLASS;
 
 export type LoadMethod = 'parquet-file' | 'json-stream';
 
@@ -49,6 +61,8 @@ export class ClickHouseStore implements Store {
   readonly batchFormat: BatchFormat;
   readonly loadConcurrency = 1;
   private connection: ClickHouseClient | null = null;
+  /** The client built on what the caller handed in, if anything: used instead of opening one, and never closed. */
+  private readonly handed: ClickHouseClient | null;
   private opening: Promise<ClickHouseClient> | null = null;
   private readonly loadMethod: LoadMethod;
   private readonly loadedByRun = new Map<string, number>();
@@ -58,6 +72,8 @@ export class ClickHouseStore implements Store {
     this.name = target.mode === 'embedded' ? 'clickhouse-embedded' : 'clickhouse-server';
     this.loadMethod = options.loadMethod ?? (target.mode === 'embedded' ? 'parquet-file' : 'json-stream');
     this.batchFormat = this.loadMethod === 'parquet-file' ? 'parquet' : 'ndjson';
+    const given = options.connection;
+    this.handed = given === undefined ? null : isClient(given) ? given : createClient({ connection: given } as Parameters<typeof createClient>[0]);
   }
 
   private connect(): ClickHouseClient {
@@ -80,6 +96,7 @@ export class ClickHouseStore implements Store {
    * waits for another process to let go of it (embedded-lock.ts); a later first use fails at once with store_busy.
    */
   private get client(): ClickHouseClient {
+    if (this.handed) return this.handed;
     if (!this.connection) this.connection = this.target.mode === 'embedded' ? openNow(this.target.dataPath, () => this.connect()) : this.connect();
     return this.connection;
   }
@@ -120,7 +137,7 @@ export class ClickHouseStore implements Store {
 
   async ping(): Promise<PingResult> {
     try {
-      if (this.target.mode === 'embedded' && !this.connection) await this.openWaiting(this.target.dataPath);
+      if (this.target.mode === 'embedded' && !this.handed && !this.connection) await this.openWaiting(this.target.dataPath);
       const result = await this.client.ping();
       if (result.success) return { success: true };
       return { success: false, error: new UserError('database_unreachable', `Could not reach ${this.where()}: ${messageOf(result.error)}.`, { cause: result.error }) };
@@ -334,6 +351,7 @@ export class ClickHouseStore implements Store {
 
   /** Lets go of the engine (the embedded one allows one process per folder); the next call opens it again. */
   async close(): Promise<void> {
+    // A client or connection the caller handed in stays open: it is the caller's to close.
     const connection = this.connection;
     this.connection = null;
     await connection?.close();

@@ -3,7 +3,6 @@
 import { formatChatLog } from './chat-log.js';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { TargetConfig } from '../config/index.js';
 import { redactUrl } from '../config/redact.js';
@@ -14,6 +13,7 @@ import type { OutputTable } from '../model/schema.js';
 import * as sql from './postgres.sql.js';
 import { APPLIED_MIGRATIONS, CREATE_SCHEMA_MIGRATIONS, LOCK_MIGRATIONS, MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS, RECORD_MIGRATION } from './migrations/postgres.sql.js';
 import { pendingMigrations } from './migrations/migration.js';
+import { handedConnections, ownPool, type CheckedOut, type Connections, type PostgresConnection } from './postgres-connections.js';
 import { ROW_COLUMNS, typedRows, type ChatLine, type ConversationRow, type LatestReview, type PredictionRow, type ProfileRow } from './rows.js';
 import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark } from './store.js';
 
@@ -32,12 +32,11 @@ export class PostgresStore implements Store {
   readonly batchFormat = 'csv' as const;
   /** PostgreSQL parses COPY on one core per connection, so two batches load at once. */
   readonly loadConcurrency = 2;
-  private readonly pool: pg.Pool;
+  /** Its own pool, or the pool or client it was handed (which it never closes). */
+  private readonly pool: Connections;
 
-  constructor(private readonly target: PostgresTarget, options: { maxConnections?: number } = {}) {
-    this.pool = new pg.Pool({ connectionString: target.url, max: options.maxConnections ?? 4, connectionTimeoutMillis: 10_000 });
-    // An idle client that dies (server restart) must not crash the process.
-    this.pool.on('error', () => {});
+  constructor(private readonly target: PostgresTarget, options: { maxConnections?: number; connection?: PostgresConnection } = {}) {
+    this.pool = options.connection ? handedConnections(options.connection) : ownPool(target.url, options.maxConnections ?? 4);
   }
 
   private where(): string {
@@ -91,7 +90,7 @@ export class PostgresStore implements Store {
    * Runs `work` in one transaction on one connection: committed when it returns, rolled back when it throws. The
    * store's own steps (connect, BEGIN, COMMIT) fail with what was being done; an error of `work` passes through as it is.
    */
-  private async inTransaction<T>(doing: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async inTransaction<T>(doing: string, work: (client: CheckedOut) => Promise<T>): Promise<T> {
     const client = await this.guard(doing, () => this.pool.connect());
     try {
       await this.guard(doing, () => client.query('BEGIN'));
