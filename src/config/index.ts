@@ -253,12 +253,6 @@ export function describeTarget(target: TargetConfig): string {
   return `ClickHouse server ${redactUrl(target.server.url)} (database ${target.server.database})`;
 }
 
-/** The short target name used in --json output. */
-export function targetName(target: TargetConfig): string {
-  if (target.kind === 'postgres') return 'postgres';
-  return target.mode === 'embedded' ? 'clickhouse-embedded' : 'clickhouse-server';
-}
-
 export function describeConfig(config: Config): string {
   const llm = config.llm ? `${config.llm.provider}:${config.llm.model}` : 'off';
   return `Config(home=${config.home}, target=${describeTarget(config.target)}, batchSize=${config.batchSize}, engine=${config.engine}, llm=${llm})`;
