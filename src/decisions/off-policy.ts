@@ -1,6 +1,7 @@
 // Off-policy estimates of a policy's value from logged decisions, as in Open Bandit Pipeline's estimators:
 // inverse propensity scoring (IPS), self-normalised IPS (SNIPS) and doubly robust (DR), each with a bootstrap
 // 95% interval, and the effective sample size of the importance weights. Pure functions over plain arrays.
+import { seededRandom } from '../model/random.js';
 
 export interface LoggedDecision {
   /** Index of the action the agent took. */
@@ -82,18 +83,6 @@ const dr: Estimator = (decisions, weights, indices) => {
   }
   return indices.length > 0 ? total / indices.length : 0;
 };
-
-/** A small seeded generator (mulberry32), so bootstrap intervals are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return 0;

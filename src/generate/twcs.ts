@@ -3,6 +3,7 @@
 // and, when asked, malformed rows of each kind the quality checks catch. Same seed, same file.
 import fs from 'node:fs';
 import { csvField } from '../files/csv-field.js';
+import { seededRandom } from '../model/random.js';
 
 export const TWCS_HEADER = 'tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id';
 
@@ -26,18 +27,6 @@ export interface GenerateResult {
   brands: number;
   malformed: Record<MalformedKind, number>;
   bytes: number;
-}
-
-/** mulberry32: small, fast, good enough for test data. */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const BRANDS = [
@@ -173,7 +162,7 @@ const START = Date.UTC(2017, 9, 1);
 const SPAN = 61 * 24 * 3600 * 1000;
 
 export function generateTwcs(options: GenerateOptions): GenerateResult {
-  const random = createRandom(options.seed ?? 42);
+  const random = seededRandom(options.seed ?? 42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const malformedTotal = Math.min(options.malformed ?? 0, options.rows);
   const validTarget = options.rows - malformedTotal;

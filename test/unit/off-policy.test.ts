@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveSampleSize, estimatePolicyValue, seededRandom, type LoggedDecision } from '../../src/decisions/off-policy.js';
+import { effectiveSampleSize, estimatePolicyValue, type LoggedDecision } from '../../src/decisions/off-policy.js';
+import { seededRandom } from '../../src/model/random.js';
 
 // A two-context, two-action bandit with known reward rates: the best action differs by context.
 const RATES = [
