@@ -10,18 +10,20 @@ export default class Generate extends BaseCommand {
     '<%= config.bin %> generate --rows 10000 --out sample.csv',
     '<%= config.bin %> generate --rows 2811774 --out twcs_big.csv --seed 7',
     '<%= config.bin %> generate --rows 1000 --out broken.csv --malformed 25',
+    '<%= config.bin %> generate --rows 5000 --out outcomes.csv --outcomes',
   ];
   static flags = {
     rows: Flags.integer({ description: 'Data rows to write (malformed rows included).', required: true, min: 1, max: 1_000_000_000 }),
     out: Flags.string({ description: 'Output CSV path.', required: true }),
     seed: Flags.integer({ description: 'Random seed; the same seed writes the same file.', default: 42, min: -2_147_483_648, max: 4_294_967_295 }),
     malformed: Flags.integer({ description: 'How many malformed rows to mix in (bad timestamp, missing text, wrong column count, duplicate id, stray quote).', default: 0, min: 0, max: 1_000_000_000 }),
+    outcomes: Flags.boolean({ description: 'Threads whose outcomes follow a documented causal model (src/generate/outcomes.ts): a ground truth for `evaluate`.', default: false }),
   };
 
   async run(): Promise<GenerateResult> {
     const { flags } = await this.parse(Generate);
     const started = Date.now();
-    const result = generateTwcs({ rows: flags.rows, out: flags.out, seed: flags.seed, malformed: flags.malformed });
+    const result = generateTwcs({ rows: flags.rows, out: flags.out, seed: flags.seed, malformed: flags.malformed, outcomes: flags.outcomes });
     if (this.jsonMode) this.printJson({ ...result, seconds: (Date.now() - started) / 1000 });
     else this.log(`Wrote ${result.rows.toLocaleString('en-US')} rows (${result.threads.toLocaleString('en-US')} threads, ${result.customers.toLocaleString('en-US')} customers, ${result.brands} brands) to ${result.out} in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
     return result;

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { csvField } from '../files/csv-field.js';
 import { seededRandom } from '../model/random.js';
+import { ESCALATED_FOLLOW_UPS, OPENERS, OUTCOME_TOPICS, REPLIES, RESOLVED_FOLLOW_UPS, CAUSAL_MODEL, brandStyle, drawAction, loggingPolicy, type GeneratedDecision } from './outcomes.js';
 
 export const TWCS_HEADER = 'tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id';
 
@@ -16,7 +17,11 @@ export interface GenerateOptions {
   seed?: number;
   /** Malformed rows to mix in (each counts toward rows); spread evenly over the kinds. */
   malformed?: number;
+  /** Threads whose outcomes follow the causal model of outcomes.ts (one brand reply each), instead of free-form threads. */
+  outcomes?: boolean;
   onProgress?: (rowsWritten: number) => void;
+  /** With `outcomes`: called with each brand reply's truth (topic, action, logging propensity, outcome). */
+  onDecision?: (decision: GeneratedDecision) => void;
 }
 
 export interface GenerateResult {
@@ -212,6 +217,19 @@ export function generateTwcs(options: GenerateOptions): GenerateResult {
 
   while (written < options.rows) {
     threads++;
+    if (options.outcomes) {
+      const tweets = outcomeThread(random, customerCount, nextId, options.onDecision);
+      nextId += tweets.length;
+      customersSeen.add(Number(tweets[0].author));
+      brandsSeen.add(tweets[1].author);
+      for (let i = tweets.length - 1; i >= 0 && written < options.rows; i--) {
+        const line = tweetLine(tweets[i]);
+        writeRow(line);
+        lastGood = line;
+        if (malformedWritten < malformedTotal && (written - malformedWritten) % malformedEvery === 0 && written < options.rows) writeMalformed();
+      }
+      continue;
+    }
     const brand = pick(BRANDS);
     const topic = pick(TOPIC_NAMES);
     const text = TOPICS[topic];
@@ -255,8 +273,7 @@ export function generateTwcs(options: GenerateOptions): GenerateResult {
 
     // twcs lists a thread newest first, so timestamps run backwards within the file.
     for (let i = tweets.length - 1; i >= 0 && written < options.rows; i--) {
-      const t = tweets[i];
-      const line = `${t.id},${t.author},${t.inbound ? 'True' : 'False'},${formatTwitterTime(t.time)},${csvField(t.text)},${csvField(t.children.join(','))},${t.parent ?? ''}\n`;
+      const line = tweetLine(tweets[i]);
       writeRow(line);
       lastGood = line;
       if (malformedWritten < malformedTotal && (written - malformedWritten) % malformedEvery === 0 && written < options.rows) writeMalformed();
@@ -266,4 +283,43 @@ export function generateTwcs(options: GenerateOptions): GenerateResult {
   fs.closeSync(fd);
   options.onProgress?.(written);
   return { out: options.out, rows: written, threads, customers: customersSeen.size, brands: brandsSeen.size, malformed, bytes };
+}
+
+function tweetLine(t: Tweet): string {
+  return `${t.id},${t.author},${t.inbound ? 'True' : 'False'},${formatTwitterTime(t.time)},${csvField(t.text)},${csvField(t.children.join(','))},${t.parent ?? ''}\n`;
+}
+
+/**
+ * One thread of the causal model: the customer's issue, the brand's one reply on a channel the logging policy draws,
+ * and the customer's follow-up as P(resolved | topic, action) draws it (thanks, an angrier complaint, or nothing).
+ */
+function outcomeThread(random: () => number, customerCount: number, firstId: number, onDecision: GenerateOptions['onDecision']): Tweet[] {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const brandIndex = Math.floor(random() * BRANDS.length);
+  const brand = BRANDS[brandIndex];
+  const topic = pick(OUTCOME_TOPICS);
+  const customer = String(100000 + Math.floor(random() * customerCount));
+  let time = START + Math.floor(random() * SPAN);
+  let id = firstId;
+  const tweets: Tweet[] = [];
+  const add = (author: string, inbound: boolean, body: string, parent: Tweet | null, delayMs: number): Tweet => {
+    time += delayMs;
+    const tweet: Tweet = { id: id++, author, inbound, time, text: body, parent: parent?.id ?? null, children: [] };
+    parent?.children.push(tweet.id);
+    tweets.push(tweet);
+    return tweet;
+  };
+  const opener = add(customer, true, `@${brand} ${pick(OPENERS[topic])}`, null, 0);
+  const probabilities = loggingPolicy(topic, brandStyle(brandIndex));
+  const action = drawAction(probabilities, random());
+  const reply = add(brand, false, `@${customer} ${pick(REPLIES[action])}`, opener, 60_000 + Math.floor(random() * 3 * 3600_000));
+  const u = random();
+  const resolvedAt = CAUSAL_MODEL.resolution[topic][action];
+  const outcome = u < resolvedAt ? 'resolved' : u < resolvedAt + (1 - resolvedAt) * CAUSAL_MODEL.escalation_if_unresolved ? 'escalated' : 'silent';
+  // The follow-up comes well inside the 72-hour outcome window.
+  const followUpDelay = 10 * 60_000 + Math.floor(random() * 24 * 3600_000);
+  if (outcome === 'resolved') add(customer, true, `@${brand} ${pick(RESOLVED_FOLLOW_UPS)}`, reply, followUpDelay);
+  if (outcome === 'escalated') add(customer, true, `@${brand} ${pick(ESCALATED_FOLLOW_UPS)}`, reply, followUpDelay);
+  onDecision?.({ reply_id: String(reply.id), customer_id: customer, brand, topic, action, propensity: probabilities[action], outcome });
+  return tweets;
 }
