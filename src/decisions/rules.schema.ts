@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { DECISION_FIELDS, isDecisionField } from './fields.js';
+import { ACTIONS, type Action } from './model.js';
 
 export const CHANNELS = ['twitter_dm_reply', 'twitter_public_reply', 'email_reply', 'scheduling_phone_call', 'no_action'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -82,6 +83,32 @@ const rule = z
 
 export type Rule = z.infer<typeof rule>;
 
+const worth = z.object({ value: z.number().nonnegative(), cost: z.number().nonnegative() }).strict();
+
+/**
+ * How the learned policies arbitrate (src/decisions/policy.ts): what a resolution is worth and what each action costs
+ * (expected value = P(resolved | context, action) x value - cost), which actions a conversation may take, which matched
+ * rules hold a conversation (nothing is sent), and how much evidence per brand each model layer needs.
+ */
+const actionsSchema = z
+  .object({
+    worth: z.object(Object.fromEntries(ACTIONS.map((action) => [action, worth])) as Record<Action, typeof worth>).strict(),
+    /** An action is allowed only when its condition holds; an action without one is always allowed. */
+    allowed_when: z.object(Object.fromEntries(ACTIONS.map((action) => [action, condition.optional()])) as Record<Action, z.ZodOptional<typeof condition>>).strict(),
+    /**
+     * Rules that, when they are a conversation's first match, hold it: no action, whatever the model says. An id no
+     * rule has holds nothing (a copy of the default file with other rules stays valid).
+     */
+    hold_rules: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a rule id (lower_snake_case)')),
+    /** Brand replies of the brand in training the outcome model needs before it decides for that brand. */
+    min_outcome_samples: z.number().int().nonnegative(),
+    /** Brand replies of the brand in training the propensity model needs before it decides for that brand. */
+    min_propensity_samples: z.number().int().nonnegative(),
+  })
+  .strict();
+
+export type ActionSettings = z.infer<typeof actionsSchema>;
+
 /** Parse with parseRuleSet, which bounds the nesting before this schema recurses into it. */
 export const ruleSetSchema = z
   .object({
@@ -91,15 +118,55 @@ export const ruleSetSchema = z
     /** At most one action per customer per this many hours. */
     contact_window_hours: z.number().positive(),
     rules: z.array(rule).min(1),
+    /** The learned policies' settings; without them, DEFAULT_ACTION_SETTINGS. */
+    actions: actionsSchema.optional(),
   })
   .strict()
   .superRefine((set, ctx) => {
     const ids = set.rules.map((r) => r.id);
     const at = ids.findIndex((id, i) => ids.indexOf(id) !== i);
     if (at >= 0) ctx.addIssue({ code: 'custom', path: ['rules', at, 'id'], message: `rule id ${ids[at]} appears twice` });
+    if (set.actions && set.actions.min_propensity_samples > set.actions.min_outcome_samples) {
+      ctx.addIssue({ code: 'custom', path: ['actions', 'min_propensity_samples'], message: 'must be at most min_outcome_samples (the propensity model is the fallback when the outcome model lacks evidence)' });
+    }
   });
 
 export type RuleSet = z.infer<typeof ruleSetSchema>;
+
+/** The learned policies' settings of a rule set that has no `actions` block (default-rules.json spells them out). */
+export const DEFAULT_ACTION_SETTINGS: ActionSettings = {
+  worth: {
+    twitter_public_reply: { value: 1, cost: 0.05 },
+    twitter_dm_reply: { value: 1, cost: 0.1 },
+    email_reply: { value: 1, cost: 0.2 },
+    scheduling_phone_call: { value: 1, cost: 0.5 },
+  },
+  allowed_when: {
+    scheduling_phone_call: {
+      any: [
+        { field: 'is_escalating', op: '=', value: true },
+        { field: 'brand_asked_phone', op: '=', value: true },
+        { field: 'message_count', op: '>=', value: 6 },
+      ],
+    },
+    email_reply: {
+      any: [
+        { field: 'brand_asked_email', op: '=', value: true },
+        { field: 'hours_since_last_customer_message', op: '>=', value: 48 },
+        { field: 'topic', op: 'in', value: ['billing', 'account'] },
+      ],
+    },
+  },
+  /** Filled by actionSettings: the rule set's rules that answer no_action. */
+  hold_rules: [],
+  min_outcome_samples: 30,
+  min_propensity_samples: 10,
+};
+
+/** The rule set's learned-policy settings, or the defaults, where every rule that answers no_action holds a conversation. */
+export function actionSettings(set: RuleSet): ActionSettings {
+  return set.actions ?? { ...DEFAULT_ACTION_SETTINGS, hold_rules: set.rules.filter((r) => r.channel === 'no_action').map((r) => r.id) };
+}
 
 /** The rules sorted by priority (then id, so ties are stable). */
 export function orderedRules(set: RuleSet): Rule[] {
@@ -112,13 +179,26 @@ function pathText(path: PropertyKey[]): string {
   return text || 'top level';
 }
 
-/** The deepest nesting of all/any/not in each rule's condition, walked without recursion so any depth is measured safely. */
-function tooDeep(data: unknown): string | null {
+/** The conditions of a rules file as [where, condition], before validation: each rule's `when` and the actions' `allowed_when`. */
+function conditionsOf(data: unknown): Array<[string, unknown]> {
+  const found: Array<[string, unknown]> = [];
   const rules = typeof data === 'object' && data !== null && Array.isArray((data as { rules?: unknown }).rules) ? (data as { rules: unknown[] }).rules : [];
   for (const [index, rule] of rules.entries()) {
     if (typeof rule !== 'object' || rule === null || !Object.hasOwn(rule, 'when')) continue;
+    const id = (rule as { id?: unknown }).id;
+    found.push([`rules[${index}].when${typeof id === 'string' ? ` (rule ${id})` : ''}`, (rule as { when: unknown }).when]);
+  }
+  const actions = typeof data === 'object' && data !== null ? (data as { actions?: unknown }).actions : undefined;
+  const allowed = typeof actions === 'object' && actions !== null ? (actions as { allowed_when?: unknown }).allowed_when : undefined;
+  if (typeof allowed === 'object' && allowed !== null) for (const [action, when] of Object.entries(allowed)) found.push([`actions.allowed_when.${action}`, when]);
+  return found;
+}
+
+/** The deepest nesting of all/any/not in each condition, walked without recursion so any depth is measured safely. */
+function tooDeep(data: unknown): string | null {
+  for (const [where, when] of conditionsOf(data)) {
     let deepest = 0;
-    const pending: Array<[unknown, number]> = [[(rule as { when: unknown }).when, 1]];
+    const pending: Array<[unknown, number]> = [[when, 1]];
     while (pending.length > 0) {
       const [node, depth] = pending.pop()!;
       deepest = Math.max(deepest, depth);
@@ -129,11 +209,7 @@ function tooDeep(data: unknown): string | null {
       }
       if (Object.hasOwn(node, 'not')) pending.push([(node as { not: unknown }).not, depth + 1]);
     }
-    if (deepest > MAX_CONDITION_DEPTH) {
-      const id = (rule as { id?: unknown }).id;
-      const name = typeof id === 'string' ? ` (rule ${id})` : '';
-      return `rules[${index}].when${name} nests conditions ${deepest} deep; at most ${MAX_CONDITION_DEPTH} levels are allowed`;
-    }
+    if (deepest > MAX_CONDITION_DEPTH) return `${where} nests conditions ${deepest} deep; at most ${MAX_CONDITION_DEPTH} levels are allowed`;
   }
   return null;
 }
