@@ -79,7 +79,7 @@ FROM (
   SELECT lower(hex(MD5(concat({platform:String}, ':', p.root_ptr, ':', c.author)))) AS conversation_id,
     p.root_ptr AS thread_root_id, c.author AS customer_id,
     t.external_id AS external_id, t.author AS author, t.inbound AS inbound, t.ts AS ts, t.parent_id AS parent_id, t.first_mention AS first_mention,
-    splitByWhitespace(t.words) AS tokens
+    splitByWhitespace(t.words) AS tokens, t.customer_words AS customer_words
   FROM process_pointers p
   JOIN process_tweets t ON t.external_id = p.external_id
   JOIN process_tweets c ON c.external_id = p.anchor_ptr
@@ -132,6 +132,10 @@ SELECT conversation_id, topic, terms FROM (
   )
 ) WHERE nth = 1`;
 
+/** The distinct tokens of the customer's last two messages, in byte order: RECENT_WORDS of duckdb.sql.ts, over process_messages grouped. */
+const RECENT_WORDS = `arraySort(arrayDistinct(arrayFilter(w -> w != '', arrayFlatten(arrayMap(x -> splitByChar(' ', ifNull(x.2, '')),
+    arraySlice(arrayReverseSort(x -> x.1, groupArrayIf((seq, customer_words), inbound)), 1, 2))))))`;
+
 const CHANNEL_IF = (said: string, ask: string, channel: string) => `if(r.${said} > r.${ask}, ['${channel}'], CAST([], 'Array(String)'))`;
 
 export const CREATE_CONVERSATIONS = `
@@ -165,7 +169,8 @@ WITH base AS (
 ),
 ids AS (
   SELECT conversation_id, any(customer_id) AS customer_id, any(thread_root_id) AS thread_root_id,
-    argMinIf(first_mention, seq, inbound) AS first_mention
+    argMinIf(first_mention, seq, inbound) AS first_mention,
+    ${RECENT_WORDS} AS recent_words
   FROM process_messages GROUP BY conversation_id
 ),
 brands AS (
@@ -225,7 +230,8 @@ SELECT
     ${CHANNEL_IF('phone_said_seq', 'phone_ask_seq', 'scheduling_phone_call')})) AS customer_moved_to,
   if(r.resolution_signal IS NULL, 'open', 'resolved') AS resolution_status,
   r.resolution_signal AS resolution_signal,
-  ${AS_OF} AS as_of
+  ${AS_OF} AS as_of,
+  toJSONString(i.recent_words) AS recent_words
 FROM resolved r
 JOIN ids i ON i.conversation_id = r.conversation_id
 LEFT JOIN brands b ON b.conversation_id = r.conversation_id

@@ -40,6 +40,14 @@ CREATE OR REPLACE TEMP TABLE lexicon (kind VARCHAR, term VARCHAR, topic VARCHAR,
 /** Word tokens: lower-case runs of [a-z0-9']; cue words match whole tokens only. ClickHouse exports do this themselves. */
 export const TOKENIZE = `regexp_extract_all(lower(coalesce(text, '')), '[a-z0-9'']+')`;
 export const SPLIT_WORDS = `CASE WHEN coalesce(words, '') = '' THEN []::VARCHAR[] ELSE string_split(words, ' ') END`;
+/** A customer tweet's every token, space-joined (ClickHouse ships this itself); NULL for a brand's. Reads `tokens` of the same select. */
+export const CUSTOMER_WORDS_OF_TOKENS = `CASE WHEN inbound::BOOLEAN THEN array_to_string(tokens, ' ') END`;
+/**
+ * The distinct tokens of the customer's last two messages, in byte order, from `inbound`, `seq` and `customer_words`
+ * of the messages grouped (an aggregate). clickhouse.sql.ts has its twin (RECENT_WORDS).
+ */
+export const RECENT_WORDS = `list_sort(list_distinct(list_filter(flatten(list_transform(
+    coalesce(arg_max(customer_words, seq, 2) FILTER (WHERE inbound), []::VARCHAR[]), w -> string_split(coalesce(w, ''), ' '))), w -> w <> '')))`;
 
 /**
  * A reply keeps its pointer only to a parent that comes before it in the order messages are numbered in (time, then
@@ -99,7 +107,7 @@ export const CREATE_MESSAGES = `
 CREATE OR REPLACE TEMP TABLE messages AS
 SELECT *, row_number() OVER w AS seq, coalesce(inbound <> lag(inbound) OVER w, false) AS speaker_changed
 FROM (
-  SELECT p.idx, p.root_ptr, c.author AS customer_id, t.external_id, t.author, t.inbound, t.ts, t.first_mention, p.reply_delay_ms
+  SELECT p.idx, p.root_ptr, c.author AS customer_id, t.external_id, t.author, t.inbound, t.ts, t.first_mention, p.reply_delay_ms, t.customer_words
   FROM pointers p
   JOIN tweets t ON t.rowid = p.idx
   JOIN tweets c ON c.rowid = p.anchor_ptr AND c.inbound
@@ -252,7 +260,8 @@ SELECT root_ptr, customer_id,
   arg_min(first_mention, seq) FILTER (WHERE inbound) AS first_mention,
   min(author) FILTER (WHERE NOT inbound) AS brand_low,
   max(author) FILTER (WHERE NOT inbound) AS brand_high,
-  ${round('quantile_cont(reply_delay_ms, 0.5) / 60000.0', 2)} AS median_response_minutes
+  ${round('quantile_cont(reply_delay_ms, 0.5) / 60000.0', 2)} AS median_response_minutes,
+  ${RECENT_WORDS} AS recent_words
 FROM message_features GROUP BY root_ptr, customer_id`;
 
 /**
@@ -318,6 +327,7 @@ SELECT
   CASE WHEN f.resolution_signal IS NULL THEN 'open' ELSE 'resolved' END AS resolution_status,
   f.resolution_signal,
   ${AS_OF} AS as_of,
+  to_json(f.recent_words)::VARCHAR AS recent_words,
   f.root_ptr, f.moved_dm, f.moved_email, f.moved_phone
 FROM f JOIN conversation_keys k USING (root_ptr, customer_id) LEFT JOIN conversation_brands b USING (root_ptr, customer_id)`;
 

@@ -9,9 +9,11 @@ export const BRAND_MENTION = `nullIf(arrayFirst(m -> NOT match(m, '^[0-9]+$'), J
  * Word tokens (lower-case runs of [a-z0-9']), not text: ClickHouse finds them ten times faster than DuckDB's regex does.
  * Only lexicon terms can become features, so just those ship, space-joined (a plain string column encodes faster than
  * a Parquet list). The brand a customer mentions first is set only for customers' tweets, the only ones it is read from.
+ * customer_words holds every token of a customer's tweet (the learned model reads the words of recent messages).
  */
 export const PROCESS_INPUT = `
 SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
   arrayStringConcat(arrayFilter(t -> t IN {terms:Array(String)}, extractAll(lower(content_text), '[a-z0-9\\']+')), ' ') AS words,
-  if(inbound, ${BRAND_MENTION}, NULL) AS first_mention
+  if(inbound, ${BRAND_MENTION}, NULL) AS first_mention,
+  if(inbound, arrayStringConcat(extractAll(lower(content_text), '[a-z0-9\\']+'), ' '), NULL) AS customer_words
 FROM interactions FINAL WHERE platform_type = {platform:String}`;

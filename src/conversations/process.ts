@@ -164,12 +164,14 @@ async function buildSignals(staging: Staging, context: BuildContext): Promise<vo
 const TWEET_COLUMNS = { external_id: 'VARCHAR', author: 'VARCHAR', inbound: 'BOOLEAN', ts: 'TIMESTAMPTZ', parent_id: 'VARCHAR', text: 'VARCHAR', first_mention: 'VARCHAR' };
 
 async function loadTweets(staging: Staging, { file, reader: source }: ExportedRows): Promise<void> {
-  // A store may ship space-joined tokens (ClickHouse) or text (PostgreSQL); either way `tweets` ends with tokens.
+  // A store may ship space-joined tokens (ClickHouse: lexicon terms, and a customer's every token apart) or text
+  // (PostgreSQL: every token); either way `tweets` ends with tokens and a customer tweet's words, space-joined.
   const columns = await staging.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${source}`, { file });
-  const tokens = columns.some((column) => column.column_name === 'words') ? duck.SPLIT_WORDS : duck.TOKENIZE;
+  const shipsWords = columns.some((column) => column.column_name === 'words');
   await staging.run(
     `CREATE OR REPLACE TEMP TABLE tweets AS SELECT external_id, author, inbound::BOOLEAN AS inbound, ts::TIMESTAMPTZ AS ts,
-       parent_id, ${tokens} AS tokens, first_mention FROM ${source}`,
+       parent_id, ${shipsWords ? duck.SPLIT_WORDS : duck.TOKENIZE} AS tokens, first_mention,
+       ${shipsWords ? 'customer_words' : duck.CUSTOMER_WORDS_OF_TOKENS} AS customer_words FROM ${source}`,
     { file },
   );
 }

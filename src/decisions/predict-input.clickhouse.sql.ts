@@ -1,9 +1,13 @@
 // What predict reads from a ClickHouse target: the open conversations with their customer's profile, and their
 // messages in order. predict-input.postgres.sql.ts is the PostgreSQL twin. Bound value: {platform:String}.
+// recent_words arrives as a list; predict's decision features cast it (RECENT_WORDS_AS_LIST) so both twins end alike.
 import { CONVERSATIONS } from '../model/schema.js';
 
+/** The recent words as a list (Array(String) in the Parquet export, VARCHAR[] in DuckDB); the column holds JSON text. */
+const RECENT_WORDS = `JSONExtract(c.recent_words, 'Array(String)') AS recent_words`;
+
 export const OPEN_CONVERSATIONS = `
-SELECT ${CONVERSATIONS.columns.map((column) => `c.${column.name} AS ${column.name}`).join(', ')},
+SELECT ${CONVERSATIONS.columns.map((column) => (column.name === 'recent_words' ? RECENT_WORDS : `c.${column.name} AS ${column.name}`)).join(', ')},
   p.peak_hours AS peak_hours, p.channels_accepted AS channels_accepted, p.conversations AS customer_conversations, p.resolution_rate AS customer_resolution_rate
 FROM conversations c LEFT JOIN customer_profiles p ON p.customer_id = c.customer_id
 WHERE c.platform_type = {platform:String} AND c.resolution_status = 'open'

@@ -1,5 +1,6 @@
 // What predict reads from a PostgreSQL target: the open conversations with their customer's profile, and their
-// messages. predict-input.clickhouse.sql.ts is the ClickHouse twin.
+// messages. predict-input.clickhouse.sql.ts is the ClickHouse twin. recent_words travels in the CSV export as JSON text,
+// which predict's decision features cast to a list (RECENT_WORDS_AS_LIST in predict-input.ts).
 import { postgresParam } from '../model/named-query.js';
 
 const PLATFORM = postgresParam('platform');

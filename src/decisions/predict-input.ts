@@ -14,3 +14,9 @@ export const PREDICT_MESSAGES: NamedQuery = {
   clickhouse: clickhouse.OPEN_CONVERSATION_MESSAGES,
   postgres: postgres.OPEN_CONVERSATION_MESSAGES,
 };
+
+/**
+ * DuckDB: the open conversation's recent words as VARCHAR[] whichever store exported them (a Parquet list from
+ * ClickHouse, JSON text in PostgreSQL's CSV; the words are [a-z0-9'] tokens, so the cast reads either).
+ */
+export const RECENT_WORDS_AS_LIST = `CAST(recent_words AS VARCHAR[])`;

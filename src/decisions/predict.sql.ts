@@ -1,6 +1,7 @@
 // Named DuckDB statements of predict: decision features, the compiled rule CASE, the contact policy, chat logs.
 // The rule CASE comes from compile.ts (fields from a closed set, values bound).
 import { STORED_SIGNALS_SQL, derivedFeaturesSql } from './derived.js';
+import { RECENT_WORDS_AS_LIST } from './predict-input.js';
 
 /** Decision features per open conversation: the conversation's own plus derived flags and the profile's. */
 export const CREATE_DECISION_FEATURES = `
@@ -8,9 +9,10 @@ CREATE OR REPLACE TEMP TABLE decision_features AS
 SELECT *,
   ${derivedFeaturesSql(STORED_SIGNALS_SQL)}
 FROM (
-  SELECT * EXCLUDE (customer_conversations, customer_resolution_rate),
+  SELECT * EXCLUDE (customer_conversations, customer_resolution_rate, recent_words),
     coalesce(customer_conversations, 1) AS customer_conversations,
-    coalesce(customer_resolution_rate, 0) AS customer_resolution_rate
+    coalesce(customer_resolution_rate, 0) AS customer_resolution_rate,
+    ${RECENT_WORDS_AS_LIST} AS recent_words
   FROM open_conversations
 )`;
 

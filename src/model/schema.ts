@@ -54,6 +54,8 @@ export const CONVERSATIONS: OutputTable = {
     c('resolution_status', 'text'),
     c('resolution_signal', 'text', true),
     c('as_of', 'timestamp'),
+    // Distinct tokens of the customer's last two messages, in byte order (a JSON list): the words the learned model reads.
+    c('recent_words', 'json'),
   ],
 };
 

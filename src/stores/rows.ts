@@ -35,6 +35,8 @@ export interface ConversationRow {
   resolution_status: string;
   resolution_signal: string | null;
   as_of: Date;
+  /** Distinct tokens of the customer's last two messages, in byte order. */
+  recent_words: string[];
 }
 
 /** A customer's profile (the customer_profiles table). */

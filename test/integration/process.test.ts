@@ -77,6 +77,11 @@ describe('process on the real twcs sample', () => {
     });
     const messages = conversation_messages.filter((row) => row.conversation_id === thread.conversation_id);
     expect(messages.map((row) => row.external_id)).toEqual(['8', '6', '5', '4', '3', '1', '2']);
+    // Four customer messages: the words of the first ("... is the worst customer service") are not among the last two's.
+    // The last two: "I have sent several private messages and no one is responding as usual", "and how do you propose we do that".
+    expect(JSON.parse(String(thread.recent_words))).toEqual([
+      'and', 'as', 'do', 'have', 'how', 'i', 'is', 'messages', 'no', 'one', 'private', 'propose', 'responding', 'sent', 'several', 'that', 'usual', 'we', 'you',
+    ]);
   });
 
   it("names the replying brand even when the customer @-mentioned someone else (115713's thread)", async () => {
@@ -129,6 +134,12 @@ describe('process on hand-made threads', () => {
   it('falls back to the @-mentioned brand when no brand replied, and keeps the open issue awaiting the brand', () => {
     expect(of('c5')).toMatchObject({ brand: 'AcmeHelp', topic: 'travel', escalation_terms: '["worst"]', resolution_status: 'open', awaiting_reply_from: 'brand' });
     expect(of('c3')).toMatchObject({ topic: 'praise', customer_sentiment_start: 0.6124 });
+  });
+
+  it("keeps the distinct words of the customer's last two messages, in byte order", () => {
+    // c1: "my bill doubled and I need it fixed now", then "sent you a dm. Thanks that fixed it" (mentions dropped).
+    expect(JSON.parse(String(of('c1').recent_words))).toEqual(['a', 'and', 'bill', 'dm', 'doubled', 'fixed', 'i', 'it', 'my', 'need', 'now', 'sent', 'thanks', 'that', 'you']);
+    expect(JSON.parse(String(of('c5').recent_words))).toEqual(['airline', 'delayed', 'ever', 'flight', 'my', 'was', 'worst']);
   });
 
   it('builds profiles with active hours and peak hours', () => {

@@ -7,6 +7,9 @@ import { predict } from '../../src/decisions/predict.js';
 import { CONVERSATIONS, CUSTOMER_PROFILES, NBA_PREDICTIONS } from '../../src/model/schema.js';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { createStore, prepareStore, type ConversationRow, type LatestReview, type PredictionRow, type ProfileRow } from '../../src/stores/index.js';
+import { PREDICT_CONVERSATIONS, RECENT_WORDS_AS_LIST } from '../../src/decisions/predict-input.js';
+import { openStaging } from '../../src/staging/duckdb.js';
+import { exportFromStore } from '../../src/staging/store-files.js';
 import { ROOT } from '../helpers/cli.js';
 import { TARGET_NAMES, useBothTargets, type TargetName } from '../helpers/targets.js';
 
@@ -15,6 +18,8 @@ const THREADS = path.join(ROOT, 'test', 'fixtures', 'threads.csv');
 const targets = useBothTargets('store-rows');
 
 interface Read {
+  /** predict's open conversations, as its decision features read them: customer_id, recent_words and the words' DuckDB type. */
+  predictInput: Array<{ customer_id: string; recent_words: string[]; type: string }>;
   profiles: ProfileRow[];
   conversations: ConversationRow[];
   predictions: Array<Omit<PredictionRow, 'run_id'>>;
@@ -38,7 +43,19 @@ beforeAll(async () => {
       const serving = await store.loadServingData('twitter');
       const byId = <T extends { customer_id: string }>(rows: T[], key: (row: T) => string = (row) => row.customer_id) => [...rows].sort((a, b) => key(a).localeCompare(key(b)));
       const sprint = serving.openConversations.find((row) => row.customer_id === '115712')!;
+      const staging = await openStaging(path.join(targets.home, `${target}-staging.duckdb`));
+      let predictInput: Read['predictInput'];
+      try {
+        const { file, reader } = await exportFromStore(store, PREDICT_CONVERSATIONS, { platform: 'twitter' }, { dir: targets.home, name: `${target}-open` });
+        predictInput = await staging.rows(
+          `SELECT customer_id, ${RECENT_WORDS_AS_LIST} AS recent_words, typeof(${RECENT_WORDS_AS_LIST}) AS type FROM ${reader} ORDER BY conversation_id`,
+          { file },
+        );
+      } finally {
+        staging.close();
+      }
       read.set(target, {
+        predictInput,
         profiles: byId(serving.profiles),
         conversations: byId(serving.openConversations, (row) => row.conversation_id),
         predictions: byId(await store.latestPredictions(), (row) => row.conversation_id).map(({ run_id: _run, ...row }) => row),
@@ -64,6 +81,14 @@ describe('typed rows', () => {
     expect(postgres.chatLog).toEqual(clickhouse.chatLog);
   });
 
+  it("hand predict the customer's recent words as a list from either store", () => {
+    const [clickhouse, postgres] = TARGET_NAMES.map(on);
+    expect(clickhouse.predictInput.length).toBe(clickhouse.conversations.length);
+    expect(postgres.predictInput).toEqual(clickhouse.predictInput);
+    expect(new Set(clickhouse.predictInput.map((row) => row.type))).toEqual(new Set(['VARCHAR[]']));
+    expect(clickhouse.predictInput.find((row) => row.customer_id === '115712')!.recent_words).toEqual(expect.arrayContaining(['propose', 'responding']));
+  });
+
   it("carry exactly the schema's columns, each of its type", () => {
     for (const target of TARGET_NAMES) {
       const { profiles, conversations, predictions, reviews, chatLog } = on(target);
@@ -76,6 +101,7 @@ describe('typed rows', () => {
       expect(sprint.as_of, target).toEqual(new Date('2017-11-01T15:54:37.000Z'));
       expect(sprint.started_at, target).toBeInstanceOf(Date);
       expect(sprint.resolution_signal, target).toBeNull();
+      expect(sprint.recent_words, target).toEqual(expect.arrayContaining(['propose', 'responding']));
 
       const profile = profiles.find((row) => row.customer_id === '115712')!;
       expect(profile, target).toMatchObject({ conversations: 1, open_conversations: 1, total_interactions: 4, peak_hours: [21, 22], channels_accepted: [] });

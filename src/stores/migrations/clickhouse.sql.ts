@@ -174,4 +174,9 @@ export const CLICKHOUSE_MIGRATIONS: readonly Migration[] = [
       ) ENGINE = MergeTree ORDER BY (run_id, conversation_id, reviewed_at)`,
     ],
   },
+  {
+    version: 5,
+    name: 'recent words',
+    statements: [`ALTER TABLE conversations ADD COLUMN IF NOT EXISTS recent_words String DEFAULT '[]'`],
+  },
 ];

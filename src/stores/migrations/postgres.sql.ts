@@ -187,4 +187,9 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 5,
+    name: 'recent words',
+    statements: [`ALTER TABLE conversations ADD COLUMN IF NOT EXISTS recent_words json NOT NULL DEFAULT '[]'`],
+  },
 ];
