@@ -160,12 +160,16 @@ FROM (
 
 const flag = (side: 'm.inbound' | 'NOT m.inbound', bit: number) => `(${side} AND coalesce(s.flags & ${bit} <> 0, false))`;
 
-/** Each message with its signals (no matching token: neutral, nothing confirmed, asked or said). */
+/**
+ * Each message with its signals (no matching token: neutral, nothing confirmed, asked or said). A customer's message
+ * confirms with a thanks or fix word and no negation; it denies with both ("still not fixed", "thanks but not working").
+ */
 export const CREATE_MESSAGE_FEATURES = `
 CREATE OR REPLACE TEMP VIEW message_features AS
 SELECT m.*,
   coalesce(s.sentiment_k, 0) AS sentiment_k, coalesce(s.sentiment_k, 0) / 10000 AS sentiment,
   ${flag('m.inbound', CUSTOMER_FLAGS.confirm)} AND NOT ${flag('m.inbound', CUSTOMER_FLAGS.negation)} AS confirms,
+  ${flag('m.inbound', CUSTOMER_FLAGS.confirm)} AND ${flag('m.inbound', CUSTOMER_FLAGS.negation)} AS denies,
   ${flag('NOT m.inbound', BRAND_FLAGS.closing)} AS closes,
   ${flag('NOT m.inbound', BRAND_FLAGS.ask_dm)} AS ask_dm,
   ${flag('NOT m.inbound', BRAND_FLAGS.ask_email)} AS ask_email,
@@ -191,12 +195,44 @@ FROM (SELECT rowid AS idx, unnest(tokens) AS token FROM tweets WHERE inbound) u
 JOIN lexicon l ON l.term = u.token
 WHERE l.kind IN ('urgency', 'escalation', 'topic')`;
 
+/**
+ * Which messages a conversation's features are computed over, and as of when: process takes every message of each
+ * conversation as of $as_of; the backtest takes, for each brand reply, the messages of its customer's conversations
+ * that came before it, as of the reply. The same SQL below computes the features of either, so both define them once.
+ */
+export interface FeatureScope {
+  /** Prefix of the scope's work tables ('' for process). */
+  prefix: string;
+  /** A relation with message_features' columns (and the extra keys), one row per message in scope. */
+  messages: string;
+  /** The grouping keys: root_ptr and customer_id (a conversation), after any keys of the scope's own. */
+  keys: readonly string[];
+  /** The as-of time, an expression over `scope_join`'s columns or bound values. */
+  asOf: string;
+  /** Joined to each conversation's row to reach the as-of time (empty for process). */
+  join: string;
+  /** The table the conversation rows go to. */
+  output: string;
+}
+
+export const PROCESS_SCOPE: FeatureScope = {
+  prefix: '',
+  messages: 'message_features',
+  keys: ['root_ptr', 'customer_id'],
+  asOf: AS_OF,
+  join: '',
+  output: 'conversations_out',
+};
+
+const keyList = (scope: FeatureScope, alias = '') => scope.keys.map((key) => `${alias}${key}`).join(', ');
+
 /** Per conversation and list: how often its terms were seen, and which (a bit mask). */
-export const CREATE_CONVERSATION_LIST_HITS = `
-CREATE OR REPLACE TEMP TABLE conversation_list_hits AS
-SELECT m.root_ptr, m.customer_id, h.list_no, count(*) AS hits, bit_or(1::UBIGINT << h.bit) AS mask
-FROM listed_hits h JOIN messages m USING (idx)
-GROUP BY m.root_ptr, m.customer_id, h.list_no`;
+export const conversationListHitsSql = (scope: FeatureScope) => `
+CREATE OR REPLACE TEMP TABLE ${scope.prefix}conversation_list_hits AS
+SELECT ${keyList(scope, 'm.')}, h.list_no, count(*) AS hits, bit_or(1::UBIGINT << h.bit) AS mask
+FROM listed_hits h JOIN ${scope.messages} m USING (idx)
+GROUP BY ${keyList(scope, 'm.')}, h.list_no`;
+export const CREATE_CONVERSATION_LIST_HITS = conversationListHitsSql(PROCESS_SCOPE);
 
 /** A mask's terms as JSON, in list order (byte order, as the ClickHouse engine sorts them). */
 const LIST_TERMS_JSON = `to_json(CASE list_no ${[
@@ -209,18 +245,19 @@ const LIST_TERMS_JSON = `to_json(CASE list_no ${[
  * Per conversation: its cue terms and its topic (most hits, ties by taxonomy order) with the topic's terms. Masks are
  * spelled out once per distinct mask, not once per conversation.
  */
-export const CREATE_CONVERSATION_LISTS = `
-CREATE OR REPLACE TEMP TABLE conversation_lists AS
+export const conversationListsSql = (scope: FeatureScope) => `
+CREATE OR REPLACE TEMP TABLE ${scope.prefix}conversation_lists AS
 WITH spelled AS (
-  SELECT list_no, mask, ${LIST_TERMS_JSON} AS terms FROM (SELECT DISTINCT list_no, mask FROM conversation_list_hits)
+  SELECT list_no, mask, ${LIST_TERMS_JSON} AS terms FROM (SELECT DISTINCT list_no, mask FROM ${scope.prefix}conversation_list_hits)
 )
-SELECT h.root_ptr, h.customer_id,
+SELECT ${keyList(scope, 'h.')},
   any_value(s.terms) FILTER (WHERE h.list_no = ${URGENCY_LIST}) AS urgency_terms,
   any_value(s.terms) FILTER (WHERE h.list_no = ${ESCALATION_LIST}) AS escalation_terms,
   arg_max(h.list_no, h.hits * 1000 - h.list_no) FILTER (WHERE h.list_no <= ${TOPICS.length}) AS topic_index,
   arg_max(s.terms, h.hits * 1000 - h.list_no) FILTER (WHERE h.list_no <= ${TOPICS.length}) AS topic_terms
-FROM conversation_list_hits h JOIN spelled s USING (list_no, mask)
-GROUP BY h.root_ptr, h.customer_id`;
+FROM ${scope.prefix}conversation_list_hits h JOIN spelled s USING (list_no, mask)
+GROUP BY ${keyList(scope, 'h.')}`;
+export const CREATE_CONVERSATION_LISTS = conversationListsSql(PROCESS_SCOPE);
 
 
 /**
@@ -234,9 +271,9 @@ const unpackSentiment = (packed: string) => `(((${packed}) % 100000 - 10000) / 1
  * Everything a conversation's row needs, in one group-by over its messages. seq runs 1..n, so "the last message" is
  * the one whose seq is the count; asks, mentions and confirmations are already false on the other side's messages.
  */
-export const CREATE_CONVERSATION_FEATURES = `
-CREATE OR REPLACE TEMP TABLE conversation_features AS
-SELECT root_ptr, customer_id,
+export const conversationFeaturesSql = (scope: FeatureScope) => `
+CREATE OR REPLACE TEMP TABLE ${scope.prefix}conversation_features AS
+SELECT ${keyList(scope)},
   min(ts) AS started_at, max(ts) AS ended_at, count(*)::INTEGER AS message_count,
   (count(*) FILTER (WHERE inbound))::INTEGER AS customer_messages,
   (count(*) FILTER (WHERE NOT inbound))::INTEGER AS brand_messages,
@@ -262,37 +299,39 @@ SELECT root_ptr, customer_id,
   max(author) FILTER (WHERE NOT inbound) AS brand_high,
   ${round('quantile_cont(reply_delay_ms, 0.5) / 60000.0', 2)} AS median_response_minutes,
   ${RECENT_WORDS} AS recent_words
-FROM message_features GROUP BY root_ptr, customer_id`;
+FROM ${scope.messages} GROUP BY ${keyList(scope)}`;
+export const CREATE_CONVERSATION_FEATURES = conversationFeaturesSql(PROCESS_SCOPE);
 
 /**
  * The brand that wrote most of a conversation's replies (ties: the first name in byte order), counted only for the
  * few conversations answered by more than one account; the others have one name (brand_low = brand_high).
  */
-export const CREATE_CONVERSATION_BRANDS = `
-CREATE OR REPLACE TEMP TABLE conversation_brands AS
-SELECT root_ptr, customer_id, first(author ORDER BY n DESC, author) AS brand FROM (
-  SELECT m.root_ptr, m.customer_id, m.author, count(*) AS n
-  FROM messages m
-  SEMI JOIN (SELECT root_ptr, customer_id FROM conversation_features WHERE brand_low <> brand_high) f USING (root_ptr, customer_id)
+export const conversationBrandsSql = (scope: FeatureScope) => `
+CREATE OR REPLACE TEMP TABLE ${scope.prefix}conversation_brands AS
+SELECT ${keyList(scope)}, first(author ORDER BY n DESC, author) AS brand FROM (
+  SELECT ${keyList(scope, 'm.')}, m.author, count(*) AS n
+  FROM ${scope.messages} m
+  SEMI JOIN (SELECT ${keyList(scope)} FROM ${scope.prefix}conversation_features WHERE brand_low <> brand_high) f USING (${keyList(scope)})
   WHERE NOT m.inbound
-  GROUP BY m.root_ptr, m.customer_id, m.author
-) GROUP BY root_ptr, customer_id`;
+  GROUP BY ${keyList(scope, 'm.')}, m.author
+) GROUP BY ${keyList(scope)}`;
+export const CREATE_CONVERSATION_BRANDS = conversationBrandsSql(PROCESS_SCOPE);
 
-export const CREATE_CONVERSATIONS = `
-CREATE OR REPLACE TEMP TABLE conversations_out AS
+export const conversationsSql = (scope: FeatureScope) => `
+CREATE OR REPLACE TEMP TABLE ${scope.output} AS
 WITH f AS (
-  SELECT c.*, l.urgency_terms, l.escalation_terms, coalesce(l.topic_index, 0) AS topic_index, l.topic_terms,
+  SELECT c.*, l.urgency_terms, l.escalation_terms, coalesce(l.topic_index, 0) AS topic_index, l.topic_terms, ${scope.asOf} AS scope_as_of,
     CASE
       WHEN last_customer_confirms AND first_brand_seq < last_customer_seq THEN 'customer_confirmed'
-      WHEN NOT last_inbound AND last_closes AND epoch_ms(${AS_OF}) - epoch_ms(ended_at) >= $window_hours * 3600000 THEN 'brand_closed_no_return'
+      WHEN NOT last_inbound AND last_closes AND epoch_ms(${scope.asOf}) - epoch_ms(ended_at) >= $window_hours * 3600000 THEN 'brand_closed_no_return'
     END AS resolution_signal,
     CASE WHEN first_brand_at >= first_customer_at THEN epoch_ms(first_brand_at) - epoch_ms(first_customer_at) END AS first_response_ms,
     coalesce(dm_said_seq > dm_ask_seq, false) AS moved_dm,
     coalesce(email_said_seq > email_ask_seq, false) AS moved_email,
     coalesce(phone_said_seq > phone_ask_seq, false) AS moved_phone
-  FROM conversation_features c LEFT JOIN conversation_lists l USING (root_ptr, customer_id)
+  FROM ${scope.prefix}conversation_features c LEFT JOIN ${scope.prefix}conversation_lists l USING (${keyList(scope)}) ${scope.join}
 )
-SELECT
+SELECT ${scope.keys.filter((key) => key !== 'root_ptr' && key !== 'customer_id').map((key) => `f.${key}, `).join('')}
   k.conversation_id,
   $platform AS platform_type,
   f.customer_id,
@@ -309,7 +348,7 @@ SELECT
   f.first_response_ms,
   ${round('f.first_response_ms / 60000.0', 2)} AS first_response_minutes,
   f.median_response_minutes,
-  ${round(`(epoch_ms(${AS_OF}) - epoch_ms(f.last_customer_at)) / 3600000.0`, 2)} AS hours_since_last_customer_message,
+  ${round(`(epoch_ms(f.scope_as_of) - epoch_ms(f.last_customer_at)) / 3600000.0`, 2)} AS hours_since_last_customer_message,
   f.sentiment_start AS customer_sentiment_start,
   f.sentiment_end AS customer_sentiment_end,
   ${round('f.sentiment_end - f.sentiment_start', 4)} AS sentiment_trend,
@@ -326,10 +365,11 @@ SELECT
     CASE WHEN f.moved_phone THEN ['scheduling_phone_call'] ELSE []::VARCHAR[] END))::VARCHAR AS customer_moved_to,
   CASE WHEN f.resolution_signal IS NULL THEN 'open' ELSE 'resolved' END AS resolution_status,
   f.resolution_signal,
-  ${AS_OF} AS as_of,
+  f.scope_as_of AS as_of,
   to_json(f.recent_words)::VARCHAR AS recent_words,
   f.root_ptr, f.moved_dm, f.moved_email, f.moved_phone
-FROM f JOIN conversation_keys k USING (root_ptr, customer_id) LEFT JOIN conversation_brands b USING (root_ptr, customer_id)`;
+FROM f JOIN conversation_keys k USING (root_ptr, customer_id) LEFT JOIN ${scope.prefix}conversation_brands b USING (${keyList(scope)})`;
+export const CREATE_CONVERSATIONS = conversationsSql(PROCESS_SCOPE);
 
 const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
 /** hour(ts) in UTC by arithmetic: the same value, without a time-zone lookup per tweet. */
@@ -341,6 +381,10 @@ const hourOf = (key: string) => `(31 - ${key} % 32)`;
 /** Topics in byte order, so that a tie on conversations goes to the first name. */
 const PROFILE_TOPICS = [...TOPICS, 'other'].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 const topicCounts = `[${PROFILE_TOPICS.map((topic) => `count(*) FILTER (WHERE topic = ${sqlList([topic])})`).join(', ')}]`;
+
+/** A customer's conversations and the share of them resolved, aggregated over their conversation rows (the profile's, and the backtest's as of a reply). */
+export const PROFILE_CONVERSATIONS = `count(*)::INTEGER`;
+export const PROFILE_RESOLUTION_RATE = round(`(count(*) FILTER (WHERE resolution_status = 'resolved')) / count(*)`, 4);
 
 /**
  * One row per customer. The hour histogram is 24 counts, and the three busiest hours are picked with greatest() over
@@ -357,10 +401,10 @@ peaks AS (
   SELECT *, ${keyBelow('top1')} AS top2 FROM (SELECT *, greatest(${HOURS.map(hourKey).join(', ')}) AS top1 FROM own)
 ),
 convs AS (
-  SELECT customer_id, count(*)::INTEGER AS conversations,
+  SELECT customer_id, ${PROFILE_CONVERSATIONS} AS conversations,
     (count(*) FILTER (WHERE resolution_status = 'open'))::INTEGER AS open_conversations,
     ${round('avg(first_response_ms) / 60000.0', 2)} AS avg_brand_response_minutes,
-    ${round(`(count(*) FILTER (WHERE resolution_status = 'resolved')) / count(*)`, 4)} AS resolution_rate,
+    ${PROFILE_RESOLUTION_RATE} AS resolution_rate,
     count(*) FILTER (WHERE customer_sentiment_end <= -0.05) AS negative,
     count(*) FILTER (WHERE customer_sentiment_end > -0.05 AND customer_sentiment_end < 0.05) AS neutral,
     count(*) FILTER (WHERE customer_sentiment_end >= 0.05) AS positive,

@@ -30,7 +30,8 @@ export { ENGINES, type Engine } from '../config/index.js';
 
 /** Pointer doubling halves the remaining depth each step; 40 steps cover threads far deeper than any real one. */
 const MAX_POINTER_STEPS = 40;
-const RESOLUTION_WINDOW_HOURS = 24;
+/** process's resolution window: a brand's closing message with no return for this long resolves a conversation. */
+export const RESOLUTION_WINDOW_HOURS = 24;
 
 export interface ProcessOptions {
   engine?: Engine;
