@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { engineFlag, ingestFlags, ingestOptionsOf, storeFlags } from '../src/cli/flags.js';
+import { engineFlag, ingestFlags, ingestOptionsOf, modelFlag, policyFlag, storeFlags } from '../src/cli/flags.js';
 import { PROCESS_STAGES, processConversations, type ProcessResult } from '../src/conversations/process.js';
 import { INGEST_STAGES, ingest, type IngestResult } from '../src/pipeline/ingest.js';
 import { formatIngestSummary } from '../src/pipeline/summary.js';
@@ -23,6 +23,8 @@ export default class Run extends BaseCommand {
     ...ingestFlags,
     engine: engineFlag,
     out: Flags.string({ description: 'Predictions file (default nba_predictions.csv).' }),
+    policy: policyFlag,
+    model: modelFlag,
     ...storeFlags,
   };
 
@@ -32,7 +34,7 @@ export default class Run extends BaseCommand {
     const result: RunResult = await this.withProgress([...INGEST_STAGES, ...PROCESS_STAGES, ...PREDICT_STAGES], `Riverline run: ${args.file}`, async (tracker) => ({
       ingest: await ingest(config, { file: args.file, ...ingestOptionsOf(flags), tracker }),
       process: await processConversations(config, { engine: flags.engine, tracker }),
-      predict: await predict(config, { out: flags.out, tracker }),
+      predict: await predict(config, { out: flags.out, policy: flags.policy, model: flags.model, tracker }),
     }));
     if (this.jsonMode) this.printJson(result);
     else {

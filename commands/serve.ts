@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { rulesFlag, storeFlags } from '../src/cli/flags.js';
+import { modelFlag, policyFlag, rulesFlag, storeFlags } from '../src/cli/flags.js';
 import { serve } from '../src/api/server.js';
 
 export default class Serve extends BaseCommand {
@@ -11,6 +11,8 @@ export default class Serve extends BaseCommand {
     host: Flags.string({ description: 'Address to listen on.', default: '127.0.0.1' }),
     port: Flags.integer({ description: 'Port to listen on.', default: 8080, min: 0, max: 65535 }),
     rules: rulesFlag,
+    policy: policyFlag,
+    model: modelFlag,
     ...storeFlags,
   };
 
@@ -21,6 +23,7 @@ export default class Serve extends BaseCommand {
       host: flags.host,
       port: flags.port,
       rulesFile: flags.rules,
+      policy: { policy: flags.policy, model: flags.model },
       apiKeys: config.api.keys,
       rateLimit: config.api.rateLimit,
       onListening: (address) => process.stderr.write(`Riverline API listening on ${address} (docs at ${address}/docs)\n`),

@@ -3,6 +3,7 @@
 // server.ts; the decision logic in src/decisions.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { RuleSet } from '../decisions/rules.schema.js';
+import type { PolicyChoice } from '../decisions/single.js';
 import type { Enhancer } from '../llm/enhance.js';
 import type { Store } from '../stores/index.js';
 import { auth } from './plugins/auth.js';
@@ -26,6 +27,8 @@ export interface AppOptions {
   /** The customers serve answers from; loaded by the caller (or by buildApp when absent). */
   snapshot?: CustomerSnapshot;
   rules: RuleSet;
+  /** The policy decisions run under and its model (default: the rules alone). */
+  policy?: PolicyChoice;
   platform?: string;
   /** Bearer keys; empty means no auth. */
   apiKeys?: string[];
@@ -64,6 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     snapshot: options.snapshot,
     chatLog: options.chatLog,
     rules: options.rules,
+    policy: options.policy,
     platform: options.platform ?? 'twitter',
     enhancer: options.enhancer,
     llmDeadlineMs: options.llmDeadlineMs,

@@ -5,6 +5,7 @@
 import type { Config } from '../config/index.js';
 import { loadRuleSet } from '../decisions/rules.schema.js';
 import { defaultRulesPath } from '../decisions/rules-file.js';
+import { choosePolicy, type PolicyRequest } from '../decisions/policy-choice.js';
 import { createStore, prepareStore, type Store } from '../stores/index.js';
 import path from 'node:path';
 import { buildApp } from './app.js';
@@ -17,6 +18,8 @@ export interface ServeOptions {
   host?: string;
   port?: number;
   rulesFile?: string;
+  /** --policy and --model: default learned when there is a model, else rules. */
+  policy?: PolicyRequest;
   apiKeys?: string[];
   rateLimit?: number;
   /** How long a request waits for the model before answering with the rules (default 3 s). */
@@ -63,6 +66,7 @@ class StoreOnDemand {
 
 export async function serve(config: Config, options: ServeOptions = {}): Promise<void> {
   const rules = loadRuleSet(options.rulesFile ?? defaultRulesPath());
+  const policy = choosePolicy(options.policy ?? {});
   const stores = new StoreOnDemand(config, 1000);
   const snapshot = new CustomerSnapshot();
   // prepareStore waits (up to --wait) while another command holds the engine; the store closes as soon as it is read.
@@ -88,6 +92,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     enhancer,
     llmDeadlineMs: options.llmDeadlineMs,
     rules,
+    policy,
     apiKeys: options.apiKeys,
     rateLimit: options.rateLimit,
     logger: { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'], stream: process.stderr },

@@ -1,9 +1,11 @@
 // The flags several commands take, each defined once: the target and its store (--db, --home, --wait), the ingest
-// flags (`ingest` and `run`), the engine of process (`process` and `run`) and the rule set (`predict`, `evaluate`, `serve`).
+// flags (`ingest` and `run`), the engine of process (`process` and `run`), the rule set (`predict`, `evaluate`, `serve`)
+// and the policy and its model (`predict`, `serve`, `run`).
 // Flags with a closed set of values use Flags.option, so a command gets the typed value without a cast.
 import { Flags } from '@oclif/core';
 import { DB_CHOICES, ENCODINGS, ENGINES, loadConfig, type Config, type DbChoice, type EncodingChoice } from '../config/index.js';
 import { DEFAULT_WAIT_SECONDS, setEmbeddedWait } from '../stores/embedded-lock.js';
+import { POLICIES } from '../decisions/policy.js';
 
 /** For every command that opens the store. */
 export const storeFlags = {
@@ -65,3 +67,12 @@ export const engineFlag = Flags.option({
 })();
 
 export const rulesFlag = Flags.string({ description: 'A rule set (JSON) to use instead of the default rules.' });
+
+/** The policy decisions run under (`predict`, `serve`, `run`). */
+export const policyFlag = Flags.option({
+  description: 'rules: the rule engine; imitate: what the brand\'s agents most likely do; learned: the allowed action of highest expected value. Default: learned when there is a model, else rules.',
+  options: POLICIES,
+})();
+
+/** The model the imitate and learned policies read (`predict`, `serve`, `run`). */
+export const modelFlag = Flags.string({ description: 'A model file (riverline-model/1 JSON, as `train --export` writes).' });

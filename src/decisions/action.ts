@@ -1,9 +1,10 @@
-// Turns a matched rule into an action: channel, send time, message, reasoning and expected status, with the contact
-// policy applied. Shared by batch predict (rules matched in SQL) and serve (rules matched in TypeScript).
+// Turns a policy's decision into an action: channel, send time, message, reasoning, expected status and receipt.
+// Shared by batch predict and serve (both decide with policy.ts), so the two agree conversation by conversation.
 import { fieldsOf, NO_RULE_MATCHED } from './decide.js';
 import type { DecisionFeatures } from './fields.js';
-import type { Channel, IssueStatus, Rule, RuleSet } from './rules.schema.js';
-import { computeSendTime } from './send-time.js';
+import type { PolicyDecision, Receipt } from './policy.js';
+import type { Channel, IssueStatus, Rule, RuleSet, Timing } from './rules.schema.js';
+import { computeSendTime, inQuietHours } from './send-time.js';
 import { templateMessage, templateReasoning } from './templates.js';
 
 export interface ActionInput {
@@ -13,10 +14,8 @@ export interface ActionInput {
   topic: string;
   customer_sentiment_end: number | null;
   peak_hours: number[];
-  /** The id of the first matching rule, or no_rule_matched. */
-  matched_rule: string;
-  /** 1 for the customer's conversation that keeps this run's action; more for the others. */
-  customer_rank: number;
+  /** What the policy chose, and why (policy.ts decideWithPolicy). */
+  decision: PolicyDecision;
   /** Feature values by name, each of its field's type, for the `fired` evidence. */
   features: Partial<DecisionFeatures>;
 }
@@ -30,19 +29,58 @@ export interface Action {
   issue_status: IssueStatus;
   rule_id: string;
   fired: Record<string, unknown>;
+  receipt: Receipt;
+}
+
+/** The guard-rails that answer with no rule of their own: their description for the reasoning. */
+function guardDescription(ruleId: string, rules: RuleSet): string | null {
+  if (ruleId === 'contact_policy') return `another conversation of this customer gets this run's action (one per customer per ${rules.contact_window_hours} h)`;
+  if (ruleId === 'already_resolved') return 'the conversation is already resolved';
+  if (ruleId === 'no_action_allowed') return 'the rules file allows no action for this conversation';
+  return null;
+}
+
+const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(2)}`;
+
+/** The reasoning of a decision a model made: which layer, on what numbers, moved by which features. */
+function modelReasoning(decision: PolicyDecision, topic: string, sendTime: Date | null): string {
+  const { receipt, channel } = decision;
+  const row = receipt.actions.find((action) => action.action === channel);
+  const allowed = receipt.actions.filter((action) => action.eligible).length;
+  const why =
+    decision.layer === 'outcome'
+      ? `the highest expected value of ${allowed} allowed action${allowed === 1 ? '' : 's'} (${row?.expected_value?.toFixed(2)} = P(resolved) x value - cost)`
+      : `what this brand's agents most likely do here (propensity ${row?.propensity?.toFixed(2)}, ${allowed} action${allowed === 1 ? '' : 's'} allowed)`;
+  const features = receipt.top_features.map((f) => `${f.feature} ${signed(f.contribution)}`).join(', ');
+  const when = sendTime ? ` Send at ${sendTime.toISOString()}.` : '';
+  return `The ${receipt.policy} policy chose ${channel}: ${why}${features ? `; moved most by ${features}` : ''}; topic ${topic}.${when}`;
+}
+
+/** A decision's timing and expected status: its rule's; for a model's choice, the matched rule's when it sends something. */
+function timingOf(decision: PolicyDecision, rule: Rule | undefined): { timing: Timing; issue_status: IssueStatus } {
+  if (rule) return { timing: rule.timing, issue_status: rule.issue_status };
+  if (decision.rule_id !== null) return { timing: 'none', issue_status: decision.rule_id === 'already_resolved' ? 'resolved' : NO_RULE_MATCHED.issue_status };
+  const sends = decision.match.channel !== 'no_action';
+  return { timing: sends ? decision.match.timing : 'soon', issue_status: sends ? decision.match.issue_status : 'pending_customer_response' };
 }
 
 export function composeAction(input: ActionInput, rules: RuleSet, asOf: Date, byId: Map<string, Rule> = new Map(rules.rules.map((r) => [r.id, r]))): Action {
-  const matched = byId.get(input.matched_rule);
-  const blockedByPolicy = input.customer_rank > 1 && matched !== undefined && matched.channel !== 'no_action';
-  const rule = blockedByPolicy ? undefined : matched;
-  const ruleId = blockedByPolicy ? 'contact_policy' : (rule?.id ?? NO_RULE_MATCHED.rule_id);
-  const channel = rule?.channel ?? 'no_action';
-  const description = blockedByPolicy
-    ? `another conversation of this customer gets this run's action (one per customer per ${rules.contact_window_hours} h)`
-    : (rule?.description ?? 'no rule matched');
-  const fired = rule ? Object.fromEntries([...new Set(fieldsOf(rule.when))].map((field) => [field, input.features[field as keyof DecisionFeatures] ?? null])) : {};
-  const sendTime = computeSendTime({ asOf, timing: rule?.timing ?? 'none', peakHours: input.peak_hours, quietHours: rules.quiet_hours });
+  const { decision } = input;
+  const rule = decision.rule_id === null ? undefined : byId.get(decision.rule_id);
+  const ruleId = decision.rule_id ?? `model_${decision.layer}`;
+  const channel = decision.channel;
+  const { timing, issue_status } = timingOf(decision, rule);
+  const fired = rule
+    ? Object.fromEntries([...new Set(fieldsOf(rule.when))].map((field) => [field, input.features[field as keyof DecisionFeatures] ?? null]))
+    : decision.rule_id === null
+      ? Object.fromEntries(decision.receipt.top_features.map((f) => [f.feature, f.contribution]))
+      : {};
+  const sendTime = computeSendTime({ asOf, timing, peakHours: input.peak_hours, quietHours: rules.quiet_hours });
+  const receipt: Receipt = { ...decision.receipt, guard_rails: [...decision.receipt.guard_rails] };
+  if (sendTime && timing !== 'urgent' && inQuietHours(asOf.getUTCHours(), rules.quiet_hours)) {
+    receipt.guard_rails.push(`quiet hours (${rules.quiet_hours.start}:00-${rules.quiet_hours.end}:00 UTC): sent at ${sendTime.toISOString()}`);
+  }
+  const description = rule?.description ?? guardDescription(ruleId, rules) ?? 'no rule matched';
   const template = {
     customer_id: input.customer_id,
     brand: input.brand,
@@ -59,9 +97,10 @@ export function composeAction(input: ActionInput, rules: RuleSet, asOf: Date, by
     channel,
     message: templateMessage(template),
     send_time: sendTime,
-    reasoning: templateReasoning(template),
-    issue_status: rule?.issue_status ?? NO_RULE_MATCHED.issue_status,
+    reasoning: decision.rule_id === null ? modelReasoning(decision, input.topic, sendTime) : templateReasoning(template),
+    issue_status,
     rule_id: ruleId,
     fired,
+    receipt,
   };
 }

@@ -1,10 +1,10 @@
-// serve's answer for one customer: the rule decision (single.ts) in the API's shape, rewritten by the model when one
-// is configured and it answers before the deadline. With a model, an answer is kept for a while so an identical
+// serve's answer for one customer: the policy's decision (single.ts) in the API's shape, with its receipt, rewritten by
+// the LLM when one is configured and it answers before the deadline. With a model, an answer is kept for a while so an identical
 // request reuses it; a model call that misses the deadline goes on and fills the model's own cache for the next one.
 import type { Enhancer } from '../llm/enhance.js';
 import type { CustomerRecord } from '../stores/index.js';
 import type { RuleSet } from './rules.schema.js';
-import { decideForCustomer, type CustomerDecision } from './single.js';
+import { decideForCustomer, RULES_ONLY, type CustomerDecision, type PolicyChoice } from './single.js';
 
 export function toAnswer(decision: CustomerDecision) {
   const action = decision.action;
@@ -20,6 +20,8 @@ export function toAnswer(decision: CustomerDecision) {
     llm_status: 'off' as string,
     as_of: decision.as_of,
     features: decision.features,
+    /** null when nothing is open (no decision was made). */
+    receipt: action?.receipt ?? null,
   };
 }
 
@@ -29,6 +31,8 @@ export interface AnswerOptions {
   /** The customer's profile and open conversations; null for a customer the data does not know. */
   customer: (customerId: string) => CustomerRecord | null;
   rules: RuleSet;
+  /** The policy and its model (default: the rules alone). */
+  policy?: PolicyChoice;
   platform: string;
   /** Rewrites messages when a model is configured. */
   enhancer?: Enhancer | null;
@@ -53,9 +57,9 @@ export function createAnswers(options: AnswerOptions): Answers {
   const deadline = options.deadlineMs ?? 3000;
   const enhancer = options.enhancer ?? null;
 
-  const rulesOnly = (customerId: string): Answer | null => {
+  const decided = (customerId: string): Answer | null => {
     const record = options.customer(customerId);
-    return record ? toAnswer(decideForCustomer(customerId, record, options.rules)) : null;
+    return record ? toAnswer(decideForCustomer(customerId, record, options.rules, options.policy ?? RULES_ONLY)) : null;
   };
 
   /** The model's rewrite of the message, or 'timeout' when it does not answer before the deadline. */
@@ -83,7 +87,7 @@ export function createAnswers(options: AnswerOptions): Answers {
     async answer(customerId) {
       const cached = enhancer ? kept.get(customerId) : undefined;
       if (cached && cached.expires > Date.now()) return cached.answer;
-      const answer = rulesOnly(customerId);
+      const answer = decided(customerId);
       if (!answer) return null;
       if (enhancer && answer.channel !== 'no_action' && answer.conversation_id) {
         const result = await rewrite(customerId, { ...answer, conversation_id: answer.conversation_id });

@@ -44,20 +44,20 @@ SELECT conversation_id,
   string_agg(CASE WHEN inbound THEN 'Customer' ELSE 'Agent (' || author || ')' END || ': ' || replace(text, chr(10), ' '), chr(10) ORDER BY seq) AS chat_log
 FROM conversation_lines GROUP BY conversation_id`;
 
-/** What composing a message needs, plus the features the rules test (`fields` come from the closed set in fields.ts). */
+/** What deciding and composing need: the decision features (`fields` come from the closed set in fields.ts) and the recent words. */
 export function selectForTemplates(fields: string[]): string {
   const extra = fields.filter((field) => !['customer_sentiment_end', 'topic'].includes(field)).map((field) => `f.${field}`);
   return `
-SELECT d.conversation_id, d.matched_rule, d.customer_rank, f.customer_id, f.brand, f.topic, f.customer_sentiment_end, f.peak_hours
+SELECT d.conversation_id, d.customer_rank, f.customer_id, f.brand, f.topic, f.customer_sentiment_end, f.peak_hours, f.recent_words
   ${extra.length > 0 ? `, ${extra.join(', ')}` : ''}
 FROM decisions d JOIN decision_features f USING (conversation_id)`;
 }
 
-/** The composed part of each action, written from TypeScript; send_time is ISO 8601 UTC text. */
+/** The composed part of each action, written from TypeScript; send_time is ISO 8601 UTC text, fired and receipt JSON text. */
 export const CREATE_ACTIONS = `
 CREATE OR REPLACE TEMP TABLE actions (
   conversation_id VARCHAR, channel VARCHAR, message VARCHAR, send_time VARCHAR, reasoning VARCHAR,
-  issue_status VARCHAR, rule_id VARCHAR, fired VARCHAR)`;
+  issue_status VARCHAR, rule_id VARCHAR, fired VARCHAR, receipt VARCHAR)`;
 
 /** What the model wrote (or why it fell back), per conversation it was asked about. */
 export const CREATE_LLM_RESULTS = `
@@ -75,7 +75,7 @@ CREATE OR REPLACE TEMP TABLE nba_predictions_out AS
 SELECT f.customer_id, coalesce(l.chat_log, '') AS chat_log, a.channel, coalesce(r.message, a.message) AS message, a.send_time,
   coalesce(r.reasoning, a.reasoning) AS reasoning, a.issue_status,
   f.conversation_id, f.brand, a.rule_id, coalesce(r.llm_status, 'off') AS llm_status, f.topic, f.customer_sentiment_end AS sentiment, a.fired,
-  $run_id AS run_id, $as_of AS as_of
+  $run_id AS run_id, $as_of AS as_of, a.receipt
 FROM actions a JOIN decision_features f USING (conversation_id) LEFT JOIN chat_logs l USING (conversation_id)
 LEFT JOIN llm_results r USING (conversation_id)`;
 

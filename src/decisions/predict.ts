@@ -1,5 +1,7 @@
-// The predict job: for every open conversation, the rule-based next best action (set-based in DuckDB: one compiled
-// CASE over all conversations), its send time, message and reasoning; written to a file and appended to the target.
+// The predict job: for every open conversation, the next best action under a policy (rules, imitate or learned), its
+// send time, message, reasoning and receipt; written to a file and appended to the target. The rules are matched
+// set-based in DuckDB (one compiled CASE, which also ranks each customer's conversations for the contact policy); the
+// policy then decides each conversation in one streamed pass, with the same code serve uses.
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -12,9 +14,11 @@ import { openStaging, type Staging } from '../staging/duckdb.js';
 import { exportFromStore, writeForStore, type ExportedRows } from '../staging/store-files.js';
 import { CONVERSATIONS, NBA_PREDICTIONS } from '../model/schema.js';
 import { compileRules } from './compile.js';
-import { fieldsOf } from './decide.js';
 import { composeAction } from './action.js';
-import { featuresOfDuckDbRow } from './fields.js';
+import { DECISION_FIELDS, featuresOfDuckDbRow, type DecisionFeatures } from './fields.js';
+import { decideWithPolicy, modelContext, type Layer, type Policy } from './policy.js';
+import { choosePolicy } from './policy-choice.js';
+import type { PolicyChoice } from './single.js';
 import * as sql from './predict.sql.js';
 import { PREDICT_CONVERSATIONS, PREDICT_MESSAGES } from './predict-input.js';
 import { defaultRulesPath } from './rules-file.js';
@@ -46,6 +50,10 @@ export interface PredictOptions {
   rulesFile?: string;
   platform?: string;
   llm?: LlmMode;
+  /** Default: learned when there is a model, else rules. */
+  policy?: Policy;
+  /** A model file (riverline-model/1). */
+  model?: string;
   tracker?: StageTracker;
 }
 
@@ -61,6 +69,10 @@ export interface PredictResult {
   /** Why predictions fell back to the rule-based text, with counts. */
   llm_fallback_reasons: Record<string, number>;
   rules: string;
+  policy: Policy;
+  model_id: string | null;
+  /** Decisions per layer that made them: outcome, propensity or rules. */
+  by_layer: Record<string, number>;
   as_of: string;
   out: string;
   format: OutputFormat;
@@ -76,6 +88,7 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
   const out = path.resolve(options.out ?? `nba_predictions.${format === 'json' ? 'json' : format}`);
   const rulesFile = options.rulesFile ?? defaultRulesPath();
   const rules = loadRuleSet(rulesFile);
+  const choice = choosePolicy({ policy: options.policy, model: options.model });
   const asOfOverride = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
   const runId = randomUUID();
   const llm = await openLlm(config, options.llm ?? 'auto');
@@ -85,7 +98,7 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
     try {
       const open = await readOpenConversations(job, staging, platform);
       await decide(job.tracker, staging, rules, options.customers);
-      const composed = await composeActions(job.tracker, staging, rules, llm, { runId, asOfOverride });
+      const composed = await composeActions(job.tracker, staging, rules, choice, llm, { runId, asOfOverride });
       const byChannel = await writePredictions(job, staging, { out, format, predictions: composed.predictions });
       return {
         run_id: runId,
@@ -97,6 +110,9 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
         llm_notice: llm.notice,
         llm_fallback_reasons: composed.fallbackReasons,
         rules: rulesFile,
+        policy: choice.policy,
+        model_id: choice.model?.model_id ?? null,
+        by_layer: composed.byLayer,
         as_of: composed.asOf.toISOString(),
         out,
         format,
@@ -159,23 +175,24 @@ async function decide(tracker: StageTracker, staging: Staging, rules: RuleSet, c
 
 interface Composed {
   predictions: number;
+  byLayer: Record<string, number>;
   asOf: Date;
   byStatus: Record<string, number>;
   fallbackReasons: Record<string, number>;
 }
 
 /** Send time, message and reasoning per decision, rewritten by the model when there is one: `nba_predictions_out`. */
-async function composeActions(tracker: StageTracker, staging: Staging, rules: RuleSet, llm: Llm, context: { runId: string; asOfOverride?: Date }): Promise<Composed> {
+async function composeActions(tracker: StageTracker, staging: Staging, rules: RuleSet, choice: PolicyChoice, llm: Llm, context: { runId: string; asOfOverride?: Date }): Promise<Composed> {
   tracker.start('compose');
   const [{ data_as_of }] = await staging.rows<{ data_as_of: string | null }>('SELECT max(as_of)::VARCHAR AS data_as_of FROM open_conversations');
   const asOf = context.asOfOverride ?? (data_as_of ? parseTimestamp(data_as_of) : new Date(0));
-  const predictions = await compose(staging, rules, { runId: context.runId, asOf });
+  const { predictions, byLayer } = await compose(staging, rules, choice, asOf);
   tracker.update('compose', predictions);
   const fallbackReasons = llm.enhancer ? await rewriteWithLlm(staging, llm.enhancer, tracker) : {};
   if (!llm.enhancer) tracker.skip('llm', llm.mode === 'off' ? '--llm off' : 'not configured');
   await staging.run(sql.CREATE_PREDICTIONS, { run_id: context.runId, as_of: asOf.toISOString() });
   const byStatus = Object.fromEntries((await staging.rows<{ llm_status: string; n: number }>(sql.COUNT_BY_LLM_STATUS)).map((row) => [row.llm_status, row.n]));
-  return { predictions, asOf, byStatus, fallbackReasons };
+  return { predictions, byLayer, asOf, byStatus, fallbackReasons };
 }
 
 /** Writes the user's file and appends the predictions to the target; returns the count per channel. */
@@ -223,24 +240,32 @@ interface DecisionRow {
   brand: string | null;
   topic: string;
   customer_sentiment_end: number | null;
-  matched_rule: string;
   customer_rank: number | string;
   peak_hours: string | null;
+  recent_words: string[] | null;
   [field: string]: unknown;
 }
 
 /**
- * Send time, message and reasoning per decision, in one streamed pass over the decided rows (no query per row);
- * the chat log and the rest join back in SQL.
+ * The policy's decision, send time, message, reasoning and receipt per conversation, in one streamed pass over the
+ * decided rows (no query per row); the chat log and the rest join back in SQL.
  */
-async function compose(staging: Staging, rules: RuleSet, context: { runId: string; asOf: Date }): Promise<number> {
+async function compose(staging: Staging, rules: RuleSet, choice: PolicyChoice, asOf: Date): Promise<{ predictions: number; byLayer: Record<string, number> }> {
   const byId = new Map<string, Rule>(rules.rules.map((rule) => [rule.id, rule]));
-  const ruleFields = [...new Set(rules.rules.flatMap((rule) => fieldsOf(rule.when)))];
+  const byLayer: Record<Layer, number> = { outcome: 0, propensity: 0, rules: 0 };
   const actions: string[][] = [];
   const sendTimes: Array<string | null> = [];
-  const result = await staging.connection.stream(sql.selectForTemplates(ruleFields));
+  const result = await staging.connection.stream(sql.selectForTemplates(Object.keys(DECISION_FIELDS)));
   for await (const rows of result.yieldRowObjectJson()) {
     for (const row of rows as DecisionRow[]) {
+      const features = featuresOfDuckDbRow(row) as DecisionFeatures;
+      const decision = decideWithPolicy(
+        { features, context: modelContext(features, row.brand, row.recent_words), customer_rank: Number(row.customer_rank) },
+        rules,
+        choice.model,
+        choice.policy,
+      );
+      byLayer[decision.layer] += 1;
       const action = composeAction(
         {
           conversation_id: row.conversation_id,
@@ -249,21 +274,20 @@ async function compose(staging: Staging, rules: RuleSet, context: { runId: strin
           topic: String(row.topic),
           customer_sentiment_end: row.customer_sentiment_end === null ? null : Number(row.customer_sentiment_end),
           peak_hours: row.peak_hours ? (JSON.parse(row.peak_hours) as number[]) : [],
-          matched_rule: row.matched_rule,
-          customer_rank: Number(row.customer_rank),
-          features: featuresOfDuckDbRow(row),
+          decision,
+          features,
         },
         rules,
-        context.asOf,
+        asOf,
         byId,
       );
-      actions.push([action.conversation_id, action.channel, action.message, action.reasoning, action.issue_status, action.rule_id, JSON.stringify(action.fired)]);
+      actions.push([action.conversation_id, action.channel, action.message, action.reasoning, action.issue_status, action.rule_id, JSON.stringify(action.fired), JSON.stringify(action.receipt)]);
       sendTimes.push(action.send_time ? action.send_time.toISOString() : null);
     }
   }
   await staging.run(sql.CREATE_ACTIONS);
   const appender = await staging.connection.createAppender('actions', 'main', 'temp');
-  actions.forEach(([conversationId, channel, message, reasoning, status, ruleId, fired], index) => {
+  actions.forEach(([conversationId, channel, message, reasoning, status, ruleId, fired, receipt], index) => {
     appender.appendVarchar(conversationId);
     appender.appendVarchar(channel);
     appender.appendVarchar(message);
@@ -274,11 +298,12 @@ async function compose(staging: Staging, rules: RuleSet, context: { runId: strin
     appender.appendVarchar(status);
     appender.appendVarchar(ruleId);
     appender.appendVarchar(fired);
+    appender.appendVarchar(receipt);
     appender.endRow();
   });
   appender.closeSync();
   await staging.run(sql.CREATE_LLM_RESULTS);
-  return actions.length;
+  return { predictions: actions.length, byLayer };
 }
 
 /** Sends every action that contacts the customer to the model (bounded concurrency), keeping the rule text on failure. */

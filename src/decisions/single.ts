@@ -1,9 +1,11 @@
 // One customer's next best action, decided in TypeScript from the stored conversations and profile (for serve).
-// The same rules and composition as batch predict; a test checks the two agree customer by customer.
+// The same rules, policy and composition as batch predict; a test checks the two agree customer by customer.
 import { composeAction, type Action } from './action.js';
 import { matchRule } from './decide.js';
 import { storedConversationFeatures } from './derived.js';
 import { DECISION_FIELDS, type DecisionFeatures } from './fields.js';
+import type { LearnedModel } from './model.js';
+import { decideWithPolicy, modelContext, type Policy } from './policy.js';
 import { orderedRules, type RuleSet } from './rules.schema.js';
 import type { ConversationRow, CustomerRecord, ProfileRow } from '../stores/index.js';
 
@@ -29,7 +31,15 @@ export function decisionFeatures(conversation: ConversationRow, profile: Profile
   return Object.fromEntries(Object.keys(DECISION_FIELDS).map((field) => [field, derived[field] ?? null])) as DecisionFeatures;
 }
 
-export function decideForCustomer(customerId: string, record: CustomerRecord, rules: RuleSet): CustomerDecision {
+/** The policy a decision runs under: the rules alone, or a policy with the model it reads (null: the rules decide). */
+export interface PolicyChoice {
+  policy: Policy;
+  model: LearnedModel | null;
+}
+
+export const RULES_ONLY: PolicyChoice = { policy: 'rules', model: null };
+
+export function decideForCustomer(customerId: string, record: CustomerRecord, rules: RuleSet, choice: PolicyChoice = RULES_ONLY): CustomerDecision {
   const open = record.conversations.filter((conversation) => conversation.resolution_status === 'open');
   if (open.length === 0) {
     return {
@@ -43,7 +53,7 @@ export function decideForCustomer(customerId: string, record: CustomerRecord, ru
   }
   const ordered = orderedRules(rules);
   const priority = new Map(ordered.map((rule) => [rule.id, rule.priority]));
-  // The contact policy of batch predict: the best-ranked rule wins, then the most recent conversation.
+  // The contact policy of batch predict: the conversation whose rule ranks first (then the most recent) gets the action.
   const ranked = open
     .map((conversation) => ({ conversation, features: decisionFeatures(conversation, record.profile) }))
     .map((entry) => ({ ...entry, match: matchRule(entry.features, ordered) }))
@@ -63,8 +73,12 @@ export function decideForCustomer(customerId: string, record: CustomerRecord, ru
       topic: best.conversation.topic,
       customer_sentiment_end: best.conversation.customer_sentiment_end,
       peak_hours: record.profile?.peak_hours ?? [],
-      matched_rule: best.match.rule_id,
-      customer_rank: 1,
+      decision: decideWithPolicy(
+        { features: best.features, context: modelContext(best.features, best.conversation.brand, best.conversation.recent_words), customer_rank: 1 },
+        rules,
+        choice.model,
+        choice.policy,
+      ),
       features: best.features,
     },
     rules,

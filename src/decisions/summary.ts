@@ -7,11 +7,19 @@ export function formatPredictSummary(result: PredictResult): string {
   return [
     `Wrote ${n(result.predictions)} predictions to ${result.out} in ${result.seconds.toFixed(1)}s (as of ${result.as_of}, run ${result.run_id}).`,
     `  skipped (already resolved): ${n(result.skipped_resolved)}`,
+    policyLine(result),
     '  by channel:',
     ...channels,
     llmLine(result),
     '  The rows are also in the nba_predictions table.',
   ].join('\n');
+}
+
+function policyLine(result: PredictResult): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const layers = Object.entries(result.by_layer).filter(([, count]) => count > 0).map(([layer, count]) => `${layer} ${n(count)}`).join(', ');
+  const model = result.model_id ? ` with model ${result.model_id}` : '';
+  return `  policy ${result.policy}${model}; decided by ${layers || 'nothing'} (each row's receipt says why).`;
 }
 
 function llmLine(result: PredictResult): string {

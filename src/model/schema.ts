@@ -110,6 +110,8 @@ export const NBA_PREDICTIONS: OutputTable = {
     c('fired', 'json'),
     c('run_id', 'text'),
     c('as_of', 'timestamp'),
+    // The decision's receipt (policy.ts Receipt): policy, model, each action's numbers, top features, guard-rails.
+    c('receipt', 'json'),
   ],
 };
 

@@ -86,7 +86,7 @@ WHERE m.conversation_id = $1 ORDER BY m.seq`;
 /** review: the newest predict run, and the latest decision per conversation. */
 export const LATEST_PREDICTIONS = `
 SELECT customer_id, chat_log, channel, message, send_time, reasoning, issue_status, conversation_id, brand, rule_id, llm_status, topic,
-  sentiment, fired, run_id, as_of
+  sentiment, fired, run_id, as_of, receipt
 FROM nba_predictions WHERE run_id = (SELECT run_id FROM nba_predictions ORDER BY created_at DESC LIMIT 1)
 ORDER BY customer_id, conversation_id`;
 export const LATEST_REVIEWS = `

@@ -78,6 +78,8 @@ export interface PredictionRow {
   fired: Record<string, unknown>;
   run_id: string;
   as_of: Date;
+  /** The decision's receipt (the Receipt of src/decisions/policy.ts); {} for predictions made before receipts. */
+  receipt: Record<string, unknown>;
 }
 
 /** The latest decision on one conversation of a run (nba_reviews). */

@@ -2,6 +2,7 @@
 // whether the app is ready. The snapshot comes from the caller, or is loaded here from the store.
 import { createAnswers, type Answers } from '../../decisions/answers.js';
 import type { RuleSet } from '../../decisions/rules.schema.js';
+import type { PolicyChoice } from '../../decisions/single.js';
 import type { Enhancer } from '../../llm/enhance.js';
 import type { Store } from '../../stores/index.js';
 import { CustomerSnapshot } from '../snapshot.js';
@@ -26,6 +27,7 @@ export interface ServingOptions extends Record<string, unknown> {
   snapshot?: CustomerSnapshot;
   chatLog?: (conversationId: string, platform: string) => Promise<string>;
   rules: RuleSet;
+  policy?: PolicyChoice;
   platform: string;
   enhancer?: Enhancer | null;
   llmDeadlineMs?: number;
@@ -43,6 +45,7 @@ export const serving = appWide<ServingOptions>(async (app, options) => {
   const answers = createAnswers({
     customer: (customerId) => snapshot.get(customerId),
     rules: options.rules,
+    policy: options.policy,
     platform: options.platform,
     enhancer: options.enhancer,
     chatLog: options.chatLog ?? ((conversationId, platform) => store().chatLog(conversationId, platform)),

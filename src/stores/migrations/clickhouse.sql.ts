@@ -179,4 +179,9 @@ export const CLICKHOUSE_MIGRATIONS: readonly Migration[] = [
     name: 'recent words',
     statements: [`ALTER TABLE conversations ADD COLUMN IF NOT EXISTS recent_words String DEFAULT '[]'`],
   },
+  {
+    version: 6,
+    name: 'decision receipts',
+    statements: [`ALTER TABLE nba_predictions ADD COLUMN IF NOT EXISTS receipt String DEFAULT '{}'`],
+  },
 ];

@@ -192,4 +192,9 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: 'recent words',
     statements: [`ALTER TABLE conversations ADD COLUMN IF NOT EXISTS recent_words json NOT NULL DEFAULT '[]'`],
   },
+  {
+    version: 6,
+    name: 'decision receipts',
+    statements: [`ALTER TABLE nba_predictions ADD COLUMN IF NOT EXISTS receipt json NOT NULL DEFAULT '{}'`],
+  },
 ];

@@ -1,0 +1,122 @@
+// predict under each policy on the sample, end to end through the CLI: the receipt column of the CSV and of the
+// nba_predictions table, which layer decided, and the refusals when a policy lacks its model.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { processConversations } from '../../src/conversations/process.js';
+import type { Receipt } from '../../src/decisions/policy.js';
+import { PREDICTION_COLUMNS } from '../../src/decisions/predict.js';
+import { readCsv } from '../../src/files/csv.js';
+import { ingest } from '../../src/pipeline/ingest.js';
+import { queryEmbedded } from '../helpers/clickhouse.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+import { writeSampleModel } from '../helpers/model.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riverline-policy-'));
+const home = path.join(dir, 'home');
+const modelFile = path.join(dir, 'model.json');
+
+beforeAll(async () => {
+  const config = loadConfig({}, { home, db: 'chdb' });
+  await ingest(config, { file: path.join(ROOT, 'examples', 'twcs_sample.csv') });
+  await ingest(config, { file: path.join(ROOT, 'test', 'fixtures', 'threads.csv') });
+  await processConversations(config, { engine: 'duckdb', asOf: '2017-11-01T15:54:37Z' });
+  writeSampleModel(modelFile);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+type Row = Record<string, string> & { receipt: string };
+
+describe('predict --policy learned --model FILE', () => {
+  let rows: Row[];
+  let summary: { policy: string; model_id: string | null; by_layer: Record<string, number>; run_id: string; predictions: number };
+
+  beforeAll(async () => {
+    const out = path.join(dir, 'learned.csv');
+    const result = await runCli(['predict', '--home', home, '--policy', 'learned', '--model', modelFile, '--out', out, '--llm', 'off', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    summary = JSON.parse(result.stdout);
+    rows = (await readCsv(out)) as Row[];
+  });
+
+  it("writes a receipt column after the seed's columns, one JSON receipt per row naming the policy and the model", () => {
+    expect(PREDICTION_COLUMNS.at(-1)).toBe('receipt');
+    expect(summary).toMatchObject({ policy: 'learned', model_id: 'model-sample-test', predictions: 37 });
+    expect(rows).toHaveLength(37);
+    for (const row of rows) {
+      const receipt = JSON.parse(row.receipt) as Receipt;
+      expect(receipt).toMatchObject({ policy: 'learned', model_id: 'model-sample-test' });
+      expect(receipt.actions.map((a) => a.action)).toEqual(['twitter_public_reply', 'twitter_dm_reply', 'email_reply', 'scheduling_phone_call']);
+    }
+    const layers = rows.map((row) => (JSON.parse(row.receipt) as Receipt).layer);
+    expect(Object.fromEntries(['outcome', 'propensity', 'rules'].map((layer) => [layer, layers.filter((l) => l === layer).length]))).toEqual(summary.by_layer);
+  });
+
+  it("decides by expected value where the brand has the evidence, by propensity where it has less, and by the rules elsewhere", () => {
+    const awaitingBrand = (brand: string) =>
+      rows.filter((row) => row.brand === brand).map((row) => ({ row, receipt: JSON.parse(row.receipt) as Receipt })).filter(({ receipt }) => receipt.guard_rails.every((g) => !g.startsWith('held')));
+    const chipotle = awaitingBrand('ChipotleTweets').filter(({ row }) => row.rule_id !== 'contact_policy');
+    expect(chipotle.length).toBeGreaterThan(0);
+    for (const { row, receipt } of chipotle) {
+      expect(receipt.layer).toBe('outcome');
+      expect(row.rule_id).toBe('model_outcome');
+      // The channel is the eligible action of highest expected value, and the receipt shows the numbers.
+      const eligible = receipt.actions.filter((a) => a.eligible);
+      const best = eligible.reduce((top, a) => (a.expected_value! > top.expected_value! ? a : top));
+      expect(row.channel).toBe(best.action);
+      expect(receipt.actions.filter((a) => !a.eligible).every((a) => a.expected_value === null)).toBe(true);
+      expect(receipt.top_features.length).toBeGreaterThanOrEqual(3);
+      expect(receipt.top_features.length).toBeLessThanOrEqual(5);
+      expect(row.reasoning).toMatch(/^The learned policy chose \w+: the highest expected value of \d allowed actions? \(/);
+    }
+    const verizon = awaitingBrand('VerizonSupport').filter(({ row }) => row.rule_id !== 'contact_policy');
+    expect(verizon.length).toBeGreaterThan(0);
+    for (const { row, receipt } of verizon) {
+      expect(receipt).toMatchObject({ layer: 'propensity' });
+      expect(receipt.guard_rails).toContain('outcome model: 20 samples for brand VerizonSupport < 30');
+      const eligible = receipt.actions.filter((a) => a.eligible);
+      expect(row.channel).toBe(eligible.reduce((top, a) => (a.propensity! > top.propensity! ? a : top)).action);
+    }
+    const sprint = rows.find((row) => row.customer_id === '115712')!;
+    expect(JSON.parse(sprint.receipt)).toMatchObject({ layer: 'rules', guard_rails: expect.arrayContaining(['propensity model: 0 samples for brand sprintcare < 10; the rules decide']) });
+    expect(sprint).toMatchObject({ channel: 'scheduling_phone_call', rule_id: 'escalate_to_phone' });
+  });
+
+  it('keeps the guard-rails: a conversation waiting on the customer is held, and one action per customer', () => {
+    const held = rows.filter((row) => row.rule_id === 'wait_for_customer');
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.every((row) => row.channel === 'no_action' && JSON.parse(row.receipt).guard_rails.includes('held by rule wait_for_customer: nothing is sent'))).toBe(true);
+    const contacting = rows.filter((row) => row.channel !== 'no_action');
+    expect(new Set(contacting.map((row) => row.customer_id)).size).toBe(contacting.length);
+  });
+
+  it('stores the receipt in nba_predictions', async () => {
+    const stored = await queryEmbedded<{ receipt: string }>(path.join(home, 'clickhouse'), 'SELECT receipt FROM nba_predictions WHERE run_id = {run:String}', { run: summary.run_id });
+    expect(stored).toHaveLength(37);
+    expect(stored.map((row) => JSON.parse(row.receipt).model_id)).toEqual(Array(37).fill('model-sample-test'));
+  });
+});
+
+describe('predict without a model', () => {
+  it('decides by the rules, with receipts that say so', async () => {
+    const out = path.join(dir, 'rules.csv');
+    const result = await runCli(['predict', '--home', home, '--out', out, '--llm', 'off', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ policy: 'rules', model_id: null, by_layer: { outcome: 0, propensity: 0, rules: 37 } });
+    const rows = (await readCsv(out)) as Row[];
+    expect(rows.every((row) => JSON.parse(row.receipt).policy === 'rules' && JSON.parse(row.receipt).model_id === null)).toBe(true);
+  });
+
+  it('refuses --policy learned and a model file that is not a model, saying what to do', async () => {
+    const learned = await runCli(['predict', '--home', home, '--policy', 'learned']);
+    expect(learned.code).toBe(1);
+    expect(learned.stderr).toMatch(/--policy learned needs a model: pass --model FILE/);
+    const bad = path.join(dir, 'bad-model.json');
+    fs.writeFileSync(bad, JSON.stringify({ format: 'riverline-model/0' }));
+    const refused = await runCli(['predict', '--home', home, '--model', bad]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/The model file .*bad-model\.json is not a riverline-model\/1 model: format: /);
+  });
+});
