@@ -30,6 +30,7 @@ function toItem(row: PredictionRow): ReviewItem {
     rule_id: row.rule_id,
     fired: JSON.stringify(row.fired),
     chat_log: row.chat_log,
+    receipt: JSON.stringify(row.receipt),
   };
 }
 
@@ -49,6 +50,7 @@ function fileItem(row: Record<string, string | null>): ReviewItem {
     rule_id: cell('rule_id'),
     fired: cell('fired'),
     chat_log: cell('chat_log'),
+    receipt: row.receipt ?? '',
   };
 }
 

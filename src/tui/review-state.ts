@@ -17,6 +17,8 @@ export interface ReviewItem {
   rule_id: string;
   fired: string;
   chat_log: string;
+  /** The decision's receipt as JSON text (absent or {} for predictions made before receipts). */
+  receipt?: string;
   /** The lead's latest decision, if any. */
   decision?: Review['decision'];
 }

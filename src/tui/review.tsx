@@ -5,6 +5,7 @@
 import { useRef, useState } from 'react';
 import { Box, Text, useApp, useInput } from 'ink';
 import { forTerminal } from '../cli/terminal-text.js';
+import { receiptLines } from './receipt-lines.js';
 import { initialReviewState, reviewKey, selectedItem, visibleItems, type Decision, type ReviewItem } from './review-state.js';
 
 export { CHANNELS_FOR_REVIEW, matchesFilter, type Decision, type ReviewItem } from './review-state.js';
@@ -91,6 +92,11 @@ export function ReviewApp({ items: initial, onDecision, height = 24 }: { items: 
               <Text color="gray" wrap="wrap">
                 {forTerminal(selected.reasoning)}
               </Text>
+              {receiptLines(selected.receipt).map((line, i) => (
+                <Text key={`receipt-${i}`} color="gray" wrap="truncate-end">
+                  {shown(line)}
+                </Text>
+              ))}
             </>
           ) : (
             <Text>No action matches.</Text>

@@ -17,6 +17,7 @@ import { loadRuleSet } from '../../src/decisions/rules.schema.js';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { createStore, prepareStore, type Store } from '../../src/stores/index.js';
 import { ROOT } from '../helpers/cli.js';
+import { writeSampleModel } from '../helpers/model.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riverline-api-'));
 const home = path.join(dir, 'home');
@@ -54,13 +55,45 @@ describe('POST /predict_nba', () => {
       expect(response.statusCode).toBe(200);
       const body = response.json();
       const expected = batch.find((row) => row.customer_id === customer && row.rule_id !== 'contact_policy')!;
-      expect({ customer, channel: body.channel, rule: body.rule_id, send_time: body.send_time, message: body.message }).toEqual({
+      expect({ customer, channel: body.channel, rule: body.rule_id, send_time: body.send_time, message: body.message, receipt: body.receipt }).toEqual({
         customer,
         channel: expected.channel,
         rule: expected.rule_id,
         send_time: expected.send_time,
         message: expected.message,
+        receipt: JSON.parse(expected.receipt),
       });
+      expect(body.receipt).toMatchObject({ policy: 'rules', model_id: null, layer: 'rules' });
+    }
+  });
+
+  it('answers under the learned policy with the same action and receipt as batch predict, for every customer', async () => {
+    const modelFile = path.join(dir, 'model.json');
+    const model = writeSampleModel(modelFile);
+    const out = path.join(dir, 'learned.json');
+    await predict(config, { out, format: 'json', llm: 'off', policy: 'learned', model: modelFile });
+    const learnedBatch = JSON.parse(fs.readFileSync(out, 'utf8')) as Array<Record<string, string>>;
+    const learnedApp = await buildApp({ store, rules, policy: { policy: 'learned', model }, rateLimit: 0 });
+    try {
+      const layers = new Set<string>();
+      for (const customer of new Set(learnedBatch.map((row) => row.customer_id))) {
+        const body = (await learnedApp.inject({ method: 'POST', url: '/predict_nba', payload: { customer_id: customer } })).json();
+        const expected = learnedBatch.find((row) => row.customer_id === customer && row.rule_id !== 'contact_policy')!;
+        expect({ customer, channel: body.channel, rule: body.rule_id, send_time: body.send_time, message: body.message, reasoning: body.reasoning, receipt: body.receipt }).toEqual({
+          customer,
+          channel: expected.channel,
+          rule: expected.rule_id,
+          send_time: expected.send_time,
+          message: expected.message,
+          reasoning: expected.reasoning,
+          receipt: JSON.parse(expected.receipt),
+        });
+        layers.add(body.receipt.layer);
+      }
+      // The sample's brands reach every layer: outcome (ChipotleTweets), propensity (VerizonSupport), rules (the rest).
+      expect([...layers].sort()).toEqual(['outcome', 'propensity', 'rules']);
+    } finally {
+      await learnedApp.close();
     }
   });
 

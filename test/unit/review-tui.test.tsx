@@ -61,6 +61,29 @@ describe('the review screen', () => {
     view.unmount();
   });
 
+  it("shows the selected decision's receipt in the detail pane, a short line per part", async () => {
+    const receipt = {
+      policy: 'learned',
+      model_id: 'm-1',
+      layer: 'outcome',
+      actions: [
+        { action: 'twitter_public_reply', eligible: true, propensity: 0.6, expected_value: 0.17 },
+        { action: 'twitter_dm_reply', eligible: true, propensity: 0.3, expected_value: 0.8 },
+        { action: 'email_reply', eligible: false, propensity: 0.06, expected_value: null },
+        { action: 'scheduling_phone_call', eligible: false, propensity: 0.04, expected_value: null },
+      ],
+      top_features: [{ feature: 'word=refund', contribution: 1.25 }],
+      guard_rails: ['not allowed here: email_reply, scheduling_phone_call'],
+    };
+    const view = render(<ReviewApp items={[item(1, { receipt: JSON.stringify(receipt) })]} onDecision={() => {}} height={30} />);
+    await tick();
+    const frame = strip(view.lastFrame() ?? '');
+    expect(frame).toContain('Policy learned (model m-1)');
+    expect(frame).toContain('Moved by: word=refund +1.25');
+    expect(frame).toContain('Guard-rails: not allowed');
+    view.unmount();
+  });
+
   it('renders only a window of a long list', async () => {
     const items = Array.from({ length: 5000 }, (_, i) => item(i));
     const view = render(<ReviewApp items={items} onDecision={() => {}} height={20} />);
