@@ -94,6 +94,21 @@ export function outcomeFeatures(context: string[], action: Action): string[] {
   return [...context, `action=${action}`, ...crossed];
 }
 
+/** The context features outcomeFeatures crosses with the action. */
+export const CROSSED_PREFIXES = ['brand=', 'topic='] as const;
+
+/**
+ * SQL: outcomeFeatures of a context list `context` and an action `action` (two SQL expressions), in either dialect;
+ * a test checks it gives what the TypeScript gives.
+ */
+export function outcomeFeaturesSql(dialect: Dialect, context: string, action: string): string {
+  const crossed = (f: string) => CROSSED_PREFIXES.map((prefix) => `startsWith(${f}, '${prefix}')`).join(' OR ');
+  if (dialect === 'duckdb') {
+    return `list_concat(${context}, ['action=' || ${action}], list_transform(list_filter(${context}, f -> ${crossed('f').replace(/startsWith/g, 'starts_with')}), f -> 'action=' || ${action} || '|' || f))`;
+  }
+  return `arrayConcat(${context}, [concat('action=', ${action})], arrayMap(f -> concat('action=', ${action}, '|', f), arrayFilter(f -> ${crossed('f')}, ${context})))`;
+}
+
 /** A naive Bayes model as counts: what training stores and what scoring reads. */
 export const naiveBayesSchema = z.object({
   classes: z.array(z.string()).min(2),

@@ -7,3 +7,5 @@ const PLATFORM = postgresParam('platform');
 export const CONVERSATIONS = `SELECT * FROM conversations WHERE platform_type = ${PLATFORM}`;
 export const CUSTOMER_PROFILES = `SELECT * FROM customer_profiles WHERE platform_type = ${PLATFORM}`;
 export const NBA_PREDICTIONS = `SELECT * FROM nba_predictions WHERE ${PLATFORM} <> ''`;
+/** The trained models without the model itself (it can be megabytes; `train --export` writes it out). */
+export const MODELS = `SELECT model_id, trained_at, training_rows, time_range_from, time_range_to, metrics FROM models WHERE ${PLATFORM} <> ''`;

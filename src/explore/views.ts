@@ -7,4 +7,5 @@ export const EXPLORE_VIEWS: ReadonlyArray<{ name: string; query: NamedQuery }> =
   { name: 'conversations', query: { name: 'explore conversations', clickhouse: clickhouse.CONVERSATIONS, postgres: postgres.CONVERSATIONS } },
   { name: 'customer_profiles', query: { name: 'explore profiles', clickhouse: clickhouse.CUSTOMER_PROFILES, postgres: postgres.CUSTOMER_PROFILES } },
   { name: 'nba_predictions', query: { name: 'explore predictions', clickhouse: clickhouse.NBA_PREDICTIONS, postgres: postgres.NBA_PREDICTIONS } },
+  { name: 'models', query: { name: 'explore models', clickhouse: clickhouse.MODELS, postgres: postgres.MODELS } },
 ];

@@ -9,7 +9,7 @@ export interface Column {
 }
 
 export interface OutputTable {
-  name: 'conversations' | 'customer_profiles' | 'conversation_messages' | 'nba_predictions' | 'nba_reviews';
+  name: 'conversations' | 'customer_profiles' | 'conversation_messages' | 'nba_predictions' | 'nba_reviews' | 'models';
   columns: Column[];
   /** Primary key (PostgreSQL) and, unless sortKey says otherwise, the ClickHouse ORDER BY. */
   key: string[];
@@ -131,5 +131,20 @@ export const NBA_REVIEWS: OutputTable = {
     c('reason', 'text'),
     c('reviewer', 'text'),
     c('reviewed_at', 'timestamp'),
+  ],
+};
+
+/** train: one row per trained model (appended); `model` is the whole model as JSON, `metrics` its figures. */
+export const MODELS: OutputTable = {
+  name: 'models',
+  key: ['model_id'],
+  columns: [
+    c('model_id', 'text'),
+    c('trained_at', 'timestamp'),
+    c('training_rows', 'int'),
+    c('time_range_from', 'timestamp', true),
+    c('time_range_to', 'timestamp', true),
+    c('metrics', 'json'),
+    c('model', 'json'),
   ],
 };

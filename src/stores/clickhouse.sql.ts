@@ -100,3 +100,7 @@ export const LATEST_REVIEWS = `
 SELECT conversation_id, argMax(decision, reviewed_at) AS decision, argMax(channel, reviewed_at) AS channel,
   argMax(message, reviewed_at) AS message, argMax(reason, reviewed_at) AS reason
 FROM nba_reviews WHERE run_id = {run_id:String} GROUP BY conversation_id`;
+
+/** train: the models, one row each (ReplacingMergeTree on model_id: FINAL reads one copy). */
+export const LOAD_MODEL = `SELECT * FROM models FINAL WHERE model_id = {model_id:String}`;
+export const LATEST_MODEL = `SELECT * FROM models FINAL ORDER BY trained_at DESC, model_id DESC LIMIT 1`;

@@ -15,7 +15,7 @@ import type { OutputTable } from '../model/schema.js';
 import * as sql from './clickhouse.sql.js';
 import { APPLIED_MIGRATIONS, CLICKHOUSE_MIGRATIONS, CREATE_SCHEMA_MIGRATIONS, MIGRATIONS_TABLE } from './migrations/clickhouse.sql.js';
 import { pendingMigrations } from './migrations/migration.js';
-import { ROW_COLUMNS, typedRows, type ChatLine, type ConversationRow, type LatestReview, type PredictionRow, type ProfileRow } from './rows.js';
+import { ROW_COLUMNS, typedRows, type ChatLine, type ConversationRow, type LatestReview, type ModelRow, type ModelToSave, type PredictionRow, type ProfileRow } from './rows.js';
 import { openNow, openWhenFree } from './embedded-lock.js';
 import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark, type EngineParams, type SqlEngine } from './store.js';
 
@@ -342,6 +342,28 @@ export class ClickHouseStore implements Store {
 
   async saveReview(review: Review): Promise<void> {
     await this.insertRows('nba_reviews', [{ ...review, reviewed_at: toClickHouseTime(review.reviewed_at) }]);
+  }
+
+  async saveModel(model: ModelToSave): Promise<void> {
+    const time = (iso: string | null) => (iso === null ? null : toClickHouseTime(new Date(iso)));
+    await this.insertRows('models', [
+      {
+        model_id: model.model_id,
+        trained_at: time(model.trained_at),
+        training_rows: model.training_rows,
+        time_range_from: time(model.time_range.from),
+        time_range_to: time(model.time_range.to),
+        metrics: JSON.stringify(model.metrics),
+        model: JSON.stringify(model),
+      },
+    ]);
+  }
+
+  async loadModel(id: string | null): Promise<ModelRow | null> {
+    const rows = await this.guard('reading a model', () =>
+      id === null ? this.rows<Record<string, unknown>>(sql.LATEST_MODEL) : this.rows<Record<string, unknown>>(sql.LOAD_MODEL, { model_id: id }),
+    );
+    return typedRows<ModelRow>(ROW_COLUMNS.model, rows, DRIVER)[0] ?? null;
   }
 
   async presentTables(): Promise<string[]> {

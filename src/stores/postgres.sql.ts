@@ -65,6 +65,7 @@ export const OUTPUT_INDEXES: Record<OutputTable['name'], string[]> = {
   conversation_messages: [],
   nba_predictions: ['CREATE INDEX IF NOT EXISTS nba_predictions_customer_idx ON nba_predictions (customer_id)'],
   nba_reviews: [],
+  models: [],
 };
 
 /**
@@ -95,3 +96,10 @@ FROM nba_reviews WHERE run_id = $1 ORDER BY conversation_id, reviewed_at DESC`;
 export const INSERT_REVIEW = `
 INSERT INTO nba_reviews (review_id, run_id, conversation_id, customer_id, decision, channel, message, reason, reviewer, reviewed_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+
+/** train: the models, one row each. */
+export const INSERT_MODEL = `
+INSERT INTO models (model_id, trained_at, training_rows, time_range_from, time_range_to, metrics, model)
+VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (model_id) DO NOTHING`;
+export const LOAD_MODEL = `SELECT * FROM models WHERE model_id = $1`;
+export const LATEST_MODEL = `SELECT * FROM models ORDER BY trained_at DESC, model_id DESC LIMIT 1`;

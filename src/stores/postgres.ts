@@ -14,7 +14,7 @@ import * as sql from './postgres.sql.js';
 import { APPLIED_MIGRATIONS, CREATE_SCHEMA_MIGRATIONS, LOCK_MIGRATIONS, MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS, RECORD_MIGRATION } from './migrations/postgres.sql.js';
 import { pendingMigrations } from './migrations/migration.js';
 import { handedConnections, ownPool, type CheckedOut, type Connections, type PostgresConnection } from './postgres-connections.js';
-import { ROW_COLUMNS, typedRows, type ChatLine, type ConversationRow, type LatestReview, type PredictionRow, type ProfileRow } from './rows.js';
+import { ROW_COLUMNS, typedRows, type ChatLine, type ConversationRow, type LatestReview, type ModelRow, type ModelToSave, type PredictionRow, type ProfileRow } from './rows.js';
 import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -254,6 +254,19 @@ export class PostgresStore implements Store {
         review.channel, review.message, review.reason, review.reviewer, review.reviewed_at,
       ]),
     );
+  }
+
+  async saveModel(model: ModelToSave): Promise<void> {
+    await this.guard('saving a model', () =>
+      this.pool.query(sql.INSERT_MODEL, [
+        model.model_id, model.trained_at, model.training_rows, model.time_range.from, model.time_range.to, JSON.stringify(model.metrics), JSON.stringify(model),
+      ]),
+    );
+  }
+
+  async loadModel(id: string | null): Promise<ModelRow | null> {
+    const { rows } = await this.guard('reading a model', () => (id === null ? this.pool.query(sql.LATEST_MODEL) : this.pool.query(sql.LOAD_MODEL, [id])));
+    return typedRows<ModelRow>(ROW_COLUMNS.model, rows, DRIVER)[0] ?? null;
   }
 
   async presentTables(): Promise<string[]> {

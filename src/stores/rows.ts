@@ -1,7 +1,7 @@
 // The rows the stores hand back, typed, and the one place that turns a driver's values into them: dates as Date,
 // JSON parsed, booleans as booleans, numbers as numbers. No caller patches over what one database returns.
 import { parseTimestamp } from '../files/timestamps.js';
-import { CONVERSATIONS, CUSTOMER_PROFILES, NBA_PREDICTIONS, type Column } from '../model/schema.js';
+import { CONVERSATIONS, CUSTOMER_PROFILES, MODELS, NBA_PREDICTIONS, type Column } from '../model/schema.js';
 
 /** A stored conversation (the conversations table), as serve keeps it in memory. */
 export interface ConversationRow {
@@ -82,6 +82,29 @@ export interface PredictionRow {
   receipt: Record<string, unknown>;
 }
 
+/**
+ * A trained model as a store keeps it (the models table). `model` is the whole model, parsed from its JSON; what it
+ * must hold is the decisions layer's to check (model-file.ts), since stores know no stage.
+ */
+export interface ModelRow {
+  model_id: string;
+  trained_at: Date;
+  training_rows: number;
+  time_range_from: Date | null;
+  time_range_to: Date | null;
+  metrics: Record<string, number>;
+  model: Record<string, unknown>;
+}
+
+/** What saveModel takes: a model with its id, time of training, rows, time range and metrics, saved whole. */
+export interface ModelToSave {
+  model_id: string;
+  trained_at: string;
+  training_rows: number;
+  time_range: { from: string | null; to: string | null };
+  metrics: Record<string, number>;
+}
+
 /** The latest decision on one conversation of a run (nba_reviews). */
 export interface LatestReview {
   conversation_id: string;
@@ -106,6 +129,7 @@ export const ROW_COLUMNS = {
   conversation: CONVERSATIONS.columns,
   profile: CUSTOMER_PROFILES.columns,
   prediction: NBA_PREDICTIONS.columns,
+  model: MODELS.columns,
   latestReview: [text('conversation_id'), text('decision'), text('channel'), text('message'), text('reason')],
   chatLine: [{ name: 'seq', type: 'int' }, { name: 'inbound', type: 'bool' }, text('author'), text('text')],
 } satisfies Record<string, Column[]>;

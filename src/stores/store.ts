@@ -3,9 +3,9 @@ import type { BatchFormat, ExportFormat } from '../files/formats.js';
 import type { BatchFile } from '../model/interactions.js';
 import type { NamedQuery, QueryParams } from '../model/named-query.js';
 import type { OutputTable } from '../model/schema.js';
-import type { ConversationRow, LatestReview, PredictionRow, ProfileRow } from './rows.js';
+import type { ConversationRow, LatestReview, ModelRow, ModelToSave, PredictionRow, ProfileRow } from './rows.js';
 
-export type { ChatLine, ConversationRow, LatestReview, PredictionRow, ProfileRow } from './rows.js';
+export type { ChatLine, ConversationRow, LatestReview, ModelRow, ModelToSave, PredictionRow, ProfileRow } from './rows.js';
 
 export interface CustomerRecord {
   profile: ProfileRow | null;
@@ -114,6 +114,10 @@ export interface Store {
   latestReviews(runId: string): Promise<LatestReview[]>;
   /** review: stores one decision at once, so a crash loses nothing. */
   saveReview(review: Review): Promise<void>;
+  /** train: stores a model whole (its JSON) with its id, time, rows, time range and metrics; a model already there stays. */
+  saveModel(model: ModelToSave): Promise<void>;
+  /** The model with this id, or the latest trained when `id` is null; null when there is none. */
+  loadModel(id: string | null): Promise<ModelRow | null>;
   /** The tables serve needs that exist. */
   presentTables(): Promise<string[]>;
   /** Set when the database can run a stage's own SQL inside itself (process --engine clickhouse); null otherwise. */

@@ -9,7 +9,7 @@ import { createChdbConnection } from 'chdb/connection';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { NBA_PREDICTIONS, NBA_REVIEWS, OUTPUT_TABLES } from '../../src/model/schema.js';
+import { MODELS, NBA_PREDICTIONS, NBA_REVIEWS, OUTPUT_TABLES } from '../../src/model/schema.js';
 import { createStore, prepareStore, type Store } from '../../src/stores/index.js';
 import { CLICKHOUSE_MIGRATIONS } from '../../src/stores/migrations/clickhouse.sql.js';
 import type { Migration } from '../../src/stores/migrations/migration.js';
@@ -122,7 +122,7 @@ describe('PostgreSQL migrations', () => {
     } finally {
       await store.close();
     }
-    for (const table of [...OUTPUT_TABLES, NBA_PREDICTIONS, NBA_REVIEWS]) {
+    for (const table of [...OUTPUT_TABLES, NBA_PREDICTIONS, NBA_REVIEWS, MODELS]) {
       const rows = await db.query<{ name: string }>(
         'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position',
         [table.name],
@@ -208,7 +208,7 @@ describe('embedded ClickHouse migrations', () => {
     }
     client = open();
     try {
-      for (const table of [...OUTPUT_TABLES, NBA_PREDICTIONS, NBA_REVIEWS]) {
+      for (const table of [...OUTPUT_TABLES, NBA_PREDICTIONS, NBA_REVIEWS, MODELS]) {
         const result = await client.query({
           query: 'SELECT name FROM system.columns WHERE database = currentDatabase() AND table = {table:String} ORDER BY position',
           query_params: { table: table.name },

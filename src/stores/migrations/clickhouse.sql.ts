@@ -184,4 +184,19 @@ export const CLICKHOUSE_MIGRATIONS: readonly Migration[] = [
     name: 'decision receipts',
     statements: [`ALTER TABLE nba_predictions ADD COLUMN IF NOT EXISTS receipt String DEFAULT '{}'`],
   },
+  {
+    version: 7,
+    name: 'models',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS models (
+        model_id String,
+        trained_at DateTime64(3, 'UTC'),
+        training_rows Int64,
+        time_range_from Nullable(DateTime64(3, 'UTC')),
+        time_range_to Nullable(DateTime64(3, 'UTC')),
+        metrics String,
+        model String
+      ) ENGINE = ReplacingMergeTree ORDER BY model_id`,
+    ],
+  },
 ];

@@ -197,4 +197,20 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: 'decision receipts',
     statements: [`ALTER TABLE nba_predictions ADD COLUMN IF NOT EXISTS receipt json NOT NULL DEFAULT '{}'`],
   },
+  {
+    version: 7,
+    name: 'models',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS models (
+        model_id text NOT NULL,
+        trained_at timestamptz NOT NULL,
+        training_rows bigint NOT NULL,
+        time_range_from timestamptz,
+        time_range_to timestamptz,
+        metrics json NOT NULL,
+        model json NOT NULL,
+        PRIMARY KEY (model_id)
+      )`,
+    ],
+  },
 ];
