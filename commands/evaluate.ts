@@ -1,15 +1,31 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { rulesFlag, storeFlags } from '../src/cli/flags.js';
-import { EVALUATE_STAGES, evaluate, type EvaluationResult } from '../src/decisions/evaluate.js';
+import { DEFAULT_SPLIT, EVALUATE_STAGES, evaluate, type EvaluationResult } from '../src/decisions/evaluate.js';
+import { POLICIES } from '../src/decisions/policy.js';
 import { CHANNELS } from '../src/decisions/rules.schema.js';
 
 export type { EvaluationResult };
 
+const share = Flags.custom<number>({
+  parse: async (input) => {
+    const value = Number(input);
+    if (!(value > 0 && value < 1)) throw new Error(`Expected a share between 0 and 1 (exclusive), such as 0.8, but received: ${input}`);
+    return value;
+  },
+});
+
 export default class Evaluate extends BaseCommand {
-  static summary = 'Backtest the rules on history: replay every brand reply and compare channels with what the agent did.';
-  static examples = ['<%= config.bin %> evaluate', '<%= config.bin %> evaluate --html report.html', '<%= config.bin %> evaluate --rules my-rules.json --json'];
+  static summary = 'Backtest on history: train on the earlier brand replies, replay the later ones under rules, imitate and learned, and estimate each policy\'s resolution rate.';
+  static examples = [
+    '<%= config.bin %> evaluate',
+    '<%= config.bin %> evaluate --split 0.7 --html report.html --out samples.csv',
+    '<%= config.bin %> evaluate --model model.json --json',
+  ];
   static flags = {
+    split: share({ description: `Share of brand replies, earliest first, to train on; the rest is scored (default ${DEFAULT_SPLIT}).` }),
+    model: Flags.string({ description: 'A model file (train --export) or model id to score on every reply of this store, instead of training.' }),
+    out: Flags.string({ description: 'Write one CSV row per replayed brand reply: what the agent did, the outcome and each policy\'s choice.' }),
     html: Flags.string({ description: 'Also write the report as an HTML page with charts.' }),
     rules: rulesFlag,
     ...storeFlags,
@@ -18,21 +34,37 @@ export default class Evaluate extends BaseCommand {
   async run(): Promise<EvaluationResult> {
     const { flags } = await this.parse(Evaluate);
     const config = this.loadConfig(flags);
-    const result = await this.withProgress(EVALUATE_STAGES, 'Backtesting the rules', (tracker) => evaluate(config, { rulesFile: flags.rules, html: flags.html, tracker }));
+    const result = await this.withProgress(EVALUATE_STAGES, 'Backtesting', (tracker) =>
+      evaluate(config, { rulesFile: flags.rules, split: flags.split, model: flags.model, out: flags.out, html: flags.html, tracker }),
+    );
     if (this.jsonMode) this.printJson(result);
-    else {
-      const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
-      this.log(`Replayed ${result.samples} brand replies in ${result.seconds.toFixed(1)}s.`);
-      this.log(`  agreement ${pct(result.agreement)} (majority baseline "${result.baseline_channel}": ${pct(result.baseline_agreement)})`);
-      this.log(`  macro-F1  ${result.macro_f1.toFixed(3)} (baseline ${result.baseline_macro_f1.toFixed(3)})`);
-      for (const channel of CHANNELS) {
-        const s = result.per_channel[channel];
-        this.log(`  ${channel.padEnd(24)} precision ${s.precision.toFixed(2)}  recall ${s.recall.toFixed(2)}  actual ${String(s.support).padStart(6)}  chosen ${String(s.predicted).padStart(6)}`);
-      }
-      const t = result.timing;
-      this.log(`  timing: predicted send delay median ${t.median_predicted_delay_minutes ?? 'n/a'} min, actual brand response median ${t.median_actual_response_minutes ?? 'n/a'} min`);
-      if (result.html) this.log(`  report: ${result.html}`);
-    }
+    else this.log(formatEvaluation(result));
     return result;
   }
+}
+
+function formatEvaluation(result: EvaluationResult): string {
+  const split = result.split;
+  const lines = [
+    split.mode === 'time'
+      ? `Trained on the earliest ${split.train_samples} brand replies (before ${split.until}); replayed the latest ${split.test_samples} in ${result.seconds.toFixed(1)}s. Model ${result.model_id}.`
+      : `Scored model ${result.model_id} on all ${split.test_samples} brand replies of this store in ${result.seconds.toFixed(1)}s.`,
+    `  ${'policy'.padEnd(30)} agreement  macro-F1  resolution rate: IPS / SNIPS / DR [95% interval of DR]  ESS`,
+  ];
+  const num = (value: number | null) => (value === null ? 'n/a' : value.toFixed(3));
+  for (const policy of POLICIES) {
+    const s = result.policies[policy];
+    const o = result.off_policy[policy];
+    const ci = o.ci95.dr ?? o.ci95.snips;
+    lines.push(`  ${policy.padEnd(30)} ${s.agreement.toFixed(3).padStart(9)}  ${s.macro_f1.toFixed(3).padStart(8)}  ${num(o.ips)} / ${num(o.snips)} / ${num(o.dr)} [${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}]  ${o.ess.toFixed(0)}`);
+  }
+  lines.push(`  ${`always ${result.baseline.channel}`.padEnd(30)} ${result.baseline.agreement.toFixed(3).padStart(9)}  ${result.baseline.macro_f1.toFixed(3).padStart(8)}  agents resolved ${result.logged_resolution_rate.toFixed(3)}`);
+  lines.push('  per channel (precision / recall):');
+  for (const channel of CHANNELS) {
+    const cells = POLICIES.map((p) => `${p} ${result.policies[p].per_channel[channel].precision.toFixed(2)}/${result.policies[p].per_channel[channel].recall.toFixed(2)}`).join('  ');
+    lines.push(`    ${channel.padEnd(24)} actual ${String(result.policies.rules.per_channel[channel].support).padStart(6)}  ${cells}`);
+  }
+  if (result.out) lines.push(`  samples: ${result.out}`);
+  if (result.html) lines.push(`  report: ${result.html}`);
+  return lines.join('\n');
 }

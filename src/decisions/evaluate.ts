@@ -1,30 +1,47 @@
-// The backtest: at every point where a brand actually replied, run the engine on the features as they were just
-// before, and compare its channel with the one the agent steered to. Reports agreement, per-channel precision and
-// recall, a confusion matrix and the majority-class baseline, plus timing realism.
+// The honest backtest: every brand reply that follows a customer message becomes a decision sample (the context just
+// before it, the channel the agent steered to, what followed). By default the models train on the earliest share of
+// replies and the three policies (rules, imitate, learned) are scored on the rest only; with a given model, on every
+// reply of this store. Never in-sample. Limits: the logged action is what the reply's words say (see README).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { UserError } from '../errors.js';
+import { writeCsv } from '../files/csv.js';
 import { runJob, type Job } from '../jobs/run-job.js';
 import type { StageTracker } from '../progress/stage-tracker.js';
-import { openStaging } from '../staging/duckdb.js';
-import { HISTORY_STAGES, buildMessageSignals } from '../conversations/process.js';
-import { compileRules } from './compile.js';
-import { NO_RULE_MATCHED } from './decide.js';
-import * as sql from './evaluate.sql.js';
-import { parseTimestamp } from '../files/timestamps.js';
+import { openStaging, type Staging } from '../staging/duckdb.js';
+import { HISTORY_STAGES } from '../conversations/process.js';
+import { DECISION_FIELDS, featuresOfDuckDbRow, type DecisionFeatures } from './fields.js';
+import type { Action, LearnedModel } from './model.js';
+import { POLICIES, modelContext } from './policy.js';
 import { defaultRulesPath } from './rules-file.js';
-import { CHANNELS, loadRuleSet, type Channel, type RuleSet } from './rules.schema.js';
-import { computeSendTime } from './send-time.js';
+import { loadRuleSet } from './rules.schema.js';
+import { buildDecisionSamples } from './samples.js';
+import { loadModelFile, trainModel } from './train.js';
 import { renderEvaluationHtml } from './evaluate-report.js';
-import type { ChannelScore, EvaluationResult } from './evaluation.js';
+import { replayDecisions, score, type EvaluationResult, type EvaluationSplit, type ReplayedRow, type ReplayedSample } from './evaluation.js';
 
-export const EVALUATE_STAGES = [...HISTORY_STAGES, { id: 'samples', label: 'Replay replies' }, { id: 'score', label: 'Score' }];
+export const EVALUATE_STAGES = [
+  ...HISTORY_STAGES,
+  { id: 'samples', label: 'Decision samples' },
+  { id: 'train', label: 'Train on the earlier part' },
+  { id: 'score', label: 'Replay and score' },
+];
 
-export type { ChannelScore, EvaluationResult };
+export type { EvaluationResult };
+export { score };
+
+/** The default share of brand replies trained on; the rest, the latest, is scored. */
+export const DEFAULT_SPLIT = 0.8;
 
 export interface EvaluateOptions {
   rulesFile?: string;
+  /** Share of brand replies (earliest first) to train on, in (0, 1); ignored with `model`. */
+  split?: number;
+  /** A model file or model id to score on the whole store instead of training. */
+  model?: string;
+  /** Writes one row per replayed brand reply. */
+  out?: string;
   html?: string;
   platform?: string;
   tracker?: StageTracker;
@@ -34,128 +51,113 @@ export async function evaluate(config: Config, options: EvaluateOptions = {}): P
   const platform = options.platform ?? 'twitter';
   const rulesFile = options.rulesFile ?? defaultRulesPath();
   const rules = loadRuleSet(rulesFile);
+  const fraction = options.split ?? DEFAULT_SPLIT;
+  if (!(fraction > 0 && fraction < 1)) throw new UserError('bad_flag', `The split must be a share between 0 and 1 (exclusive), such as 0.8; received ${fraction}.`);
   return runJob(config, { name: 'evaluate', stages: EVALUATE_STAGES, tracker: options.tracker }, async (job) => {
     const stats = await job.store.interactionStats(platform);
     if (stats.count === 0) throw new UserError('file_empty', 'There is no history to evaluate on yet: load a file first with `riverline ingest FILE`.');
     job.tracker.done('check');
-    const { samples, confusion, predictedDelays, actualDelays } = await replayReplies(config, job, rules, platform);
-    if (samples === 0) throw new UserError('file_empty', 'The history holds no brand reply to a customer, so there is nothing to compare the engine with.');
-    const evaluation = { samples, ...score(confusion), timing: timingRealism(predictedDelays, actualDelays), rules: rulesFile, html: null };
-    return options.html ? { ...evaluation, html: writeReport(options.html, evaluation) } : evaluation;
+    const staging = await openStaging(config.stagingPath);
+    try {
+      const total = await buildDecisionSamples(staging, job.store, { platform, workDir: job.workDir, onStep: (step) => job.tracker.start(step) });
+      job.tracker.update('samples', total);
+      if (total === 0) throw new UserError('file_empty', 'The history holds no brand reply to a customer, so there is nothing to compare the engine with.');
+      job.tracker.start('train');
+      const { model, split } = options.model ? await givenModel(options.model, job, total) : await trainEarlier(staging, fraction, total);
+      job.tracker.start('score');
+      const samples = await readTestSamples(staging, split.until);
+      const rows: ReplayedRow[] = [];
+      const scores = replayDecisions(samples, rules, model, { onRow: options.out ? (row) => rows.push(row) : undefined });
+      job.tracker.update('score', samples.length);
+      const out = options.out ? await writeSamples(options.out, rows) : null;
+      // The report shows no timing of its own run; runJob sets `seconds`.
+      const evaluation: EvaluationResult = { ...scores, split, model_id: model.model_id, rules: rulesFile, out, html: null, seconds: 0 };
+      return { ...evaluation, html: options.html ? writeReport(options.html, evaluation) : null };
+    } finally {
+      staging.close();
+    }
   });
 }
 
-interface Replayed {
-  samples: number;
-  confusion: Record<Channel, Record<Channel, number>>;
-  predictedDelays: number[];
-  actualDelays: number[];
+/** Trains on the replies before the split moment; the test part is every reply from it on. */
+async function trainEarlier(staging: Staging, fraction: number, total: number): Promise<{ model: LearnedModel; split: EvaluationSplit }> {
+  // The split moment is the time of the first test reply: training sees only replies strictly before it.
+  const [boundary] = await staging.rows<{ until: string }>(
+    `SELECT strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ') AS until FROM decision_samples ORDER BY ts, external_id LIMIT 1 OFFSET $offset`,
+    { offset: Math.min(total - 1, Math.floor(total * fraction)) },
+  );
+  const until = new Date(boundary.until);
+  const [counts] = await staging.rows<{ train: number; test: number; test_from: string; test_to: string }>(
+    `SELECT count(*) FILTER (WHERE ts < $until::TIMESTAMPTZ)::INTEGER AS train, count(*) FILTER (WHERE ts >= $until::TIMESTAMPTZ)::INTEGER AS test,
+       strftime(min(ts) FILTER (WHERE ts >= $until::TIMESTAMPTZ), '%Y-%m-%dT%H:%M:%SZ') AS test_from, strftime(max(ts), '%Y-%m-%dT%H:%M:%SZ') AS test_to
+     FROM decision_samples`,
+    { until: until.toISOString() },
+  );
+  if (counts.train === 0) {
+    throw new UserError('file_empty', `All ${total} brand replies share one moment, so there is no earlier part to train on: load more history, or pass a model with --model.`);
+  }
+  const model = await trainModel(staging, { until, engine: 'duckdb' });
+  return {
+    model,
+    split: { mode: 'time', fraction, train_samples: counts.train, test_samples: counts.test, until: until.toISOString(), test_from: counts.test_from, test_to: counts.test_to },
+  };
 }
 
-/** Rebuilds the history in staging and replays every brand reply: the engine's channel and send time against the agent's. */
-async function replayReplies(config: Config, { store, tracker, workDir }: Job, rules: RuleSet, platform: string): Promise<Replayed> {
-  const staging = await openStaging(config.stagingPath);
-  const confusion = emptyConfusion();
-  const predictedDelays: number[] = [];
-  const actualDelays: number[] = [];
-  let samples = 0;
-  try {
-    await buildMessageSignals(staging, store, { platform, workDir, onStep: (step) => tracker.start(step) });
-    tracker.start('samples');
-    await staging.run(sql.CREATE_MESSAGE_LISTS);
-    await staging.run(sql.CREATE_SAMPLES);
-    await staging.run(sql.CREATE_PEAK_HOURS);
+/** A model from a file or the store, scored on every reply of this store (the scores refer to this data only). */
+async function givenModel(source: string, job: Job, total: number): Promise<{ model: LearnedModel; split: EvaluationSplit }> {
+  const model = await loadModelFile(source, job.store);
+  return { model, split: { mode: 'model', fraction: null, train_samples: 0, test_samples: total, until: null, test_from: null, test_to: null } };
+}
 
-    tracker.start('score');
-    const byId = new Map(rules.rules.map((rule) => [rule.id, rule]));
-    const compiled = compileRules(rules);
-    const result = await staging.connection.stream(sql.selectDecided(compiled.sql), compiled.params);
-    for await (const rows of result.yieldRowObjectJson()) {
-      for (const row of rows as Array<{ actual_channel: Channel; actual_delay_minutes: number; ts: string; peak_hours: string; rule_id: string }>) {
-        const rule = byId.get(row.rule_id);
-        const predicted: Channel = rule?.channel ?? NO_RULE_MATCHED.channel;
-        confusion[row.actual_channel][predicted] += 1;
-        samples += 1;
-        const asOf = parseTimestamp(row.ts);
-        const send = computeSendTime({ asOf, timing: rule?.timing ?? 'none', peakHours: JSON.parse(row.peak_hours) as number[], quietHours: rules.quiet_hours });
-        if (send) {
-          predictedDelays.push((send.getTime() - asOf.getTime()) / 60000);
-          actualDelays.push(Number(row.actual_delay_minutes));
-        }
-      }
+const SAMPLE_COLUMNS = ['external_id', 'customer_id', 'brand', 'action', 'outcome', 'recent_words', ...Object.keys(DECISION_FIELDS)];
+
+/** The test part's samples, oldest first (all of them when `until` is null). */
+async function readTestSamples(staging: Staging, until: string | null): Promise<ReplayedSample[]> {
+  const where = until === null ? '' : 'WHERE ts >= $until::TIMESTAMPTZ';
+  const result = await staging.connection.stream(
+    `SELECT ${SAMPLE_COLUMNS.join(', ')} FROM decision_samples ${where} ORDER BY ts, external_id`,
+    until === null ? {} : { until },
+  );
+  const samples: ReplayedSample[] = [];
+  for await (const rows of result.yieldRowObjectJson()) {
+    for (const row of rows as Array<Record<string, unknown>>) {
+      const features = featuresOfDuckDbRow(row) as DecisionFeatures;
+      const brand = row.brand === null ? null : String(row.brand);
+      const words = Array.isArray(row.recent_words) ? (row.recent_words as unknown[]).map(String) : null;
+      samples.push({
+        external_id: String(row.external_id),
+        customer_id: String(row.customer_id),
+        brand,
+        action: row.action as Action,
+        outcome: row.outcome as ReplayedSample['outcome'],
+        features,
+        context: modelContext(features, brand, words),
+      });
     }
-    tracker.update('score', samples);
-  } finally {
-    staging.close();
   }
-  return { samples, confusion, predictedDelays, actualDelays };
+  return samples;
+}
+
+/** `--out`: one row per replayed reply, with each policy's channel, the agents' propensity of it and its P(resolved). */
+async function writeSamples(file: string, rows: ReplayedRow[]): Promise<string> {
+  const out = path.resolve(file);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const columns = [
+    'external_id', 'customer_id', 'brand', 'actual_channel', 'outcome', 'logged_propensity',
+    ...POLICIES.flatMap((p) => [`${p}_channel`, `${p}_layer`, `${p}_propensity`, `${p}_p_resolved`]),
+  ];
+  const text = (value: number | null) => (value === null ? null : String(value));
+  await writeCsv(out, columns, rows.map((row) => [
+    row.external_id, row.customer_id, row.brand, row.actual_channel, row.outcome, String(row.logged_propensity),
+    ...POLICIES.flatMap((p) => [row.policies[p].channel, row.policies[p].layer, text(row.policies[p].propensity), text(row.policies[p].p_resolved)]),
+  ]));
+  return out;
 }
 
 /** Writes the HTML report; returns its absolute path. */
-function writeReport(file: string, evaluation: Omit<EvaluationResult, 'seconds'>): string {
+function writeReport(file: string, evaluation: EvaluationResult): string {
   const html = path.resolve(file);
   fs.mkdirSync(path.dirname(html), { recursive: true });
-  // The report shows no timing of its own run.
-  fs.writeFileSync(html, renderEvaluationHtml({ ...evaluation, seconds: 0 }));
+  fs.writeFileSync(html, renderEvaluationHtml(evaluation));
   return html;
-}
-
-function emptyConfusion(): Record<Channel, Record<Channel, number>> {
-  return Object.fromEntries(CHANNELS.map((actual) => [actual, Object.fromEntries(CHANNELS.map((predicted) => [predicted, 0]))])) as Record<Channel, Record<Channel, number>>;
-}
-
-const round = (value: number, digits = 4) => Number(value.toFixed(digits));
-
-/** Precision, recall and F1 per channel; macro-F1 over the channels that occur as actual or predicted. */
-export function score(confusion: Record<Channel, Record<Channel, number>>): Omit<EvaluationResult, 'samples' | 'timing' | 'rules' | 'html' | 'seconds'> {
-  const total = CHANNELS.reduce((sum, actual) => sum + CHANNELS.reduce((s, predicted) => s + confusion[actual][predicted], 0), 0);
-  const support = (channel: Channel) => CHANNELS.reduce((s, predicted) => s + confusion[channel][predicted], 0);
-  const predictedCount = (channel: Channel) => CHANNELS.reduce((s, actual) => s + confusion[actual][channel], 0);
-  const perChannel = {} as Record<Channel, ChannelScore>;
-  for (const channel of CHANNELS) {
-    const tp = confusion[channel][channel];
-    const precision = predictedCount(channel) > 0 ? tp / predictedCount(channel) : 0;
-    const recall = support(channel) > 0 ? tp / support(channel) : 0;
-    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-    perChannel[channel] = { precision: round(precision), recall: round(recall), f1: round(f1), support: support(channel), predicted: predictedCount(channel) };
-  }
-  const present = CHANNELS.filter((channel) => support(channel) > 0 || predictedCount(channel) > 0);
-  const macro = present.reduce((sum, channel) => sum + perChannel[channel].f1, 0) / Math.max(present.length, 1);
-  const correct = CHANNELS.reduce((sum, channel) => sum + confusion[channel][channel], 0);
-
-  // The majority baseline always answers the most common actual channel.
-  const majority = [...CHANNELS].sort((a, b) => support(b) - support(a) || a.localeCompare(b))[0];
-  const baselinePresent = CHANNELS.filter((channel) => support(channel) > 0 || channel === majority);
-  const baselineF1 = (channel: Channel) => {
-    if (channel !== majority) return 0;
-    const precision = total > 0 ? support(majority) / total : 0;
-    return precision + 1 > 0 ? (2 * precision * 1) / (precision + 1) : 0;
-  };
-  const baselineMacro = baselinePresent.reduce((sum, channel) => sum + baselineF1(channel), 0) / Math.max(baselinePresent.length, 1);
-  return {
-    agreement: round(total > 0 ? correct / total : 0),
-    macro_f1: round(macro),
-    baseline_channel: majority,
-    baseline_agreement: round(total > 0 ? support(majority) / total : 0),
-    baseline_macro_f1: round(baselineMacro),
-    per_channel: perChannel,
-    confusion,
-  };
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function timingRealism(predicted: number[], actual: number[]): EvaluationResult['timing'] {
-  const differences = predicted.map((value, i) => Math.abs(value - actual[i]));
-  const r = (value: number | null) => (value === null ? null : round(value, 1));
-  return {
-    median_predicted_delay_minutes: r(median(predicted)),
-    median_actual_response_minutes: r(median(actual)),
-    median_absolute_difference_minutes: r(median(differences)),
-  };
 }
