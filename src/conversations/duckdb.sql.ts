@@ -207,7 +207,7 @@ export interface FeatureScope {
   messages: string;
   /** The grouping keys: root_ptr and customer_id (a conversation), after any keys of the scope's own. */
   keys: readonly string[];
-  /** The as-of time, an expression over `scope_join`'s columns or bound values. */
+  /** The as-of time: a bound value, or a column of the relation `join` adds. */
   asOf: string;
   /** Joined to each conversation's row to reach the as-of time (empty for process). */
   join: string;

@@ -2,8 +2,7 @@
 // as they were just before it (process's own SQL, over a cut of the history), the action it took and what followed.
 // Runs after buildMessageSignals (messages, message_features, listed_hits). Bound values: $platform, $window_hours
 // (process's resolution window), $outcome_hours (the outcome window).
-import { ESCALATION_LIST, type FeatureScope } from '../conversations/duckdb.sql.js';
-import { PROFILE_CONVERSATIONS, PROFILE_RESOLUTION_RATE } from '../conversations/duckdb.sql.js';
+import { ESCALATION_LIST, PROFILE_CONVERSATIONS, PROFILE_RESOLUTION_RATE, type FeatureScope } from '../conversations/duckdb.sql.js';
 import { derivedFeaturesSql, STORED_SIGNALS_SQL } from './derived.js';
 import { DECISION_FIELDS } from './fields.js';
 import { RECENT_WORDS_AS_LIST } from './predict-input.js';
