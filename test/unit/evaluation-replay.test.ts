@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionFeatures } from '../../src/decisions/fields.js';
-import { ACTIONS, type Action, type LearnedModel, type NaiveBayes } from '../../src/decisions/model.js';
-import { categoricalReader, estimatorFeatures, replayDecisions, type ReplayedRow, type ReplayedSample } from '../../src/decisions/evaluation.js';
+import { ACTIONS, categoricalReader, estimatorFeatures, type Action, type LearnedModel, type NaiveBayes } from '../../src/decisions/model.js';
+import { replayDecisions, type ReplayedRow, type ReplayedSample } from '../../src/decisions/evaluation.js';
 import { modelContext } from '../../src/decisions/policy.js';
 import { defaultRulesPath } from '../../src/decisions/rules-file.js';
 import { loadRuleSet } from '../../src/decisions/rules.schema.js';
@@ -90,5 +90,34 @@ describe('replaying the test part under each policy', () => {
     const { ci95, dr } = scores.off_policy.learned;
     expect(ci95.ips[0]).toBeLessThanOrEqual(ci95.ips[1]);
     expect(dr).not.toBeNull();
+  });
+});
+
+describe('the calibrated reading of a count table (categoricalReader)', () => {
+  // 100 replies: 80 public, 20 e-mail; brand Acme on all; 'urgent' on 18 of the e-mails and 8 of the public replies.
+  const table = nb(['twitter_public_reply', 'email_reply'], [80, 20], {
+    'brand=Acme': [80, 20],
+    urgent: [8, 18],
+    'word=refund': [40, 10],
+    'word=please': [80, 20],
+  });
+  const read = categoricalReader(table);
+
+  it('gives a feature that every reply shares no weight, so the class shares stand', () => {
+    const p = read(['brand=Acme']);
+    // Prior (20+1)/(100+2); Acme's share (n+1)/(n+2) per class; 'urgent' absent: (n - k + 1)/(n + 2).
+    const email = (21 / 102) * (21 / 22) * (3 / 22);
+    const pub = (81 / 102) * (81 / 82) * (73 / 82);
+    expect(p.email_reply).toBeCloseTo(email / (email + pub), 10);
+  });
+
+  it('reads a flag as evidence both ways, present and absent', () => {
+    expect(read(['brand=Acme', 'urgent']).email_reply).toBeGreaterThan(0.5);
+    expect(read(['brand=Acme']).email_reply).toBeLessThan(0.05);
+  });
+
+  it('ignores the words and features never seen in training', () => {
+    expect(read(['brand=Acme', 'urgent', 'word=refund', 'word=please', 'brand=Unknown'])).toEqual(read(['brand=Acme', 'urgent']));
+    expect(estimatorFeatures(samples[0].context).some((feature) => feature.startsWith('word='))).toBe(false);
   });
 });
