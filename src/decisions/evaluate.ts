@@ -94,7 +94,7 @@ async function trainEarlier(staging: Staging, fraction: number, total: number): 
     { until: until.toISOString() },
   );
   if (counts.train === 0) {
-    throw new UserError('file_empty', `All ${total} brand replies share one moment, so there is no earlier part to train on: load more history, or pass a model with --model.`);
+    throw new UserError('file_empty', `None of the ${total} brand replies comes before the split moment, so there is nothing earlier to train on: load more history, or pass a model with --model.`);
   }
   const model = await trainModel(staging, { until, engine: 'duckdb' });
   return {
