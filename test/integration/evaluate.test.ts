@@ -89,6 +89,22 @@ describe('riverline evaluate: an honest backtest', () => {
     expect(report.policies.rules.per_channel.twitter_dm_reply.recall).toBe(1);
   });
 
+  it('refuses to score in-sample when no reply comes before the split moment', async () => {
+    const tiny = path.join(dir, 'tiny.csv');
+    fs.writeFileSync(tiny, [
+      'tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id',
+      '2,AcmeHelp,False,Tue Oct 31 22:12:00 +0000 2017,@115712 Sorry! Please send us a DM.,,1',
+      '1,115712,True,Tue Oct 31 22:10:00 +0000 2017,@AcmeHelp my bill is wrong,2,',
+    ].join('\n') + '\n');
+    const tinyHome = path.join(dir, 'tiny');
+    await ingest(loadConfig({}, { home: tinyHome, db: 'chdb' }), { file: tiny });
+    const result = await runCli(['evaluate', '--home', tinyHome, '--json']);
+    expect(result.code).toBe(1);
+    const { error } = JSON.parse(result.stdout);
+    expect(error.code).toBe('file_empty');
+    expect(error.message).toContain('nothing earlier to train on');
+  });
+
   it('scores a model trained elsewhere (--model FILE) on every reply of this store, and on nothing else', async () => {
     const model = path.join(dir, 'model.json');
     const trained = await runCli(['train', '--home', home, '--json', '--export', model]);
