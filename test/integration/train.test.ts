@@ -163,6 +163,20 @@ describe('riverline train', () => {
     }
   });
 
+  it('says there is nothing to learn from when no brand ever replied', async () => {
+    const home = path.join(targets.home, 'no-replies');
+    const file = path.join(targets.home, 'no-replies.csv');
+    fs.writeFileSync(
+      file,
+      'tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n' +
+        '1,c1,True,Mon Oct 02 10:00:00 +0000 2017,@AcmeHelp my bill is wrong,,\n2,c2,True,Mon Oct 02 11:00:00 +0000 2017,@AcmeHelp hello?,,\n',
+    );
+    expect((await runCli(['ingest', file, '--home', home, '--db', 'chdb', '--json'])).code).toBe(0);
+    const result = await runCli(['train', '--home', home, '--db', 'chdb', '--json']);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'file_empty', message: expect.stringMatching(/no brand reply to learn from/) });
+  });
+
   it('with --engine clickhouse on PostgreSQL, says to use duckdb, in one sentence', async () => {
     await expect(train(targets.config('postgres'), { engine: 'clickhouse' })).rejects.toThrow(/--engine clickhouse .* use --engine duckdb with PostgreSQL/);
   });
