@@ -3,7 +3,7 @@
 // and it moves as data (the models table, train --export, loadModelFile).
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS, contextFeatures, outcomeFeatures, type Action, type LearnedModel } from '../../src/decisions/model.js';
 import { latestModel, loadModelFile, writeModelFile } from '../../src/decisions/model-file.js';
 import { buildDecisionSamples } from '../../src/decisions/samples.js';
