@@ -4,8 +4,8 @@
 // Pure functions over one conversation's features: predict, serve and evaluate call the same code.
 import { holds, matchRule, type RuleMatch } from './decide.js';
 import type { DecisionFeatures } from './fields.js';
-import { ACTIONS, contextFeatures, outcomeFeatures, posterior, topContributions, type Action, type LearnedModel, type ModelContext, type Posterior } from './model.js';
-import { actionSettings, type ActionSettings, type Channel, type RuleSet } from './rules.schema.js';
+import { ACTIONS, contextFeatures, outcomeFeatures, type Action, type LearnedModel, type ModelContext, type NaiveBayes } from './model.js';
+import { actionSettings, orderedRules, type ActionSettings, type Channel, type Rule, type RuleSet } from './rules.schema.js';
 
 export const POLICIES = ['rules', 'imitate', 'learned'] as const;
 export type Policy = (typeof POLICIES)[number];
@@ -44,6 +44,15 @@ export interface PolicyInput {
   customer_rank?: number;
 }
 
+const orderedCache = new WeakMap<RuleSet, Rule[]>();
+
+/** The rules in the order they are tried, sorted once per rule set rather than once per decision. */
+function ordered(rules: RuleSet): Rule[] {
+  let list = orderedCache.get(rules);
+  if (!list) orderedCache.set(rules, (list = orderedRules(rules)));
+  return list;
+}
+
 /** How many features a receipt names. */
 const TOP_FEATURES = 5;
 
@@ -72,25 +81,105 @@ export function brandSamples(model: LearnedModel, brand: string | null): number 
   return (brand !== null && Object.hasOwn(model.evidence, brand) ? model.evidence[brand].samples : 0) ?? 0;
 }
 
+/**
+ * A naive Bayes model's log-probabilities, computed once per model: the log prior per class and each known feature's
+ * log-likelihood per class, by the formulas of model.ts posterior(). Scoring a context is then lookups and sums, so
+ * batch predict decides hundreds of thousands of conversations without a logarithm per feature per conversation.
+ */
+interface LogTable {
+  classes: string[];
+  prior: Float64Array;
+  features: Map<string, Float64Array>;
+}
+
+const logTables = new WeakMap<NaiveBayes, LogTable>();
+
+function logTable(model: NaiveBayes): LogTable {
+  const cached = logTables.get(model);
+  if (cached) return cached;
+  const { classes, alpha } = model;
+  const total = classes.reduce((sum, cls) => sum + (model.priors[cls] ?? 0), 0);
+  const prior = Float64Array.from(classes, (cls) => Math.log(((model.priors[cls] ?? 0) + alpha) / (total + alpha * classes.length)));
+  const denominators = classes.map((cls) => (model.totals[cls] ?? 0) + alpha * Math.max(model.vocabulary, 1));
+  const features = new Map<string, Float64Array>();
+  for (const [feature, counts] of Object.entries(model.counts)) {
+    features.set(feature, Float64Array.from(classes, (cls, i) => Math.log(((counts[cls] ?? 0) + alpha) / denominators[i])));
+  }
+  const table = { classes, prior, features };
+  logTables.set(model, table);
+  return table;
+}
+
+/** Adds the log-likelihoods of the known features to `scores` (unknown features carry no evidence, as in posterior()). */
+function addEvidence(table: LogTable, features: readonly string[], scores: Float64Array): void {
+  for (const feature of features) {
+    const log = table.features.get(feature);
+    if (log) for (let i = 0; i < scores.length; i += 1) scores[i] += log[i];
+  }
+}
+
+/** Normalises log scores into probabilities, in place (in the order of the model's classes). */
+function normalise(scores: Float64Array): Float64Array {
+  let best = -Infinity;
+  for (const score of scores) best = Math.max(best, score);
+  let sum = 0;
+  for (let i = 0; i < scores.length; i += 1) {
+    scores[i] = Math.exp(scores[i] - best);
+    sum += scores[i];
+  }
+  for (let i = 0; i < scores.length; i += 1) scores[i] /= sum;
+  return scores;
+}
+
+/**
+ * The features that moved `chosen` over `other` most, in log-odds: model.ts topContributions() over the precomputed
+ * table, ranked before rounding (so two contributions equal to 4 decimals keep their true order) for speed.
+ */
+function topFeatures(table: LogTable, features: readonly string[], chosen: string, other: string): Receipt['top_features'] {
+  const a = table.classes.indexOf(chosen);
+  const b = table.classes.indexOf(other);
+  const found: Array<{ feature: string; raw: number }> = [];
+  for (const feature of features) {
+    const log = table.features.get(feature);
+    if (log) found.push({ feature, raw: (a < 0 ? 0 : log[a]) - (b < 0 ? 0 : log[b]) });
+  }
+  return found
+    .sort((x, y) => Math.abs(y.raw) - Math.abs(x.raw) || x.feature.localeCompare(y.feature))
+    .slice(0, TOP_FEATURES)
+    .map(({ feature, raw }) => ({ feature, contribution: Number(raw.toFixed(4)) }));
+}
+
 interface Scores {
-  propensity: Posterior;
-  outcome: Map<Action, Posterior>;
+  features: string[];
+  /** P(action | context). */
+  propensity: Record<string, number>;
+  /** P(resolved | context, action) x value - cost, per eligible action. */
   expected: Map<Action, number>;
 }
 
-/** P(action | context) for every action, and P(resolved | context, action) and the expected value of each eligible one. */
+/** P(action | context) for every action, and the expected value of each eligible action. */
 function score(model: LearnedModel, settings: ActionSettings, context: ModelContext, eligible: Action[]): Scores {
   const features = contextFeatures(context);
-  const propensity = posterior(model.propensity, features);
-  const outcome = new Map<Action, Posterior>();
+  const propensityTable = logTable(model.propensity);
+  const propensityScores = Float64Array.from(propensityTable.prior);
+  addEvidence(propensityTable, features, propensityScores);
+  const outcomeTable = logTable(model.outcome);
+  // The context's evidence is the same for every action: summed once, then each action adds its own features.
+  const contextScores = Float64Array.from(outcomeTable.prior);
+  addEvidence(outcomeTable, features, contextScores);
+  const crossed = features.filter((f) => f.startsWith('brand=') || f.startsWith('topic='));
+  const resolved = outcomeTable.classes.indexOf('resolved');
   const expected = new Map<Action, number>();
   for (const action of eligible) {
-    const post = posterior(model.outcome, outcomeFeatures(features, action));
-    outcome.set(action, post);
+    const scores = Float64Array.from(contextScores);
+    addEvidence(outcomeTable, outcomeFeatures(crossed, action).slice(crossed.length), scores);
     const { value, cost } = settings.worth[action];
-    expected.set(action, (post.probabilities.resolved ?? 0) * value - cost);
+    expected.set(action, (resolved < 0 ? 0 : normalise(scores)[resolved]) * value - cost);
   }
-  return { propensity, outcome, expected };
+  normalise(propensityScores);
+  const propensity: Record<string, number> = {};
+  propensityTable.classes.forEach((cls, i) => (propensity[cls] = propensityScores[i]));
+  return { features, propensity, expected };
 }
 
 /** The best action by `key`, ties broken by the order of ACTIONS (public first, phone last). */
@@ -110,7 +199,7 @@ export function decideWithPolicy(input: PolicyInput, rules: RuleSet, model: Lear
 
 function choose(input: PolicyInput, rules: RuleSet, model: LearnedModel | null, policy: Policy): PolicyDecision {
   const settings = actionSettings(rules);
-  const match = matchRule(input.features, rules);
+  const match = matchRule(input.features, ordered(rules));
   const usesModel = policy !== 'rules' && model !== null;
   const guardRails: string[] = [];
   const eligible = ACTIONS.filter((action) => {
@@ -127,7 +216,7 @@ function choose(input: PolicyInput, rules: RuleSet, model: LearnedModel | null, 
       return {
         action,
         eligible: eligible.includes(action),
-        propensity: scores ? round(scores.propensity.probabilities[action] ?? 0) : null,
+        propensity: scores ? round(scores.propensity[action] ?? 0) : null,
         expected_value: expected === undefined ? null : round(expected),
       };
     }),
@@ -158,15 +247,16 @@ function choose(input: PolicyInput, rules: RuleSet, model: LearnedModel | null, 
   if (policy === 'learned' && samples >= settings.min_outcome_samples) {
     const chosen = best(eligible, (action) => scores.expected.get(action)!);
     const other = model.outcome.classes.find((cls) => cls !== 'resolved') ?? 'not_resolved';
-    const top = topContributions(scores.outcome.get(chosen)!, 'resolved', other, TOP_FEATURES);
+    // The full posterior (with each feature's evidence) only for the chosen action, for its receipt.
+    const top = topFeatures(logTable(model.outcome), outcomeFeatures(scores.features, chosen), 'resolved', other);
     return { channel: chosen, layer: 'outcome', rule_id: null, receipt: receipt('outcome', scores, top), match };
   }
   if (policy === 'learned') guardRails.push(`outcome model: ${samples} samples for brand ${brand} < ${settings.min_outcome_samples}`);
   if (samples >= settings.min_propensity_samples) {
-    const propensity = (action: Action) => scores.propensity.probabilities[action] ?? 0;
+    const propensity = (action: Action) => scores.propensity[action] ?? 0;
     const chosen = best(eligible, propensity);
     const rivals = eligible.length > 1 ? eligible.filter((action) => action !== chosen) : ACTIONS.filter((action) => action !== chosen);
-    const top = topContributions(scores.propensity, chosen, best(rivals, propensity), TOP_FEATURES);
+    const top = topFeatures(logTable(model.propensity), scores.features, chosen, best(rivals, propensity));
     return { channel: chosen, layer: 'propensity', rule_id: null, receipt: receipt('propensity', scores, top), match };
   }
   guardRails.push(`propensity model: ${samples} samples for brand ${brand} < ${settings.min_propensity_samples}; the rules decide`);

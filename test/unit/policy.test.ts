@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchRule } from '../../src/decisions/decide.js';
 import type { DecisionFeatures } from '../../src/decisions/fields.js';
-import { contextFeatures, outcomeFeatures, posterior, type LearnedModel, type NaiveBayes } from '../../src/decisions/model.js';
+import { contextFeatures, outcomeFeatures, posterior, topContributions, type LearnedModel, type NaiveBayes } from '../../src/decisions/model.js';
 import { decideWithPolicy, modelContext, type PolicyInput } from '../../src/decisions/policy.js';
 import { defaultRulesPath } from '../../src/decisions/rules-file.js';
 import { actionSettings, loadRuleSet, parseRuleSet, type RuleSet } from '../../src/decisions/rules.schema.js';
@@ -232,6 +232,20 @@ describe('the receipt', () => {
     expect(learned.receipt.top_features.map((t) => t.feature)).toContain('action=twitter_dm_reply');
     const dm = learned.receipt.top_features.find((t) => t.feature === 'action=twitter_dm_reply')!;
     expect(dm.contribution).toBeGreaterThan(0);
+  });
+
+  it("holds model.ts's numbers: the propensities of posterior() and the features of topContributions()", () => {
+    const m = model();
+    const i = input({}, 'Smallco');
+    const decision = decideWithPolicy(i, rules, m, 'learned');
+    expect(decision.layer).toBe('propensity');
+    const post = posterior(m.propensity, contextFeatures(i.context));
+    for (const row of decision.receipt.actions) expect(row.propensity).toBeCloseTo(post.probabilities[row.action], 4);
+    const runnerUp = decision.receipt.actions.filter((a) => a.eligible && a.action !== decision.channel).sort((a, b) => b.propensity! - a.propensity!)[0].action;
+    expect(decision.receipt.top_features).toEqual(topContributions(post, decision.channel, runnerUp, 5));
+    const learned = decideWithPolicy(input(), rules, m, 'learned');
+    const outcome = posterior(m.outcome, outcomeFeatures(contextFeatures(input().context), 'twitter_dm_reply'));
+    expect(learned.receipt.top_features).toEqual(topContributions(outcome, 'resolved', 'not_resolved', 5));
   });
 
   it('is plain JSON that survives a round trip', () => {
