@@ -6,6 +6,7 @@ import type { Config } from '../config/index.js';
 import { loadRuleSet } from '../decisions/rules.schema.js';
 import { defaultRulesPath } from '../decisions/rules-file.js';
 import { choosePolicy, type PolicyRequest } from '../decisions/policy-choice.js';
+import { RULES_ONLY, type PolicyChoice } from '../decisions/single.js';
 import { createStore, prepareStore, type Store } from '../stores/index.js';
 import path from 'node:path';
 import { buildApp } from './app.js';
@@ -18,7 +19,7 @@ export interface ServeOptions {
   host?: string;
   port?: number;
   rulesFile?: string;
-  /** --policy and --model: default learned when there is a model, else rules. */
+  /** --policy and --model (a file or a model_id; default the store's latest model): learned when there is a model, else rules. */
   policy?: PolicyRequest;
   apiKeys?: string[];
   rateLimit?: number;
@@ -66,14 +67,16 @@ class StoreOnDemand {
 
 export async function serve(config: Config, options: ServeOptions = {}): Promise<void> {
   const rules = loadRuleSet(options.rulesFile ?? defaultRulesPath());
-  const policy = choosePolicy(options.policy ?? {});
   const stores = new StoreOnDemand(config, 1000);
   const snapshot = new CustomerSnapshot();
+  // The policy and its model, read with the customers (so `kill -HUP` after a new `train` picks up the latest model).
+  const policy: PolicyChoice = { ...RULES_ONLY };
   // prepareStore waits (up to --wait) while another command holds the engine; the store closes as soon as it is read.
   const loadCustomers = () =>
     stores.use(
       async (store) => {
         await prepareStore(store);
+        Object.assign(policy, await choosePolicy(options.policy ?? {}, store));
         await snapshot.load(store, 'twitter');
       },
       { closeAfter: true },
@@ -99,6 +102,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   });
   const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
   options.onListening?.(address);
+  app.log.info({ policy: policy.policy, model_id: policy.model?.model_id ?? null }, 'deciding under this policy');
   // SIGHUP reloads the customers after a new `riverline process`, without a restart.
   const reload = () => {
     loadCustomers().then(

@@ -75,4 +75,4 @@ export const policyFlag = Flags.option({
 })();
 
 /** The model the imitate and learned policies read (`predict`, `serve`, `run`). */
-export const modelFlag = Flags.string({ description: 'A model file (riverline-model/1 JSON, as `train --export` writes).' });
+export const modelFlag = Flags.string({ description: 'A model file (riverline-model/1 JSON, as `train --export` writes) or a model_id in the store; default: the latest model in the store.' });

@@ -52,7 +52,7 @@ export interface PredictOptions {
   llm?: LlmMode;
   /** Default: learned when there is a model, else rules. */
   policy?: Policy;
-  /** A model file (riverline-model/1). */
+  /** A model file (riverline-model/1) or a model_id in the store; default: the latest model in the store. */
   model?: string;
   tracker?: StageTracker;
 }
@@ -88,12 +88,12 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
   const out = path.resolve(options.out ?? `nba_predictions.${format === 'json' ? 'json' : format}`);
   const rulesFile = options.rulesFile ?? defaultRulesPath();
   const rules = loadRuleSet(rulesFile);
-  const choice = choosePolicy({ policy: options.policy, model: options.model });
   const asOfOverride = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
   const runId = randomUUID();
   const llm = await openLlm(config, options.llm ?? 'auto');
   return runJob(config, { name: 'predict', stages: PREDICT_STAGES, tracker: options.tracker }, async (job) => {
     const total = await countConversations(job);
+    const choice = await choosePolicy({ policy: options.policy, model: options.model }, job.store);
     const staging = await openStaging(config.stagingPath);
     try {
       const open = await readOpenConversations(job, staging, platform);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readCsv } from '../../src/files/csv.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riverline-cli-'));
@@ -96,6 +97,10 @@ describe('riverline run', () => {
     expect(summary.process).toMatchObject({ conversations: 36, customers: 36 });
     expect(summary.predict).toMatchObject({ predictions: 34, skipped_resolved: 2, out });
     expect(fs.existsSync(out)).toBe(true);
+    // run trains (there was no model) and predicts with that model, a receipt on every row.
+    expect(summary.predict).toMatchObject({ policy: 'learned', model_id: summary.train.model_id });
+    const rows = await readCsv(out);
+    expect(rows.every((row) => JSON.parse(row.receipt!).model_id === summary.train.model_id)).toBe(true);
   });
 });
 

@@ -112,11 +112,30 @@ describe('predict without a model', () => {
   it('refuses --policy learned and a model file that is not a model, saying what to do', async () => {
     const learned = await runCli(['predict', '--home', home, '--policy', 'learned']);
     expect(learned.code).toBe(1);
-    expect(learned.stderr).toMatch(/--policy learned needs a model: pass --model FILE/);
+    expect(learned.stderr).toMatch(/--policy learned needs a model, and the store holds none: run `riverline train`, or pass --model FILE\|ID/);
     const bad = path.join(dir, 'bad-model.json');
     fs.writeFileSync(bad, JSON.stringify({ format: 'riverline-model/0' }));
     const refused = await runCli(['predict', '--home', home, '--model', bad]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/The model file .*bad-model\.json is not a riverline-model\/1 model: format: /);
+    expect(refused.stderr).toMatch(/the model file .*bad-model\.json is not a Riverline model \(riverline-model\/1\): format: /);
+  });
+});
+
+describe('predict with a model in the store', () => {
+  it('uses the latest model by default, and takes a model_id with --model', async () => {
+    const trained = await runCli(['train', '--home', home, '--json']);
+    expect(trained.code, trained.stderr).toBe(0);
+    const { model_id } = JSON.parse(trained.stdout) as { model_id: string };
+    const byDefault = await runCli(['predict', '--home', home, '--out', path.join(dir, 'default.csv'), '--llm', 'off', '--json']);
+    expect(byDefault.code, byDefault.stderr).toBe(0);
+    expect(JSON.parse(byDefault.stdout)).toMatchObject({ policy: 'learned', model_id });
+    const rows = (await readCsv(path.join(dir, 'default.csv'))) as Row[];
+    expect(rows.every((row) => JSON.parse(row.receipt).model_id === model_id)).toBe(true);
+    const byId = await runCli(['predict', '--home', home, '--policy', 'imitate', '--model', model_id, '--out', path.join(dir, 'by-id.csv'), '--llm', 'off', '--json']);
+    expect(byId.code, byId.stderr).toBe(0);
+    expect(JSON.parse(byId.stdout)).toMatchObject({ policy: 'imitate', model_id });
+    // --policy rules still runs the rules alone, model or not.
+    const rules = await runCli(['predict', '--home', home, '--policy', 'rules', '--out', path.join(dir, 'rules-again.csv'), '--llm', 'off', '--json']);
+    expect(JSON.parse(rules.stdout)).toMatchObject({ policy: 'rules', model_id: null, by_layer: { rules: 37 } });
   });
 });
