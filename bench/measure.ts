@@ -1,14 +1,16 @@
 // Child process of the benchmark: runs one job and reports its summary with this process's peak RSS.
-// Usage: measure.js JOB DB HOME ARG, where ARG is the file for ingest, the engine for process and the output file for predict (rules only).
+// Usage: measure.js JOB DB HOME ARG, where ARG is the file for ingest, the engine for process and train, and the output file for predict.
 import { loadConfig, type Config, type DbChoice, type Engine } from '../src/config/index.js';
 import { processConversations } from '../src/conversations/process.js';
 import { predict } from '../src/decisions/predict.js';
+import { train } from '../src/decisions/train.js';
 import { ingest } from '../src/pipeline/ingest.js';
 
 const JOBS: Record<string, (config: Config, arg: string) => Promise<object>> = {
   ingest: (config, file) => ingest(config, { file }),
   process: (config, engine) => processConversations(config, { engine: engine as Engine }),
   predict: (config, out) => predict(config, { out }),
+  train: (config, engine) => train(config, { engine: engine as Engine }),
 };
 
 const [job, db, home, arg] = process.argv.slice(2);

@@ -1,4 +1,4 @@
-// npm run bench [-- --rows N]: ingest, process, predict and serve benchmarks on a generated twcs-sized file, written to bench/RESULTS.md.
+// npm run bench [-- --rows N]: ingest, process, predict, serve and train benchmarks on a generated twcs-sized file, written to bench/RESULTS.md.
 // Each measurement runs in a fresh process (peak RSS is that process's own) against a fresh target.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import autocannon from 'autocannon';
@@ -36,7 +36,7 @@ interface ProcessMeasured {
 }
 
 /** Runs one job in a fresh process (measure.ts) against db in home; arg is the file (ingest), the engine (process) or the output file (predict). */
-function measure<T>(job: 'ingest' | 'process' | 'predict', db: string, home: string, arg: string, env: Record<string, string> = {}): T {
+function measure<T>(job: 'ingest' | 'process' | 'predict' | 'train', db: string, home: string, arg: string, env: Record<string, string> = {}): T {
   const args = [job, db, home, arg];
   const child = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'bench', 'measure.js'), ...args], {
     env: { ...process.env, CI: 'true', ...env },
@@ -57,6 +57,14 @@ interface PredictMeasured {
   skipped_resolved: number;
 }
 const measurePredict = (db: string, home: string, out: string, env: Record<string, string> = {}) => measure<PredictMeasured>('predict', db, home, out, env);
+
+interface TrainMeasured {
+  wall_seconds: number;
+  peak_rss_bytes: number;
+  training_rows: number;
+  metrics: Record<string, number>;
+}
+const measureTrain = (db: string, home: string, engine: string) => measure<TrainMeasured>('train', db, home, engine);
 
 interface ServeMeasured {
   requests_per_second: number;
@@ -193,6 +201,11 @@ async function main(): Promise<void> {
     const served = await measureServe(path.join(work, 'ch'), await customerIds(file, 5000));
     log(`  ${served.requests_per_second} requests/s, p50 ${served.p50_ms} ms, p99 ${served.p99_ms} ms, ${served.non_2xx} non-2xx of ${served.total}`);
 
+    // After predict and serve, which measure the rules alone: with a model in the store they would read it.
+    log('train on embedded ClickHouse, DuckDB engine');
+    const chTrain = measureTrain('chdb', path.join(work, 'ch'), 'duckdb');
+    log(`  ${fmt(chTrain.wall_seconds)} s, peak RSS ${mb(chTrain.peak_rss_bytes)}, ${chTrain.training_rows} brand replies`);
+
     log('ingest into PostgreSQL (fresh database)');
     const [pgFirst, pgAgain, pgDuck] = await withDatabase((url) => {
       const first = measureIngest(file, 'postgres', path.join(work, 'pg'), { DATABASE_URL: url });
@@ -250,6 +263,12 @@ async function main(): Promise<void> {
       '| target | wall | peak RSS | predictions | skipped (resolved) | target (issue 4) |',
       '|---|---|---|---|---|---|',
       `| embedded ClickHouse | ${fmt(chPredict.wall_seconds)} s | ${mb(chPredict.peak_rss_bytes)} | ${chPredict.predictions.toLocaleString('en-US')} | ${chPredict.skipped_resolved.toLocaleString('en-US')} | <= 20 s |`,
+      '',
+      '## Train (decision samples and both count tables)',
+      '',
+      '| target | engine | wall | peak RSS | brand replies | features (propensity) | target (issue 12) |',
+      '|---|---|---|---|---|---|---|',
+      `| embedded ClickHouse | duckdb | ${fmt(chTrain.wall_seconds)} s | ${mb(chTrain.peak_rss_bytes)} | ${chTrain.training_rows.toLocaleString('en-US')} | ${(chTrain.metrics.propensity_features ?? 0).toLocaleString('en-US')} | <= 60 s, <= 2.5 GB |`,
       '',
       '## Serve (POST /predict_nba, rules only)',
       '',
