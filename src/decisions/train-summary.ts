@@ -16,6 +16,16 @@ export function formatTrainSummary(result: TrainResult): string {
     '  outcomes within 72 hours:',
     ...OUTCOMES.map((outcome) => `    ${outcome.padEnd(24)}${n(result.metrics[`outcome.${outcome}`]).padStart(9)}`),
     `  brands: ${n(result.metrics.brands)}; features: ${n(result.metrics.propensity_features)} (propensity), ${n(result.metrics.outcome_features)} (outcome).`,
+    ...holdoutLine(result.metrics),
     result.export ? `  Wrote the model to ${result.export}.` : `  The model is in the models table; \`train --export model.json\` writes it to a file.`,
   ].join('\n');
+}
+
+function holdoutLine(metrics: Record<string, number>): string[] {
+  if (metrics['holdout.rows'] === undefined) return [];
+  const f = (value: number | undefined) => (value ?? 0).toFixed(3);
+  return [
+    `  held out, the latest ${metrics['holdout.rows'].toLocaleString('en-US')} replies: the propensity model agrees with the agents ${f(metrics['holdout.propensity_agreement'])} ` +
+      `(macro-F1 ${f(metrics['holdout.propensity_macro_f1'])}; always the most common action: ${f(metrics['holdout.majority_agreement'])}); \`riverline evaluate\` compares the policies.`,
+  ];
 }

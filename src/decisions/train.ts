@@ -10,7 +10,9 @@ import { runJob } from '../jobs/run-job.js';
 import type { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
 import type { SqlEngine } from '../stores/index.js';
-import { ACTIONS, learnedModelSchema, type LearnedModel, type NaiveBayes } from './model.js';
+import { featuresOfDuckDbRow, type DecisionFeatures } from './fields.js';
+import { ACTIONS, contextFeatures, learnedModelSchema, posterior, type LearnedModel, type NaiveBayes } from './model.js';
+import { modelContext } from './policy.js';
 import { latestModel, writeModelFile } from './model-file.js';
 import { OUTCOMES, buildDecisionSamples } from './samples.js';
 import * as sql from './train.sql.js';
@@ -74,7 +76,8 @@ export async function train(config: Config, options: TrainJobOptions = {}): Prom
       const samples = await buildDecisionSamples(staging, store, { platform, workDir });
       tracker.update('train_samples', samples);
       tracker.start('train_count');
-      const model = await trainModel(staging, { engine, sqlEngine: store.sqlEngine });
+      const holdout = await holdoutMetrics(staging, samples);
+      const model = await trainModel(staging, { engine, sqlEngine: store.sqlEngine, metrics: holdout });
       tracker.update('train_count', model.training_rows);
       tracker.start('train_save');
       await store.saveModel(model);
@@ -84,6 +87,59 @@ export async function train(config: Config, options: TrainJobOptions = {}): Prom
       staging.close();
     }
   });
+}
+
+/** The latest share of the samples the train job holds out, to say how well the propensity model imitates the agents. */
+export const HOLDOUT_SHARE = 0.1;
+
+/**
+ * Trains on all but the latest HOLDOUT_SHARE of the samples (in DuckDB) and scores the propensity model's most likely
+ * action on the rest: agreement with the agents and macro-F1 over the actions that occur, beside the majority's
+ * agreement. Empty when there are too few samples, or all share one moment. evaluate is the full, honest comparison.
+ */
+async function holdoutMetrics(staging: Staging, samples: number): Promise<Record<string, number>> {
+  const held = Math.floor(samples * HOLDOUT_SHARE);
+  if (held < 1) return {};
+  const [{ until }] = await staging.rows<{ until: string }>(
+    `SELECT strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ') AS until FROM decision_samples ORDER BY ts, external_id LIMIT 1 OFFSET $offset`,
+    { offset: BigInt(samples - held) },
+  );
+  const [{ before }] = await staging.rows<{ before: number }>(`SELECT count(*)::INTEGER AS before FROM decision_samples WHERE ts < $until::TIMESTAMPTZ`, { until });
+  if (before === 0) return {};
+  const model = await trainModel(staging, { engine: 'duckdb', until: new Date(until) });
+  const confusion = new Map<string, number>();
+  const actual = new Map<string, number>();
+  let rows = 0;
+  const result = await staging.connection.stream(`SELECT * FROM decision_samples WHERE ts >= $until::TIMESTAMPTZ`, { until });
+  for await (const chunk of result.yieldRowObjectJson()) {
+    for (const row of chunk) {
+      const features = featuresOfDuckDbRow(row) as DecisionFeatures;
+      const words = Array.isArray(row.recent_words) ? row.recent_words.map(String) : null;
+      const { probabilities } = posterior(model.propensity, contextFeatures(modelContext(features, row.brand === null ? null : String(row.brand), words)));
+      const chosen = ACTIONS.reduce((best, action) => (probabilities[action] > probabilities[best] ? action : best));
+      const key = `${String(row.action)}>${chosen}`;
+      confusion.set(key, (confusion.get(key) ?? 0) + 1);
+      actual.set(String(row.action), (actual.get(String(row.action)) ?? 0) + 1);
+      rows += 1;
+    }
+  }
+  const count = (a: string, p: string) => confusion.get(`${a}>${p}`) ?? 0;
+  const f1s = ACTIONS.flatMap((action) => {
+    const support = actual.get(action) ?? 0;
+    const predicted = ACTIONS.reduce((sum, other) => sum + count(other, action), 0);
+    if (support === 0 && predicted === 0) return [];
+    const precision = predicted > 0 ? count(action, action) / predicted : 0;
+    const recall = support > 0 ? count(action, action) / support : 0;
+    return [precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0];
+  });
+  const round = (value: number) => Number(value.toFixed(4));
+  const majority = Math.max(...actual.values());
+  return {
+    'holdout.rows': rows,
+    'holdout.propensity_agreement': round(ACTIONS.reduce((sum, action) => sum + count(action, action), 0) / rows),
+    'holdout.propensity_macro_f1': round(f1s.reduce((a, b) => a + b, 0) / f1s.length),
+    'holdout.majority_agreement': round(majority / rows),
+  };
 }
 
 function summaryOf(model: LearnedModel, target: string): Omit<TrainResult, 'trained' | 'export' | 'seconds'> {
@@ -111,6 +167,8 @@ export interface TrainOptions {
   sqlEngine?: SqlEngine | null;
   /** Defaults to now; fixed by tests that compare models. */
   trainedAt?: Date;
+  /** Figures measured elsewhere (the train job's holdout), kept in the model's metrics. */
+  metrics?: Record<string, number>;
 }
 
 /** What the engines hand back: the counts, as rows. */
@@ -240,6 +298,7 @@ function modelOf(counted: Counted, options: TrainOptions): LearnedModel {
     brands: Object.keys(evidence).length,
     propensity_features: propensity.vocabulary,
     outcome_features: outcome.vocabulary,
+    ...options.metrics,
   };
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const trainedAt = (options.trainedAt ?? new Date()).toISOString();

@@ -125,6 +125,13 @@ describe('riverline train', () => {
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary).toMatchObject({ trained: true, engine: 'duckdb', training_rows: 53, export: file });
+    // The latest tenth held out: 5 replies (or more, on a shared timestamp), scored by a model trained on the rest.
+    expect(summary.metrics['holdout.rows']).toBeGreaterThanOrEqual(5);
+    for (const figure of ['holdout.propensity_agreement', 'holdout.propensity_macro_f1', 'holdout.majority_agreement']) {
+      expect(summary.metrics[figure], figure).toBeGreaterThanOrEqual(0);
+      expect(summary.metrics[figure], figure).toBeLessThanOrEqual(1);
+    }
+    expect(summary.metrics['holdout.majority_agreement']).toBeGreaterThan(0);
     const store = createStore(targets.config('chdb'));
     try {
       chdbModel = await loadModelFile(summary.model_id, store);
