@@ -19,6 +19,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  // An idle connection the server closes (a restart under load) leaves the pool; the next query opens a new one.
+  pool.on('error', () => {});
   return {
     url: url.toString(),
     async query(sql, params) {
