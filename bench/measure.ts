@@ -1,5 +1,6 @@
 // Child process of the benchmark: runs one job and reports its summary with this process's peak RSS.
-// Usage: measure.js JOB DB HOME ARG, where ARG is the file for ingest, the engine for process and train, and the output file for predict.
+// Usage: measure.js JOB DB HOME ARG, where ARG is the file for ingest, the engine for process and train, and the output
+// file for predict (the default policy) and predict-learned (the learned policy with the store's latest model).
 import { loadConfig, type Config, type DbChoice, type Engine } from '../src/config/index.js';
 import { processConversations } from '../src/conversations/process.js';
 import { predict } from '../src/decisions/predict.js';
@@ -10,6 +11,7 @@ const JOBS: Record<string, (config: Config, arg: string) => Promise<object>> = {
   ingest: (config, file) => ingest(config, { file }),
   process: (config, engine) => processConversations(config, { engine: engine as Engine }),
   predict: (config, out) => predict(config, { out }),
+  'predict-learned': (config, out) => predict(config, { out, policy: 'learned' }),
   train: (config, engine) => train(config, { engine: engine as Engine }),
 };
 
