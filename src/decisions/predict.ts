@@ -247,15 +247,18 @@ interface DecisionRow {
 }
 
 /**
- * The policy's decision, send time, message, reasoning and receipt per conversation, in one streamed pass over the
+ * The policy's decision, send time, message, reasoning and receipt per conversation, in one pass over the
  * decided rows (no query per row); the chat log and the rest join back in SQL.
  */
 async function compose(staging: Staging, rules: RuleSet, choice: PolicyChoice, asOf: Date): Promise<{ predictions: number; byLayer: Record<string, number> }> {
   const byId = new Map<string, Rule>(rules.rules.map((rule) => [rule.id, rule]));
   const byLayer: Record<Layer, number> = { outcome: 0, propensity: 0, rules: 0 };
-  const actions: string[][] = [];
-  const sendTimes: Array<string | null> = [];
-  const result = await staging.connection.stream(sql.selectForTemplates(Object.keys(DECISION_FIELDS)));
+  await staging.run(sql.CREATE_ACTIONS);
+  // The decided rows are materialised in DuckDB (compact, columnar) rather than streamed, so each action is appended as
+  // it is composed: no copy of every action is held in JavaScript until the end.
+  const result = await staging.connection.run(sql.selectForTemplates(Object.keys(DECISION_FIELDS)));
+  const appender = await staging.connection.createAppender('actions', 'main', 'temp');
+  let predictions = 0;
   for await (const rows of result.yieldRowObjectJson()) {
     for (const row of rows as DecisionRow[]) {
       const features = featuresOfDuckDbRow(row) as DecisionFeatures;
@@ -281,29 +284,23 @@ async function compose(staging: Staging, rules: RuleSet, choice: PolicyChoice, a
         asOf,
         byId,
       );
-      actions.push([action.conversation_id, action.channel, action.message, action.reasoning, action.issue_status, action.rule_id, JSON.stringify(action.fired), JSON.stringify(action.receipt)]);
-      sendTimes.push(action.send_time ? action.send_time.toISOString() : null);
+      appender.appendVarchar(action.conversation_id);
+      appender.appendVarchar(action.channel);
+      appender.appendVarchar(action.message);
+      if (action.send_time === null) appender.appendNull();
+      else appender.appendVarchar(action.send_time.toISOString());
+      appender.appendVarchar(action.reasoning);
+      appender.appendVarchar(action.issue_status);
+      appender.appendVarchar(action.rule_id);
+      appender.appendVarchar(JSON.stringify(action.fired));
+      appender.appendVarchar(JSON.stringify(action.receipt));
+      appender.endRow();
+      predictions += 1;
     }
   }
-  await staging.run(sql.CREATE_ACTIONS);
-  const appender = await staging.connection.createAppender('actions', 'main', 'temp');
-  actions.forEach(([conversationId, channel, message, reasoning, status, ruleId, fired, receipt], index) => {
-    appender.appendVarchar(conversationId);
-    appender.appendVarchar(channel);
-    appender.appendVarchar(message);
-    const sendTime = sendTimes[index];
-    if (sendTime === null) appender.appendNull();
-    else appender.appendVarchar(sendTime);
-    appender.appendVarchar(reasoning);
-    appender.appendVarchar(status);
-    appender.appendVarchar(ruleId);
-    appender.appendVarchar(fired);
-    appender.appendVarchar(receipt);
-    appender.endRow();
-  });
   appender.closeSync();
   await staging.run(sql.CREATE_LLM_RESULTS);
-  return { predictions: actions.length, byLayer };
+  return { predictions, byLayer };
 }
 
 /** Sends every action that contacts the customer to the model (bounded concurrency), keeping the rule text on failure. */
