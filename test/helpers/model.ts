@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import type { LearnedModel, NaiveBayes } from '../../src/decisions/model.js';
 
-const nb = (classes: string[], priors: number[], counts: Record<string, number[]>): NaiveBayes => ({
+/** A naive Bayes count table from per-class rows: counts[feature][i] is the count for classes[i]. */
+export const nb = (classes: string[], priors: number[], counts: Record<string, number[]>): NaiveBayes => ({
   classes,
   priors: Object.fromEntries(classes.map((cls, i) => [cls, priors[i]])),
   totals: Object.fromEntries(classes.map((cls, i) => [cls, Object.values(counts).reduce((sum, row) => sum + row[i], 0)])),

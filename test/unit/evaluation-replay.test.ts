@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionFeatures } from '../../src/decisions/fields.js';
-import { ACTIONS, categoricalReader, estimatorFeatures, type Action, type LearnedModel, type NaiveBayes } from '../../src/decisions/model.js';
+import { ACTIONS, categoricalReader, estimatorFeatures, type Action, type LearnedModel } from '../../src/decisions/model.js';
+import { nb } from '../helpers/model.js';
 import { replayDecisions, type ReplayedRow, type ReplayedSample } from '../../src/decisions/evaluation.js';
 import { modelContext } from '../../src/decisions/policy.js';
 import { defaultRulesPath } from '../../src/decisions/rules-file.js';
 import { loadRuleSet } from '../../src/decisions/rules.schema.js';
 
 const rules = loadRuleSet(defaultRulesPath());
-
-const nb = (classes: string[], priors: number[], counts: Record<string, number[]>): NaiveBayes => ({
-  classes,
-  priors: Object.fromEntries(classes.map((cls, i) => [cls, priors[i]])),
-  totals: Object.fromEntries(classes.map((cls, i) => [cls, Object.values(counts).reduce((sum, row) => sum + row[i], 0)])),
-  counts: Object.fromEntries(Object.entries(counts).map(([feature, row]) => [feature, Object.fromEntries(classes.map((cls, i) => [cls, row[i]]))])),
-  vocabulary: Object.keys(counts).length,
-  alpha: 1,
-});
 
 // Agents mostly reply in public, more often in DM on billing; a DM resolves billing far more often.
 const model: LearnedModel = {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { matchRule } from '../../src/decisions/decide.js';
 import type { DecisionFeatures } from '../../src/decisions/fields.js';
-import { contextFeatures, outcomeFeatures, posterior, topContributions, type LearnedModel, type NaiveBayes } from '../../src/decisions/model.js';
+import { contextFeatures, outcomeFeatures, posterior, topContributions, type LearnedModel } from '../../src/decisions/model.js';
+import { nb } from '../helpers/model.js';
 import { decideWithPolicy, modelContext, type PolicyInput } from '../../src/decisions/policy.js';
 import { defaultRulesPath } from '../../src/decisions/rules-file.js';
 import { actionSettings, loadRuleSet, parseRuleSet, type RuleSet } from '../../src/decisions/rules.schema.js';
@@ -39,15 +40,6 @@ function input(overrides: Partial<DecisionFeatures> = {}, brand: string | null =
   const f = features(overrides);
   return { features: f, context: modelContext(f, brand, words), ...extra };
 }
-
-const nb = (classes: string[], priors: number[], counts: Record<string, number[]>): NaiveBayes => ({
-  classes,
-  priors: Object.fromEntries(classes.map((cls, i) => [cls, priors[i]])),
-  totals: Object.fromEntries(classes.map((cls, i) => [cls, Object.values(counts).reduce((sum, row) => sum + row[i], 0)])),
-  counts: Object.fromEntries(Object.entries(counts).map(([feature, row]) => [feature, Object.fromEntries(classes.map((cls, i) => [cls, row[i]]))])),
-  vocabulary: Object.keys(counts).length,
-  alpha: 1,
-});
 
 const PROPENSITY_CLASSES = ['twitter_public_reply', 'twitter_dm_reply', 'email_reply', 'scheduling_phone_call'];
 
