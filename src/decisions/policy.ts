@@ -4,7 +4,7 @@
 // Pure functions over one conversation's features: predict, serve and evaluate call the same code.
 import { holds, matchRule, type RuleMatch } from './decide.js';
 import type { DecisionFeatures } from './fields.js';
-import { ACTIONS, contextFeatures, outcomeFeatures, type Action, type LearnedModel, type ModelContext, type NaiveBayes } from './model.js';
+import { ACTIONS, WORD_PREFIX, contextFeatures, outcomeFeatures, type Action, type LearnedModel, type ModelContext, type NaiveBayes } from './model.js';
 import { actionSettings, orderedRules, type ActionSettings, type Channel, type Rule, type RuleSet } from './rules.schema.js';
 
 export const POLICIES = ['rules', 'imitate', 'learned'] as const;
@@ -164,9 +164,11 @@ function score(model: LearnedModel, settings: ActionSettings, context: ModelCont
   const propensityScores = Float64Array.from(propensityTable.prior);
   addEvidence(propensityTable, features, propensityScores);
   const outcomeTable = logTable(model.outcome);
-  // The context's evidence is the same for every action: summed once, then each action adds its own features.
+  // The context's evidence is the same for every action: summed once, then each action adds its own features. Words
+  // are left out of the outcome: dozens of them, counted as independent, drive P(resolved) to 0 or 1 and let the
+  // costs alone decide (on generate --outcomes data, a public reply for account issues a DM truly resolves better).
   const contextScores = Float64Array.from(outcomeTable.prior);
-  addEvidence(outcomeTable, features, contextScores);
+  addEvidence(outcomeTable, outcomeContext(features), contextScores);
   const crossed = features.filter((f) => f.startsWith('brand=') || f.startsWith('topic='));
   const resolved = outcomeTable.classes.indexOf('resolved');
   const expected = new Map<Action, number>();
@@ -180,6 +182,11 @@ function score(model: LearnedModel, settings: ActionSettings, context: ModelCont
   const propensity: Record<string, number> = {};
   propensityTable.classes.forEach((cls, i) => (propensity[cls] = propensityScores[i]));
   return { features, propensity, expected };
+}
+
+/** The context features the outcome model reads: all but the words. */
+function outcomeContext(features: string[]): string[] {
+  return features.filter((feature) => !feature.startsWith(WORD_PREFIX));
 }
 
 /** The best action by `key`, ties broken by the order of ACTIONS (public first, phone last). */
@@ -248,7 +255,7 @@ function choose(input: PolicyInput, rules: RuleSet, model: LearnedModel | null, 
     const chosen = best(eligible, (action) => scores.expected.get(action)!);
     const other = model.outcome.classes.find((cls) => cls !== 'resolved') ?? 'not_resolved';
     // The full posterior (with each feature's evidence) only for the chosen action, for its receipt.
-    const top = topFeatures(logTable(model.outcome), outcomeFeatures(scores.features, chosen), 'resolved', other);
+    const top = topFeatures(logTable(model.outcome), outcomeFeatures(outcomeContext(scores.features), chosen), 'resolved', other);
     return { channel: chosen, layer: 'outcome', rule_id: null, receipt: receipt('outcome', scores, top), match };
   }
   if (policy === 'learned') guardRails.push(`outcome model: ${samples} samples for brand ${brand} < ${settings.min_outcome_samples}`);

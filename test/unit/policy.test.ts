@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchRule } from '../../src/decisions/decide.js';
 import type { DecisionFeatures } from '../../src/decisions/fields.js';
-import { contextFeatures, outcomeFeatures, posterior, topContributions, type LearnedModel } from '../../src/decisions/model.js';
+import { WORD_PREFIX, contextFeatures, outcomeFeatures, posterior, topContributions, type LearnedModel } from '../../src/decisions/model.js';
 import { nb } from '../helpers/model.js';
 import { decideWithPolicy, modelContext, type PolicyInput } from '../../src/decisions/policy.js';
 import { defaultRulesPath } from '../../src/decisions/rules-file.js';
@@ -82,8 +82,11 @@ function model(evidence: Record<string, number> = { Acme: 50, Smallco: 20, Tinyc
   };
 }
 
+/** The outcome model reads the context without its words (policy.ts says why). */
+const outcomeContext = (i: PolicyInput) => contextFeatures(i.context).filter((feature) => !feature.startsWith(WORD_PREFIX));
+
 const pResolved = (m: LearnedModel, i: PolicyInput, action: (typeof PROPENSITY_CLASSES)[number]) =>
-  posterior(m.outcome, outcomeFeatures(contextFeatures(i.context), action as never)).probabilities.resolved;
+  posterior(m.outcome, outcomeFeatures(outcomeContext(i), action as never)).probabilities.resolved;
 
 describe('policy guard-rails', () => {
   it('the rules policy is the rule engine, with no model in its receipt', () => {
@@ -236,7 +239,7 @@ describe('the receipt', () => {
     const runnerUp = decision.receipt.actions.filter((a) => a.eligible && a.action !== decision.channel).sort((a, b) => b.propensity! - a.propensity!)[0].action;
     expect(decision.receipt.top_features).toEqual(topContributions(post, decision.channel, runnerUp, 5));
     const learned = decideWithPolicy(input(), rules, m, 'learned');
-    const outcome = posterior(m.outcome, outcomeFeatures(contextFeatures(input().context), 'twitter_dm_reply'));
+    const outcome = posterior(m.outcome, outcomeFeatures(outcomeContext(input()), 'twitter_dm_reply'));
     expect(learned.receipt.top_features).toEqual(topContributions(outcome, 'resolved', 'not_resolved', 5));
   });
 
