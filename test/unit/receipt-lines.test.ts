@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { receiptLines } from '../../src/tui/receipt-lines.js';
 
 describe('receipt lines for the review screen', () => {
-  it('says the policy and layer, each action’s numbers, the features and the guard-rails', () => {
+  it('says the policy and layer, a table of each action’s numbers, the features and one line per guard-rail', () => {
     const lines = receiptLines(
       JSON.stringify({
         policy: 'learned',
@@ -23,9 +23,14 @@ describe('receipt lines for the review screen', () => {
     );
     expect(lines).toEqual([
       'Policy learned (model m-1), decided by the propensity model',
-      'Actions: public p 0.20 EV 0.13 · DM p 0.46 EV 0.54 · email not allowed · call p 0.22 EV -0.07',
+      '  action  propensity  expected value',
+      '  public        0.20            0.13',
+      '  DM            0.46            0.54',
+      '  email   not allowed',
+      '  call          0.22           -0.07',
       'Moved by: escalating -1.32, brand=VerizonSupport +0.39',
-      'Guard-rails: not allowed here: email_reply; outcome model: 20 samples for brand VerizonSupport < 30',
+      'Guard-rail: not allowed here: email_reply',
+      'Guard-rail: outcome model: 20 samples for brand VerizonSupport < 30',
     ]);
   });
 
