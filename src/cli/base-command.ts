@@ -1,4 +1,6 @@
 // Shared flags and error rendering for every command: --json, --verbose, one plain sentence per error.
+// --json is oclif's own (enableJsonFlag): a command returns its result and oclif prints it; text goes through log(),
+// which prints nothing under --json, so stdout holds exactly one JSON object (the result, or { error }).
 import { format } from 'node:util';
 import { Command, Flags, Errors } from '@oclif/core';
 import { loadDotenvFile, type Config } from '../config/index.js';
@@ -10,20 +12,27 @@ import { configFromFlags, type StoreFlagValues } from './flags.js';
 import { forTerminal, jsonForTerminal } from './terminal-text.js';
 
 export abstract class BaseCommand extends Command {
+  static enableJsonFlag = true;
   static baseFlags = {
-    json: Flags.boolean({ description: 'Print one JSON object on stdout instead of progress and text.', default: false }),
-    verbose: Flags.boolean({ description: 'Show stack traces on errors.', default: false }),
+    // Same name as oclif's json flag (enableJsonFlag), so ours, with its description, is the one shown.
+    json: Flags.boolean({ description: 'Print one JSON object on stdout (snake_case keys) instead of progress and text.', helpGroup: 'GLOBAL', default: false }),
+    verbose: Flags.boolean({ description: 'Show stack traces on errors.', helpGroup: 'GLOBAL', default: false }),
   };
 
-  protected jsonMode = false;
   protected verbose = false;
   protected secrets: string[] = [];
+  private jsonPrinted = false;
 
   async init(): Promise<void> {
     await super.init();
     loadDotenvFile();
-    this.jsonMode = this.argv.includes('--json');
+    // Read before parsing, so an error in the flags themselves still shows its stack.
     this.verbose = this.argv.includes('--verbose');
+  }
+
+  /** Whether --json is on (oclif's jsonEnabled); kept under this name for the commands that still read it. */
+  protected get jsonMode(): boolean {
+    return this.jsonEnabled();
   }
 
   /** The config from the environment and the store flags (see flags.ts); its secrets are hidden from every error after. */
@@ -46,18 +55,28 @@ export abstract class BaseCommand extends Command {
 
   /** Shows progress as Ink on a terminal, plain lines elsewhere, nothing under --json. Returns a stop function. */
   private showProgress(tracker: StageTracker, title: string): Promise<() => void> {
-    if (this.jsonMode) return Promise.resolve(() => {});
+    if (this.jsonEnabled()) return Promise.resolve(() => {});
     if (process.stderr.isTTY && !process.env.CI) {
       return import('../tui/progress.js').then(({ renderProgress }) => renderProgress(tracker, title));
     }
     return Promise.resolve(attachPlainProgress(tracker, (line) => process.stderr.write(`${line}\n`)));
   }
 
-  protected printJson(value: unknown): void {
+  /**
+   * Writes the command's one JSON object. oclif calls it with run()'s result under --json; a command that must print
+   * before it returns (serve, at start-up) calls printJson, and the result is then not printed again.
+   */
+  logJson(value: unknown): void {
+    if (this.jsonPrinted) return;
+    this.jsonPrinted = true;
     process.stdout.write(`${jsonForTerminal(value, 2)}\n`);
   }
 
-  /** Every line a command prints goes through forTerminal: data (file names, tweets) never sends escapes. */
+  protected printJson(value: unknown): void {
+    this.logJson(value);
+  }
+
+  /** Every line a command prints goes through forTerminal: data (file names, tweets) never sends escapes. Nothing under --json. */
   log(message = '', ...args: unknown[]): void {
     super.log(forTerminal(format(message, ...args)));
   }
@@ -67,20 +86,29 @@ export abstract class BaseCommand extends Command {
     if (error instanceof Errors.ExitError) throw error;
     const clean = (text: string) => redactSecrets(text, this.secrets);
     const problem = describeError(error, this.id);
-    const message = clean(problem.message);
-    const actions = problem.actions.map(clean);
-    if (this.jsonMode) {
-      this.printJson({ error: { code: problem.code, message, actions, data: isUserError(error) ? error.data : {} } });
-    } else {
-      process.stderr.write(`Error: ${forTerminal(message, { singleLine: true })}\n`);
-      for (const action of actions) process.stderr.write(`  → ${forTerminal(action, { singleLine: true })}\n`);
+    const shown = { ...problem, message: clean(problem.message), actions: problem.actions.map(clean), data: isUserError(error) ? error.data : {} };
+    // A command that has already printed its object (serve) reports a later failure as text on stderr.
+    if (this.jsonEnabled() && !this.jsonPrinted) this.logJson(errorJson(shown));
+    else {
+      writeProblem(shown);
       if (this.verbose) process.stderr.write(forTerminal(`${clean(String(error.stack ?? error))}\n${error.cause ? `Caused by: ${clean(String((error.cause as Error).stack ?? error.cause))}\n` : ''}`));
     }
     process.exitCode = problem.exit;
   }
 }
 
-interface Problem {
+/** The one object --json prints for an error. */
+export function errorJson(problem: Pick<Problem, 'code' | 'message' | 'actions'> & { data?: Record<string, unknown> }): { error: { code: string; message: string; actions: string[]; data: Record<string, unknown> } } {
+  return { error: { code: problem.code, message: problem.message, actions: problem.actions, data: problem.data ?? {} } };
+}
+
+/** An error as text on stderr: one sentence, then each next step. */
+export function writeProblem(problem: Pick<Problem, 'message' | 'actions'>): void {
+  process.stderr.write(`Error: ${forTerminal(problem.message, { singleLine: true })}\n`);
+  for (const action of problem.actions) process.stderr.write(`  → ${forTerminal(action, { singleLine: true })}\n`);
+}
+
+export interface Problem {
   code: string;
   message: string;
   actions: string[];
@@ -106,7 +134,9 @@ export function describeError(error: Error & { oclif?: { exit?: number } }, comm
     if ('parse' in error) {
       const lines = text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('See more help'));
       const reasons = /^The following errors? occurred:$/.test(lines[0] ?? '') ? lines.slice(1) : lines;
-      return { code: 'bad_flag', message: sentence(reasons.join('; ')), actions: [helpAction], exit: 2 };
+      // "Missing 1 required arg:" is followed by the argument's line, which belongs to it.
+      const message = reasons.map((line, i) => (i === 0 ? line : reasons[i - 1].endsWith(':') ? ` ${line.replace(/\s{2,}/, ' (')}${/\s{2,}/.test(line) ? ')' : ''}` : `; ${line}`)).join('');
+      return { code: 'bad_flag', message: sentence(message), actions: [helpAction], exit: 2 };
     }
     // A command's own this.error(...): a sentence written for the user.
     return { code: 'command_failed', message: sentence(text.split('\n')[0]), actions: [], exit: error.oclif?.exit ?? 1 };
