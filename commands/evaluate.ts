@@ -17,10 +17,16 @@ const share = Flags.custom<number>({
 
 export default class Evaluate extends BaseCommand {
   static summary = 'Backtest on history: train on the earlier brand replies, replay the later ones under rules, imitate and learned, and estimate each policy\'s resolution rate.';
+  static description =
+    'Every brand reply that follows a customer message is a decision sample: the context just before it, the channel the agent ' +
+    'steered to, and what followed. The models learn from the earliest replies (--split) and everything is scored on the latest only: ' +
+    'agreement with the agents, macro-F1 and per-channel support, predicted, precision and recall, and off-policy estimates ' +
+    '(IPS, SNIPS, doubly robust) of the resolution rate beside the logged resolution rate the agents achieved.';
   static examples = [
-    '<%= config.bin %> evaluate',
-    '<%= config.bin %> evaluate --split 0.7 --html report.html --out samples.csv',
-    '<%= config.bin %> evaluate --model model.json --json',
+    { description: 'Train on the earliest 80% of brand replies, score the latest 20%:', command: '<%= config.bin %> <%= command.id %>' },
+    { description: 'Another split, with an HTML report and one CSV row per replayed reply:', command: '<%= config.bin %> <%= command.id %> --split 0.7 --html report.html --out samples.csv' },
+    { description: 'Score a model from elsewhere on every reply of this store, as JSON:', command: '<%= config.bin %> <%= command.id %> --model model.json --json' },
+    { description: 'Another rule set under the rules policy:', command: '<%= config.bin %> <%= command.id %> --rules my-rules.json' },
   ];
   static flags = {
     split: share({ description: `Share of brand replies, earliest first, to train on; the rest is scored (default ${DEFAULT_SPLIT}).` }),
@@ -37,13 +43,13 @@ export default class Evaluate extends BaseCommand {
     const result = await this.withProgress(EVALUATE_STAGES, 'Backtesting', (tracker) =>
       evaluate(config, { rulesFile: flags.rules, split: flags.split, model: flags.model, out: flags.out, html: flags.html, tracker }),
     );
-    if (this.jsonMode) this.printJson(result);
-    else this.log(formatEvaluation(result));
+    this.log(formatEvaluation(result));
     return result;
   }
 }
 
-function formatEvaluation(result: EvaluationResult): string {
+/** The text of the result, in the words of its JSON keys (support, predicted, baseline, logged resolution rate). */
+export function formatEvaluation(result: EvaluationResult): string {
   const split = result.split;
   const lines = [
     split.mode === 'time'
@@ -58,11 +64,14 @@ function formatEvaluation(result: EvaluationResult): string {
     const ci = o.ci95.dr ?? o.ci95.snips;
     lines.push(`  ${policy.padEnd(30)} ${s.agreement.toFixed(3).padStart(9)}  ${s.macro_f1.toFixed(3).padStart(8)}  ${num(o.ips)} / ${num(o.snips)} / ${num(o.dr)} [${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}]  ${o.ess.toFixed(0)}`);
   }
-  lines.push(`  ${`always ${result.baseline.channel}`.padEnd(30)} ${result.baseline.agreement.toFixed(3).padStart(9)}  ${result.baseline.macro_f1.toFixed(3).padStart(8)}  agents resolved ${result.logged_resolution_rate.toFixed(3)}`);
-  lines.push('  per channel (precision / recall):');
+  lines.push(`  ${'baseline'.padEnd(30)} ${result.baseline.agreement.toFixed(3).padStart(9)}  ${result.baseline.macro_f1.toFixed(3).padStart(8)}  always ${result.baseline.channel}; logged resolution rate (the agents') ${result.logged_resolution_rate.toFixed(3)}`);
+  lines.push(`  per channel: support (the agents' replies there), then per policy predicted (its choices there) and precision / recall:`);
   for (const channel of CHANNELS) {
-    const cells = POLICIES.map((p) => `${p} ${result.policies[p].per_channel[channel].precision.toFixed(2)}/${result.policies[p].per_channel[channel].recall.toFixed(2)}`).join('  ');
-    lines.push(`    ${channel.padEnd(24)} actual ${String(result.policies.rules.per_channel[channel].support).padStart(6)}  ${cells}`);
+    const cells = POLICIES.map((p) => {
+      const score = result.policies[p].per_channel[channel];
+      return `${p} ${String(score.predicted).padStart(5)} ${score.precision.toFixed(2)}/${score.recall.toFixed(2)}`;
+    }).join('  ');
+    lines.push(`    ${channel.padEnd(24)} support ${String(result.policies.rules.per_channel[channel].support).padStart(6)}  ${cells}`);
   }
   if (result.out) lines.push(`  samples: ${result.out}`);
   if (result.html) lines.push(`  report: ${result.html}`);

@@ -1,30 +1,28 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { modelFlag, policyFlag, rulesFlag, storeFlags } from '../src/cli/flags.js';
-import { OUTPUT_FORMATS, PREDICT_STAGES, predict, type PredictResult } from '../src/decisions/predict.js';
+import { predictFlags, storeFlags } from '../src/cli/flags.js';
+import { PREDICT_STAGES, predict, type PredictResult } from '../src/decisions/predict.js';
 import { formatPredictSummary } from '../src/decisions/summary.js';
-import { LLM_MODES } from '../src/llm/enhance.js';
 
 export type { PredictResult };
 
 export default class Predict extends BaseCommand {
   static summary = 'Decide the next best action for every open conversation and write nba_predictions.csv.';
-  static aliases = ['run_nba_predictions'];
+  static description =
+    'Reads the open conversations and their customers from the target and decides a channel, a message and a send time for each under ' +
+    'the policy (rules, imitate or learned); a configured language model rewrites the messages unless --llm off. Resolved conversations ' +
+    'are skipped and counted. The rows go to the file and to the nba_predictions table, each with a receipt naming the rule or model behind it.';
+  static hiddenAliases = ['run_nba_predictions'];
   static examples = [
-    '<%= config.bin %> predict',
-    '<%= config.bin %> predict --out out/actions.parquet --format parquet',
-    '<%= config.bin %> predict --customers 100 --rules my-rules.json --json',
-    '<%= config.bin %> predict --policy learned --model model.json',
+    { description: 'Predict with the latest model, or the rules when there is none:', command: '<%= config.bin %> <%= command.id %>' },
+    { description: 'Parquet output:', command: '<%= config.bin %> <%= command.id %> --out out/actions.parquet --format parquet' },
+    { description: 'The 100 most recent customers under your own rules, as JSON:', command: '<%= config.bin %> <%= command.id %> --customers 100 --rules my-rules.json --json' },
+    { description: 'The learned policy with a model file:', command: '<%= config.bin %> <%= command.id %> --policy learned --model model.json' },
+    { description: 'No language model, send times relative to a fixed moment:', command: '<%= config.bin %> <%= command.id %> --llm off --as-of 2017-12-01T00:00:00Z' },
   ];
   static flags = {
-    out: Flags.string({ description: 'Output file (default nba_predictions.csv, or .parquet/.json by --format).' }),
-    format: Flags.option({ description: 'Output format.', options: OUTPUT_FORMATS, default: 'csv' })(),
-    customers: Flags.integer({ description: 'Only the N customers whose open conversations are most recent.', min: 1, max: 1_000_000_000 }),
+    ...predictFlags,
     'as-of': Flags.string({ description: 'The moment send times are relative to (ISO); default: the as-of time of `process`.' }),
-    rules: rulesFlag,
-    policy: policyFlag,
-    model: modelFlag,
-    llm: Flags.option({ description: 'auto: rewrite messages with the configured model, else rules only; off; required: fail if the model cannot be reached.', options: LLM_MODES, default: 'auto' })(),
     ...storeFlags,
   };
 
@@ -34,9 +32,8 @@ export default class Predict extends BaseCommand {
     const result = await this.withProgress(PREDICT_STAGES, 'Predicting next best actions', (tracker) =>
       predict(config, { out: flags.out, format: flags.format, customers: flags.customers, asOf: flags['as-of'], rulesFile: flags.rules, policy: flags.policy, model: flags.model, llm: flags.llm, tracker }),
     );
-    if (result.llm_notice && !this.jsonMode) process.stderr.write(`Note: ${result.llm_notice}\n`);
-    if (this.jsonMode) this.printJson(result);
-    else this.log(formatPredictSummary(result));
+    if (result.llm_notice && !this.jsonEnabled()) process.stderr.write(`Note: ${result.llm_notice}\n`);
+    this.log(formatPredictSummary(result));
     return result;
   }
 }

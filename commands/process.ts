@@ -8,11 +8,15 @@ export type { ProcessResult };
 
 export default class Process extends BaseCommand {
   static summary = 'Rebuild conversations from the reply graph and compute their features and customer profiles.';
-  static aliases = ['process_nba_data'];
+  static description =
+    'Threads the loaded interactions into conversations by their replies, computes each conversation\'s features (topic, sentiment, ' +
+    'urgency, response times, resolution) and each customer\'s profile, then swaps the conversations, customer_profiles and ' +
+    'conversation_messages tables in at once, so readers never see half-written tables.';
+  static hiddenAliases = ['process_nba_data'];
   static examples = [
-    '<%= config.bin %> process',
-    '<%= config.bin %> process --engine clickhouse',
-    '<%= config.bin %> process --as-of 2017-11-30T00:00:00Z --json',
+    { description: 'Compute locally in DuckDB:', command: '<%= config.bin %> <%= command.id %>' },
+    { description: 'Compute inside the ClickHouse target:', command: '<%= config.bin %> <%= command.id %> --engine clickhouse' },
+    { description: 'A fixed "now", as JSON:', command: '<%= config.bin %> <%= command.id %> --as-of 2017-11-30T00:00:00Z --json' },
   ];
   static flags = {
     engine: engineFlag,
@@ -26,8 +30,7 @@ export default class Process extends BaseCommand {
     const result = await this.withProgress(PROCESS_STAGES, 'Processing conversations', (tracker) =>
       processConversations(config, { engine: flags.engine, asOf: flags['as-of'], tracker }),
     );
-    if (this.jsonMode) this.printJson(result);
-    else this.log(formatProcessSummary(result));
+    this.log(formatProcessSummary(result));
     return result;
   }
 }

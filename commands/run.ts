@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { engineFlag, ingestFlags, ingestOptionsOf, modelFlag, policyFlag, storeFlags } from '../src/cli/flags.js';
+import { engineFlag, ingestFlags, ingestOptionsOf, predictFlags, storeFlags } from '../src/cli/flags.js';
 import { PROCESS_STAGES, processConversations, type ProcessResult } from '../src/conversations/process.js';
 import { INGEST_STAGES, ingest, type IngestResult } from '../src/pipeline/ingest.js';
 import { formatIngestSummary } from '../src/pipeline/summary.js';
@@ -21,15 +21,22 @@ export interface RunResult {
 export default class Run extends BaseCommand {
   static summary = 'The main job in one command: ingest, process, train (when there is no model yet) and predict, then say where the predictions are.';
   static description =
-    'Loads the file, rebuilds conversations and profiles, learns a model from the brand replies when the store holds none, and writes the next best action for every open conversation.';
-  static examples = ['<%= config.bin %> run examples/twcs_sample.csv', '<%= config.bin %> run twcs.csv --db supabase --json'];
+    'Loads the file, rebuilds conversations and profiles, learns a model from the brand replies when the store holds none, and writes the next best action for every open conversation. ' +
+    'It takes the flags of each stage it runs: ingest (--encoding, --batch-size, --not-before, --not-after), process (--engine, --as-of), ' +
+    'train (--engine, --export) and predict (--as-of, --out, --format, --customers, --rules, --policy, --model, --llm).';
+  static examples = [
+    { description: 'The sample, end to end, into the embedded ClickHouse:', command: '<%= config.bin %> <%= command.id %> examples/twcs_sample.csv' },
+    { description: 'Into Supabase, as one JSON object:', command: '<%= config.bin %> <%= command.id %> twcs.csv --db supabase --json' },
+    { description: 'Rules only, no language model, a fixed "now":', command: '<%= config.bin %> <%= command.id %> twcs.csv --policy rules --llm off --as-of 2017-11-30T00:00:00Z' },
+    { description: 'Your own rules, Parquet output, the model also written to a file when run trains one:', command: '<%= config.bin %> <%= command.id %> twcs.csv --rules my-rules.json --out actions.parquet --format parquet --export model.json' },
+  ];
   static args = { file: Args.string({ description: 'CSV file to load', required: true }) };
   static flags = {
     ...ingestFlags,
-    engine: engineFlag,
-    out: Flags.string({ description: 'Predictions file (default nba_predictions.csv).' }),
-    policy: policyFlag,
-    model: modelFlag,
+    engine: { ...engineFlag, description: 'Where process and train compute: duckdb (local, default; DATA_ENGINE) or clickhouse (inside the ClickHouse target).' },
+    'as-of': Flags.string({ description: 'The moment "now" stands for in process and predict (ISO); default: the newest interaction in the data.' }),
+    export: Flags.string({ description: 'When run trains a model (the store held none), also write it to this JSON file (riverline-model/1).' }),
+    ...predictFlags,
     ...storeFlags,
   };
 
@@ -38,17 +45,25 @@ export default class Run extends BaseCommand {
     const config = this.loadConfig(flags);
     const result: RunResult = await this.withProgress([...INGEST_STAGES, ...PROCESS_STAGES, ...TRAIN_STAGES, ...PREDICT_STAGES], `Riverline run: ${args.file}`, async (tracker) => ({
       ingest: await ingest(config, { file: args.file, ...ingestOptionsOf(flags), tracker }),
-      process: await processConversations(config, { engine: flags.engine, tracker }),
-      train: await train(config, { engine: flags.engine, onlyWithoutModel: true, tracker }),
-      predict: await predict(config, { out: flags.out, policy: flags.policy, model: flags.model, tracker }),
+      process: await processConversations(config, { engine: flags.engine, asOf: flags['as-of'], tracker }),
+      train: await train(config, { engine: flags.engine, exportFile: flags.export, onlyWithoutModel: true, tracker }),
+      predict: await predict(config, {
+        out: flags.out,
+        format: flags.format,
+        customers: flags.customers,
+        asOf: flags['as-of'],
+        rulesFile: flags.rules,
+        policy: flags.policy,
+        model: flags.model,
+        llm: flags.llm,
+        tracker,
+      }),
     }));
-    if (this.jsonMode) this.printJson(result);
-    else {
-      this.log(formatIngestSummary(result.ingest));
-      this.log(formatProcessSummary(result.process));
-      this.log(formatTrainSummary(result.train));
-      this.log(formatPredictSummary(result.predict));
-    }
+    if (result.predict.llm_notice && !this.jsonEnabled()) process.stderr.write(`Note: ${result.predict.llm_notice}\n`);
+    this.log(formatIngestSummary(result.ingest));
+    this.log(formatProcessSummary(result.process));
+    this.log(formatTrainSummary(result.train));
+    this.log(formatPredictSummary(result.predict));
     return result;
   }
 }

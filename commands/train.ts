@@ -14,9 +14,9 @@ export default class Train extends BaseCommand {
     'then counts two naive Bayes models over them: the propensity P(action | context) and the outcome P(resolved | context, action). ' +
     'The model is saved as a row of the models table; --export also writes it to a JSON file that predict, serve and evaluate take with --model.';
   static examples = [
-    '<%= config.bin %> train',
-    '<%= config.bin %> train --export model.json',
-    '<%= config.bin %> train --engine clickhouse --json',
+    { description: 'Learn a model and save it in the store:', command: '<%= config.bin %> <%= command.id %>' },
+    { description: 'Also write it to a file for predict, serve and evaluate --model:', command: '<%= config.bin %> <%= command.id %> --export model.json' },
+    { description: 'Count inside the ClickHouse target, as JSON:', command: '<%= config.bin %> <%= command.id %> --engine clickhouse --json' },
   ];
   static flags = {
     engine: Flags.option({
@@ -31,8 +31,7 @@ export default class Train extends BaseCommand {
     const { flags } = await this.parse(Train);
     const config = this.loadConfig(flags);
     const result = await this.withProgress(TRAIN_STAGES, 'Training', (tracker) => train(config, { engine: flags.engine, exportFile: flags.export, tracker }));
-    if (this.jsonMode) this.printJson(result);
-    else this.log(formatTrainSummary(result));
+    this.log(formatTrainSummary(result));
     return result;
   }
 }

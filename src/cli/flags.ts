@@ -1,11 +1,14 @@
 // The flags several commands take, each defined once: the target and its store (--db, --home, --wait), the ingest
-// flags (`ingest` and `run`), the engine of process (`process` and `run`), the rule set (`predict`, `evaluate`, `serve`)
-// and the policy and its model (`predict`, `serve`, `run`).
+// flags (`ingest` and `run`), the engine of process (`process`, `train` and `run`), the rule set (`predict`, `evaluate`,
+// `serve`), the policy and its model (`predict`, `serve`, `run`) and the predict flags (`predict` and `run`).
+// `run` takes every flag of the stages it runs, so each stage's flags live here rather than in its command.
 // Flags with a closed set of values use Flags.option, so a command gets the typed value without a cast.
 import { Flags } from '@oclif/core';
 import { DB_CHOICES, ENCODINGS, ENGINES, loadConfig, type Config, type DbChoice, type EncodingChoice } from '../config/index.js';
 import { DEFAULT_WAIT_SECONDS, setEmbeddedWait } from '../stores/embedded-lock.js';
 import { POLICIES } from '../decisions/policy.js';
+import { OUTPUT_FORMATS } from '../decisions/predict.js';
+import { LLM_MODES } from '../llm/enhance.js';
 
 /** For every command that opens the store. */
 export const storeFlags = {
@@ -76,3 +79,18 @@ export const policyFlag = Flags.option({
 
 /** The model the imitate and learned policies read (`predict`, `serve`, `run`). */
 export const modelFlag = Flags.string({ description: 'A model file (riverline-model/1 JSON, as `train --export` writes) or a model_id in the store; default: the latest model in the store.' });
+
+/** The predict stage's flags (`predict` and `run`); --as-of is each command's own, since its meaning differs. */
+export const predictFlags = {
+  out: Flags.string({ description: 'Predictions file (default nba_predictions.csv, or .parquet/.json by --format).' }),
+  format: Flags.option({ description: 'Predictions file format.', options: OUTPUT_FORMATS, default: 'csv' })(),
+  customers: Flags.integer({ description: 'Only the N customers whose open conversations are most recent.', min: 1, max: 1_000_000_000 }),
+  rules: rulesFlag,
+  policy: policyFlag,
+  model: modelFlag,
+  llm: Flags.option({
+    description: 'auto: rewrite messages with the configured model, else rules only; off; required: fail if the model cannot be reached.',
+    options: LLM_MODES,
+    default: 'auto',
+  })(),
+};
