@@ -11,6 +11,7 @@ import { csvRecord } from '../files/csv-field.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
 import { exportFromStore } from '../staging/store-files.js';
 import { createStore, prepareStore } from '../stores/index.js';
+import { numbersAsNumbers } from './json-numbers.js';
 import { EXPLORE_VIEWS } from './views.js';
 
 export interface Explorer {
@@ -69,7 +70,10 @@ function explorer(staging: Staging): Explorer {
     async query(sql) {
       try {
         const reader = await staging.connection.runAndReadAll(sql);
-        return { columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Array<Record<string, unknown>> };
+        const columns = reader.columnNames();
+        const types = reader.columnTypes();
+        const rows = reader.getRowObjectsJson().map((row) => Object.fromEntries(columns.map((column, i) => [column, numbersAsNumbers(row[column], types[i])])));
+        return { columns, rows };
       } catch (error) {
         const reason = messageOf(error).split('\n')[0];
         if (REFUSED.test(reason)) {
