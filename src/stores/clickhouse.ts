@@ -69,7 +69,8 @@ export class ClickHouseStore implements Store {
   private runVersion = 0;
 
   constructor(private readonly target: ClickHouseTarget, options: ClickHouseStoreOptions = {}) {
-    this.name = target.mode === 'embedded' ? 'clickhouse-embedded' : 'clickhouse-server';
+    // The --db value that names exactly this target, whatever the environment: chdb is always the embedded engine.
+    this.name = target.mode === 'embedded' ? 'chdb' : 'clickhouse';
     this.loadMethod = options.loadMethod ?? (target.mode === 'embedded' ? 'parquet-file' : 'json-stream');
     this.batchFormat = this.loadMethod === 'parquet-file' ? 'parquet' : 'ndjson';
     const given = options.connection;

@@ -72,7 +72,7 @@ export interface LoadContext {
 }
 
 export interface Store {
-  /** Short name for --json output: clickhouse-embedded, clickhouse-server, postgres. */
+  /** The target in --json output: the --db value that names it (chdb for embedded ClickHouse, clickhouse for a server, postgres). */
   readonly name: string;
   /** Which batch file format this store loads fastest. */
   readonly batchFormat: BatchFormat;

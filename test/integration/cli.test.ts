@@ -19,7 +19,7 @@ describe('riverline ingest from the command line', () => {
     const result = await runCli(['ingest', SAMPLE, '--json', '--home', home]);
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
-    expect(summary).toMatchObject({ target: 'clickhouse-embedded', rows_read: 121, rows_loaded: 121, rows_rejected: 0, rows_already_present: 0 });
+    expect(summary).toMatchObject({ target: 'chdb', rows_read: 121, rows_loaded: 121, rows_rejected: 0, rows_already_present: 0 });
     expect(Object.keys(summary)).toEqual(expect.arrayContaining(['run_id', 'rejected_by_reason', 'seconds']));
     expect(result.stderr).toBe('');
   });

@@ -27,7 +27,7 @@ describe('ingest into a ClickHouse server', () => {
   it('loads the sample over HTTP, then nothing new on a re-run, and quarantines broken rows', async () => {
     const config = loadConfig({ ...process.env, CLICKHOUSE_DATABASE: database }, { home, batchSize: 40, db: 'clickhouse' });
     expect(config.target).toMatchObject({ mode: 'server' });
-    expect(await ingest(config, { file: path.join(ROOT, 'examples', 'twcs_sample.csv') })).toMatchObject({ target: 'clickhouse-server', rows_loaded: 121 });
+    expect(await ingest(config, { file: path.join(ROOT, 'examples', 'twcs_sample.csv') })).toMatchObject({ target: 'clickhouse', rows_loaded: 121 });
     expect(await ingest(config, { file: path.join(ROOT, 'examples', 'twcs_sample.csv') })).toMatchObject({ rows_loaded: 0, rows_already_present: 121 });
     const broken = await ingest(config, { file: path.join(ROOT, 'test', 'fixtures', 'broken.csv') });
     expect(broken).toMatchObject({ rows_loaded: 1, rows_rejected: 8 });

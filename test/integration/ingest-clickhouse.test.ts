@@ -25,7 +25,7 @@ describe('ingest into embedded ClickHouse', () => {
   it('loads the 121 sample tweets, then loads nothing new on a re-run', async () => {
     const config = freshConfig();
     const first = await ingest(config, { file: SAMPLE });
-    expect(first).toMatchObject({ target: 'clickhouse-embedded', rows_read: 121, rows_loaded: 121, rows_rejected: 0, rows_already_present: 0, batches: 4 });
+    expect(first).toMatchObject({ target: 'chdb', rows_read: 121, rows_loaded: 121, rows_rejected: 0, rows_already_present: 0, batches: 4 });
     const second = await ingest(config, { file: SAMPLE });
     expect(second).toMatchObject({ rows_read: 121, rows_loaded: 0, rows_already_present: 121 });
 

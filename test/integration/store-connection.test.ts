@@ -87,7 +87,7 @@ describe('an embedded ClickHouse store on a connection it was handed', () => {
     const client = createClient({ connection: createChdbConnection({ path: dataPath }) } as Parameters<typeof createClient>[0]);
     try {
       const result = await ingest(config, { file: SAMPLE, store: { connection: client } });
-      expect(result).toMatchObject({ target: 'clickhouse-embedded', rows_loaded: 121 });
+      expect(result).toMatchObject({ target: 'chdb', rows_loaded: 121 });
       const rows = await client.query({ query: 'SELECT count() AS n FROM interactions', format: 'JSONEachRow' });
       expect(Number(((await rows.json()) as Array<{ n: string }>)[0].n)).toBe(121);
       expect(fs.existsSync(path.join(dir, 'configured', 'clickhouse')), 'the configured folder is never opened').toBe(false);
