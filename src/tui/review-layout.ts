@@ -49,15 +49,15 @@ const HELP = [
   'a               approve the action, go to the next',
   'r               reject with a reason (Enter), go to the next',
   'e               edit the message: Enter saves, Ctrl-N adds a line, Esc cancels',
-  'c               change the channel: a channel asks for its message and send time;',
-  '                no_action clears them',
+  'c               change the channel: a channel asks for its message and',
+  '                send time; no_action clears them',
   '[ ] or PgUp/PgDn scroll the chat',
   '/               filter by channel, status, brand, customer or text',
   '?               this help',
   'q               quit (every decision is already saved)',
   '',
-  'Columns: ✔ approved  ✘ rejected  ✎ edited; send = send time (UTC); LLM = whether',
-  'a language model rewrote the message (off: the rule’s own text).',
+  'Columns: ✔ approved  ✘ rejected  ✎ edited; send = send time (UTC);',
+  'LLM = whether a language model rewrote the message (off: the rule’s text).',
 ];
 
 /** A line of one segment. */
@@ -194,7 +194,8 @@ function promptLine(state: ReviewState): Line {
   if (mode.kind === 'channel') {
     return [
       { text: 'Channel: ', color: 'magenta' },
-      ...CHANNELS_FOR_REVIEW.flatMap((channel, i) => [{ text: `${i + 1} ${channel}`, inverse: i === mode.choice }, { text: ' ' }]),
+      ...CHANNELS_FOR_REVIEW.flatMap((channel, i) => [{ text: ` ${i + 1} ${SHORT_CHANNEL[channel] ?? channel} `, inverse: i === mode.choice }, { text: ' ' }]),
+      { text: ` ${CHANNELS_FOR_REVIEW[mode.choice]}`, color: 'gray' },
     ];
   }
   if (mode.kind === 'edit') return notice ? warn : plain(`Editing the ${oneLine(mode.channel)} message`, { color: 'magenta' });

@@ -4,7 +4,8 @@
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}\u200b-\u200f\ufe00-\ufe0f]+$/u;
-const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\ufe0f/u;
+// Emoji shown as pictures by default (🎉, 🤥), flags, and any pictograph asked to be one (U+FE0F); ✔ and ✎ stay text.
+const EMOJI = /\p{Emoji_Presentation}|\p{Regional_Indicator}|\ufe0f/u;
 
 function isWide(code: number): boolean {
   return (
@@ -27,8 +28,7 @@ function isWide(code: number): boolean {
 function graphemeWidth(grapheme: string): number {
   if (ZERO_WIDTH.test(grapheme)) return 0;
   const code = grapheme.codePointAt(0) ?? 0;
-  // Text-style pictographs below U+2190 (©, ®, ‼) are one column unless asked to be emoji (U+FE0F).
-  if (EMOJI.test(grapheme) && (code >= 0x2190 || grapheme.includes('\ufe0f'))) return 2;
+  if (EMOJI.test(grapheme)) return 2;
   return isWide(code) ? 2 : 1;
 }
 
