@@ -49,7 +49,7 @@ function modelReasoning(decision: PolicyDecision, topic: string, sendTime: Date 
   const allowed = receipt.actions.filter((action) => action.eligible).length;
   const why =
     decision.layer === 'outcome'
-      ? `the highest expected value of ${allowed} allowed action${allowed === 1 ? '' : 's'} (${row?.expected_value?.toFixed(2)} = P(resolved) x value - cost)`
+      ? `a higher expected value than what this brand's agents most likely do (${row?.expected_value?.toFixed(2)} = P(resolved) x value - cost, ${allowed} action${allowed === 1 ? '' : 's'} allowed)`
       : `what this brand's agents most likely do here (propensity ${row?.propensity?.toFixed(2)}, ${allowed} action${allowed === 1 ? '' : 's'} allowed)`;
   const features = receipt.top_features.map((f) => `${f.feature} ${signed(f.contribution)}`).join(', ');
   const when = sendTime ? ` Send at ${sendTime.toISOString()}.` : '';

@@ -4,7 +4,7 @@
 // Pure functions over one conversation's features: predict, serve and evaluate call the same code.
 import { holds, matchRule, type RuleMatch } from './decide.js';
 import type { DecisionFeatures } from './fields.js';
-import { ACTIONS, WORD_PREFIX, contextFeatures, outcomeFeatures, type Action, type LearnedModel, type ModelContext, type NaiveBayes } from './model.js';
+import { ACTIONS, brandKey, categoricalScorer, contextFeatures, outcomeFeatures, type Action, type LearnedModel, type ModelContext } from './model.js';
 import { actionSettings, orderedRules, type ActionSettings, type Channel, type Rule, type RuleSet } from './rules.schema.js';
 
 export const POLICIES = ['rules', 'imitate', 'learned'] as const;
@@ -78,75 +78,17 @@ export function modelContext(features: DecisionFeatures, brand: string | null, r
 
 /** The brand's evidence in training: brand replies seen (0 for a brand the model never saw). */
 export function brandSamples(model: LearnedModel, brand: string | null): number {
-  return (brand !== null && Object.hasOwn(model.evidence, brand) ? model.evidence[brand].samples : 0) ?? 0;
+  const key = brandKey(brand);
+  return Object.hasOwn(model.evidence, key) ? model.evidence[key].samples : 0;
 }
 
 /**
- * A naive Bayes model's log-probabilities, computed once per model: the log prior per class and each known feature's
- * log-likelihood per class, by the formulas of model.ts posterior(). Scoring a context is then lookups and sums, so
- * batch predict decides hundreds of thousands of conversations without a logarithm per feature per conversation.
+ * The outcome model's evidence for `action` in this context: the replies in training on the same topic that took it and
+ * resolved (its action x topic count, over every brand). A difference in P(resolved) rests on resolutions, which are
+ * rare (about 1 reply in 6 on the real slice).
  */
-interface LogTable {
-  classes: string[];
-  prior: Float64Array;
-  features: Map<string, Float64Array>;
-}
-
-const logTables = new WeakMap<NaiveBayes, LogTable>();
-
-function logTable(model: NaiveBayes): LogTable {
-  const cached = logTables.get(model);
-  if (cached) return cached;
-  const { classes, alpha } = model;
-  const total = classes.reduce((sum, cls) => sum + (model.priors[cls] ?? 0), 0);
-  const prior = Float64Array.from(classes, (cls) => Math.log(((model.priors[cls] ?? 0) + alpha) / (total + alpha * classes.length)));
-  const denominators = classes.map((cls) => (model.totals[cls] ?? 0) + alpha * Math.max(model.vocabulary, 1));
-  const features = new Map<string, Float64Array>();
-  for (const [feature, counts] of Object.entries(model.counts)) {
-    features.set(feature, Float64Array.from(classes, (cls, i) => Math.log(((counts[cls] ?? 0) + alpha) / denominators[i])));
-  }
-  const table = { classes, prior, features };
-  logTables.set(model, table);
-  return table;
-}
-
-/** Adds the log-likelihoods of the known features to `scores` (unknown features carry no evidence, as in posterior()). */
-function addEvidence(table: LogTable, features: readonly string[], scores: Float64Array): void {
-  for (const feature of features) {
-    const log = table.features.get(feature);
-    if (log) for (let i = 0; i < scores.length; i += 1) scores[i] += log[i];
-  }
-}
-
-/** Normalises log scores into probabilities, in place (in the order of the model's classes). */
-function normalise(scores: Float64Array): Float64Array {
-  let best = -Infinity;
-  for (const score of scores) best = Math.max(best, score);
-  let sum = 0;
-  for (let i = 0; i < scores.length; i += 1) {
-    scores[i] = Math.exp(scores[i] - best);
-    sum += scores[i];
-  }
-  for (let i = 0; i < scores.length; i += 1) scores[i] /= sum;
-  return scores;
-}
-
-/**
- * The features that moved `chosen` over `other` most, in log-odds: model.ts topContributions() over the precomputed
- * table, ranked before rounding (so two contributions equal to 4 decimals keep their true order) for speed.
- */
-function topFeatures(table: LogTable, features: readonly string[], chosen: string, other: string): Receipt['top_features'] {
-  const a = table.classes.indexOf(chosen);
-  const b = table.classes.indexOf(other);
-  const found: Array<{ feature: string; raw: number }> = [];
-  for (const feature of features) {
-    const log = table.features.get(feature);
-    if (log) found.push({ feature, raw: (a < 0 ? 0 : log[a]) - (b < 0 ? 0 : log[b]) });
-  }
-  return found
-    .sort((x, y) => Math.abs(y.raw) - Math.abs(x.raw) || x.feature.localeCompare(y.feature))
-    .slice(0, TOP_FEATURES)
-    .map(({ feature, raw }) => ({ feature, contribution: Number(raw.toFixed(4)) }));
+function actionSupport(model: LearnedModel, topic: string | null, action: Action): number {
+  return model.outcome.counts[`action=${action}|topic=${topic ?? ''}`]?.resolved ?? 0;
 }
 
 interface Scores {
@@ -155,38 +97,32 @@ interface Scores {
   propensity: Record<string, number>;
   /** P(resolved | context, action) x value - cost, per eligible action. */
   expected: Map<Action, number>;
+  /** P(resolved | context, action), per eligible action. */
+  resolved: Map<Action, number>;
 }
 
-/** P(action | context) for every action, and the expected value of each eligible action. */
+/** P(action | context) for every action, and the expected value of each eligible action, read by model.ts's one reader. */
 function score(model: LearnedModel, settings: ActionSettings, context: ModelContext, eligible: Action[]): Scores {
   const features = contextFeatures(context);
-  const propensityTable = logTable(model.propensity);
-  const propensityScores = Float64Array.from(propensityTable.prior);
-  addEvidence(propensityTable, features, propensityScores);
-  const outcomeTable = logTable(model.outcome);
-  // The context's evidence is the same for every action: summed once, then each action adds its own features. Words
-  // are left out of the outcome: dozens of them, counted as independent, drive P(resolved) to 0 or 1 and let the
-  // costs alone decide (on generate --outcomes data, a public reply for account issues a DM truly resolves better).
-  const contextScores = Float64Array.from(outcomeTable.prior);
-  addEvidence(outcomeTable, outcomeContext(features), contextScores);
+  const propensityScorer = categoricalScorer(model.propensity);
+  const propensityProbabilities = propensityScorer.probabilities(propensityScorer.scores(features));
+  const outcomeScorer = categoricalScorer(model.outcome);
+  // The context's terms are the same for every action: summed once, then each action adds its own features.
+  const contextScores = outcomeScorer.scores(features);
   const crossed = features.filter((f) => f.startsWith('brand=') || f.startsWith('topic='));
-  const resolved = outcomeTable.classes.indexOf('resolved');
+  const resolvedIndex = outcomeScorer.classes.indexOf('resolved');
   const expected = new Map<Action, number>();
+  const resolved = new Map<Action, number>();
   for (const action of eligible) {
-    const scores = Float64Array.from(contextScores);
-    addEvidence(outcomeTable, outcomeFeatures(crossed, action).slice(crossed.length), scores);
+    const scores = outcomeScorer.add(Float64Array.from(contextScores), outcomeFeatures(crossed, action).slice(crossed.length));
+    const p = resolvedIndex < 0 ? 0 : outcomeScorer.probabilities(scores)[resolvedIndex];
     const { value, cost } = settings.worth[action];
-    expected.set(action, (resolved < 0 ? 0 : normalise(scores)[resolved]) * value - cost);
+    resolved.set(action, p);
+    expected.set(action, p * value - cost);
   }
-  normalise(propensityScores);
   const propensity: Record<string, number> = {};
-  propensityTable.classes.forEach((cls, i) => (propensity[cls] = propensityScores[i]));
-  return { features, propensity, expected };
-}
-
-/** The context features the outcome model reads: all but the words. */
-function outcomeContext(features: string[]): string[] {
-  return features.filter((feature) => !feature.startsWith(WORD_PREFIX));
+  propensityScorer.classes.forEach((cls, i) => (propensity[cls] = propensityProbabilities[i]));
+  return { features, propensity, expected, resolved };
 }
 
 /** The best action by `key`, ties broken by the order of ACTIONS (public first, phone last). */
@@ -251,21 +187,39 @@ function choose(input: PolicyInput, rules: RuleSet, model: LearnedModel | null, 
   const scores = score(model, settings, input.context, eligible);
   const samples = brandSamples(model, input.context.brand);
   const brand = input.context.brand ?? '(none)';
-  if (policy === 'learned' && samples >= settings.min_outcome_samples) {
-    const chosen = best(eligible, (action) => scores.expected.get(action)!);
-    const other = model.outcome.classes.find((cls) => cls !== 'resolved') ?? 'not_resolved';
-    // The full posterior (with each feature's evidence) only for the chosen action, for its receipt.
-    const top = topFeatures(logTable(model.outcome), outcomeFeatures(outcomeContext(scores.features), chosen), 'resolved', other);
-    return { channel: chosen, layer: 'outcome', rule_id: null, receipt: receipt('outcome', scores, top), match };
+  // The propensity model is pooled over the brands (the brand is one of its features): its evidence is all of training.
+  if (model.training_rows < settings.min_propensity_samples) {
+    guardRails.push(`propensity model: ${model.training_rows} training samples < ${settings.min_propensity_samples}; the rules decide`);
+    return byRules(scores);
   }
-  if (policy === 'learned') guardRails.push(`outcome model: ${samples} samples for brand ${brand} < ${settings.min_outcome_samples}`);
-  if (samples >= settings.min_propensity_samples) {
-    const propensity = (action: Action) => scores.propensity[action] ?? 0;
-    const chosen = best(eligible, propensity);
-    const rivals = eligible.length > 1 ? eligible.filter((action) => action !== chosen) : ACTIONS.filter((action) => action !== chosen);
-    const top = topFeatures(logTable(model.propensity), scores.features, chosen, best(rivals, propensity));
-    return { channel: chosen, layer: 'propensity', rule_id: null, receipt: receipt('propensity', scores, top), match };
+  if (samples === 0) guardRails.push(`brand ${brand} not seen in training: the model reads the other features`);
+  const propensity = (action: Action) => scores.propensity[action] ?? 0;
+  const imitated = best(eligible, propensity);
+  const imitation = (): PolicyDecision => {
+    const rivals = eligible.length > 1 ? eligible.filter((action) => action !== imitated) : ACTIONS.filter((action) => action !== imitated);
+    const top = categoricalScorer(model.propensity).contributions(scores.features, imitated, best(rivals, propensity), TOP_FEATURES);
+    return { channel: imitated, layer: 'propensity', rule_id: null, receipt: receipt('propensity', scores, top), match };
+  };
+  if (policy === 'imitate') return imitation();
+  if (samples < settings.min_outcome_samples) {
+    guardRails.push(`outcome model: ${samples} samples for brand ${brand} < ${settings.min_outcome_samples}; the agents' choice stands`);
+    return imitation();
   }
-  guardRails.push(`propensity model: ${samples} samples for brand ${brand} < ${settings.min_propensity_samples}; the rules decide`);
-  return byRules(scores);
+  // Safe improvement over the agents (as SPIBB does): leave their likely choice only when the outcome model has seen both
+  // it and the other action resolve often enough at this brand, and the other's expected value is higher by a margin.
+  const value = (action: Action) => scores.expected.get(action)!;
+  const known = (action: Action) => actionSupport(model, input.context.topic, action) >= settings.min_action_resolved;
+  const better = known(imitated) ? best(eligible.filter(known), value) : imitated;
+  if (better === imitated || value(better) - value(imitated) < settings.min_outcome_gain) {
+    guardRails.push(
+      known(imitated)
+        ? `outcome model: no action beats the agents' likely choice (${imitated}) by ${settings.min_outcome_gain} in expected value`
+        : `outcome model: fewer than ${settings.min_action_resolved} resolved ${imitated} replies on topic ${input.context.topic ?? '(none)'} to compare with; the agents' choice stands`,
+    );
+    return imitation();
+  }
+  const other = model.outcome.classes.find((cls) => cls !== 'resolved') ?? 'not_resolved';
+  const top = categoricalScorer(model.outcome).contributions(outcomeFeatures(scores.features, better), 'resolved', other, TOP_FEATURES);
+  guardRails.push(`outcome model: ${better} beats the agents' likely choice (${imitated}) by ${round(value(better) - value(imitated))} in expected value`);
+  return { channel: better, layer: 'outcome', rule_id: null, receipt: receipt('outcome', scores, top), match };
 }

@@ -102,8 +102,12 @@ const actionsSchema = z
     hold_rules: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a rule id (lower_snake_case)')),
     /** Brand replies of the brand in training the outcome model needs before it decides for that brand. */
     min_outcome_samples: z.number().int().nonnegative(),
-    /** Brand replies of the brand in training the propensity model needs before it decides for that brand. */
+    /** Brand replies in training (all brands: the propensity model is pooled) the propensity model needs before it decides. */
     min_propensity_samples: z.number().int().nonnegative(),
+    /** Resolved replies with an action on a topic, in training, before the learned policy compares that action with another there. */
+    min_action_resolved: z.number().int().nonnegative().default(10),
+    /** How much more expected value an action needs than the agents' likely choice for the learned policy to choose it. */
+    min_outcome_gain: z.number().nonnegative().default(0.02),
   })
   .strict();
 
@@ -149,18 +153,13 @@ export const DEFAULT_ACTION_SETTINGS: ActionSettings = {
         { field: 'message_count', op: '>=', value: 6 },
       ],
     },
-    email_reply: {
-      any: [
-        { field: 'brand_asked_email', op: '=', value: true },
-        { field: 'hours_since_last_customer_message', op: '>=', value: 48 },
-        { field: 'topic', op: 'in', value: ['billing', 'account'] },
-      ],
-    },
   },
   /** Filled by actionSettings: the rule set's rules that answer no_action. */
   hold_rules: [],
   min_outcome_samples: 30,
   min_propensity_samples: 10,
+  min_action_resolved: 10,
+  min_outcome_gain: 0.02,
 };
 
 /** The rule set's learned-policy settings, or the defaults, where every rule that answers no_action holds a conversation. */

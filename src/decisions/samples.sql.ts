@@ -72,6 +72,9 @@ JOIN profile p ON p.sample_idx = cut.sample_idx`;
 const ACTION = `CASE WHEN r.ask_phone THEN 'scheduling_phone_call' WHEN r.ask_email THEN 'email_reply' WHEN r.ask_dm THEN 'twitter_dm_reply' ELSE 'twitter_public_reply' END`;
 
 /**
+ * The brand of a sample is the brand that decides: the conversation's brand as process computes it, or, before any
+ * brand has answered (process would take the customer's first @-mention, which twcs often anonymises), the replying
+ * account, as a support team running Riverline knows its own name.
  * What followed each reply within $outcome_hours, from the customer's later messages in the same conversation:
  * resolved when the last of them confirms (thanks or a fix, not negated) and the customer then stopped; escalated when
  * one of them complains again (an escalation cue, or a thanks or fix word negated: "still not working") or has a
@@ -90,7 +93,7 @@ WITH later AS (
   GROUP BY r.idx
 ),
 labelled AS (
-  SELECT f.*, r.external_id, r.ts, ${ACTION} AS action, (epoch_ms(r.ts) - epoch_ms(cf.last_customer_at)) / 60000.0 AS actual_delay_minutes,
+  SELECT f.* REPLACE (coalesce(f.brand, r.author) AS brand), r.external_id, r.ts, ${ACTION} AS action, (epoch_ms(r.ts) - epoch_ms(cf.last_customer_at)) / 60000.0 AS actual_delay_minutes,
     CASE
       WHEN coalesce(l.last_confirms, false) THEN 'resolved'
       WHEN coalesce(l.complained_again, false) OR coalesce(l.lowest_sentiment < f.customer_sentiment_end, false) THEN 'escalated'

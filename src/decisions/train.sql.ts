@@ -4,7 +4,7 @@
 import { contextFeaturesSql, outcomeFeaturesSql, type Dialect } from './model.js';
 
 /** What a sample contributes: its action and outcome, its brand, its time, and its two feature lists. */
-const featureColumns = (dialect: Dialect) => `action, resolved, outcome, ${dialect === 'duckdb' ? 'coalesce' : 'ifNull'}(brand, '') AS brand, ts_ms,
+const featureColumns = (dialect: Dialect) => `action, resolved, outcome, lower(${dialect === 'duckdb' ? 'coalesce' : 'ifNull'}(brand, '')) AS brand, ts_ms,
   ctx AS context, ${outcomeFeaturesSql(dialect, 'ctx', 'action')} AS outcome_features`;
 
 /** The columns the ClickHouse engine receives per sample: the inputs of the context features, the labels and the time. */

@@ -11,7 +11,7 @@ import type { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
 import type { SqlEngine } from '../stores/index.js';
 import { featuresOfDuckDbRow, type DecisionFeatures } from './fields.js';
-import { ACTIONS, contextFeatures, learnedModelSchema, posterior, type LearnedModel, type NaiveBayes } from './model.js';
+import { ACTIONS, WORD_PREFIX, categoricalReader, contextFeatures, keptWords, learnedModelSchema, type LearnedModel, type NaiveBayes } from './model.js';
 import { modelContext } from './policy.js';
 import { latestModel, writeModelFile } from './model-file.js';
 import { OUTCOMES, buildDecisionSamples } from './samples.js';
@@ -115,7 +115,7 @@ async function holdoutMetrics(staging: Staging, samples: number): Promise<Record
     for (const row of chunk) {
       const features = featuresOfDuckDbRow(row) as DecisionFeatures;
       const words = Array.isArray(row.recent_words) ? row.recent_words.map(String) : null;
-      const { probabilities } = posterior(model.propensity, contextFeatures(modelContext(features, row.brand === null ? null : String(row.brand), words)));
+      const probabilities = categoricalReader(model.propensity)(contextFeatures(modelContext(features, row.brand === null ? null : String(row.brand), words)));
       const chosen = ACTIONS.reduce((best, action) => (probabilities[action] > probabilities[best] ? action : best));
       const key = `${String(row.action)}>${chosen}`;
       confusion.set(key, (confusion.get(key) ?? 0) + 1);
@@ -286,8 +286,11 @@ function modelOf(counted: Counted, options: TrainOptions): LearnedModel {
     { class: 'resolved', n: resolvedRows.reduce((sum, row) => sum + row.n, 0) },
     { class: 'not_resolved', n: counted.summary.n - resolvedRows.reduce((sum, row) => sum + row.n, 0) },
   ];
-  const propensity = naiveBayes(ACTIONS, counted.actions, counted.propensityCounts, alpha);
-  const outcome = naiveBayes(OUTCOME_CLASSES, outcomePriors, counted.outcomeCounts, alpha);
+  // The propensity model keeps the most informative words; the outcome model reads no words (see model.ts).
+  const words = new Set(keptWords(naiveBayes(ACTIONS, counted.actions, counted.propensityCounts, alpha).counts, Object.fromEntries(counted.actions.map((row) => [row.class, row.n]))));
+  const kept = (row: FeatureCount) => !row.feature.startsWith(WORD_PREFIX) || words.has(row.feature);
+  const propensity = naiveBayes(ACTIONS, counted.actions, counted.propensityCounts.filter(kept), alpha);
+  const outcome = naiveBayes(OUTCOME_CLASSES, outcomePriors, counted.outcomeCounts.filter((row) => !row.feature.startsWith(WORD_PREFIX)), alpha);
   const evidence = Object.fromEntries(
     [...counted.evidence].sort((a, b) => byteOrder(a.brand, b.brand)).map((row) => [row.brand, { samples: row.samples, resolved: row.resolved }]),
   );

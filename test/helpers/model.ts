@@ -1,6 +1,8 @@
 // A small hand-made learned model over the sample's brands, for tests of the policies end to end: ChipotleTweets has
-// enough evidence for the outcome model, VerizonSupport only for the propensity model, every other brand none.
-// In it a DM resolves far more often than a public reply, and agents mostly reply in public.
+// enough evidence for the outcome model, VerizonSupport only for the propensity model, every other brand none (the
+// propensity model, pooled over brands, still decides for them). In it a DM resolves far more often than a public
+// reply, agents mostly reply in public, and on topic "other" the model has seen both resolve often enough to compare.
+// Brands are in lower case, as the model keys them.
 import fs from 'node:fs';
 import type { LearnedModel, NaiveBayes } from '../../src/decisions/model.js';
 
@@ -25,8 +27,8 @@ export function sampleModel(): LearnedModel {
     metrics: {},
     // columns: public, dm, email, phone
     propensity: nb(['twitter_public_reply', 'twitter_dm_reply', 'email_reply', 'scheduling_phone_call'], [55, 25, 6, 4], {
-      'brand=ChipotleTweets': [35, 10, 3, 2],
-      'brand=VerizonSupport': [8, 10, 1, 1],
+      'brand=chipotletweets': [35, 10, 3, 2],
+      'brand=verizonsupport': [8, 10, 1, 1],
       'topic=other': [20, 8, 2, 1],
       'topic=delivery': [6, 6, 1, 0],
       'brand_messages<1': [40, 5, 1, 1],
@@ -37,18 +39,19 @@ export function sampleModel(): LearnedModel {
     }),
     // columns: resolved, not_resolved
     outcome: nb(['resolved', 'not_resolved'], [35, 55], {
-      'brand=ChipotleTweets': [22, 28],
-      'brand=VerizonSupport': [8, 12],
+      'brand=chipotletweets': [22, 28],
+      'brand=verizonsupport': [8, 12],
       'action=twitter_public_reply': [12, 43],
       'action=twitter_dm_reply': [18, 7],
       'action=email_reply': [3, 3],
       'action=scheduling_phone_call': [2, 2],
-      'action=twitter_dm_reply|brand=ChipotleTweets': [8, 2],
+      'action=twitter_dm_reply|brand=chipotletweets': [8, 2],
+      'action=twitter_public_reply|topic=other': [10, 30],
+      'action=twitter_dm_reply|topic=other': [12, 3],
       'topic=other': [14, 17],
       'brand_messages<1': [20, 27],
-      'word=order': [4, 6],
     }),
-    evidence: { ChipotleTweets: { samples: 50, resolved: 22 }, VerizonSupport: { samples: 20, resolved: 8 } },
+    evidence: { chipotletweets: { samples: 50, resolved: 22 }, verizonsupport: { samples: 20, resolved: 8 } },
   };
 }
 

@@ -54,34 +54,43 @@ describe('predict --policy learned --model FILE', () => {
     expect(Object.fromEntries(['outcome', 'propensity', 'rules'].map((layer) => [layer, layers.filter((l) => l === layer).length]))).toEqual(summary.by_layer);
   });
 
-  it("decides by expected value where the brand has the evidence, by propensity where it has less, and by the rules elsewhere", () => {
+  it("leaves the agents' likely choice where the brand has the evidence and another action is worth more, keeps it elsewhere", () => {
     const awaitingBrand = (brand: string) =>
       rows.filter((row) => row.brand === brand).map((row) => ({ row, receipt: JSON.parse(row.receipt) as Receipt })).filter(({ receipt }) => receipt.guard_rails.every((g) => !g.startsWith('held')));
     const chipotle = awaitingBrand('ChipotleTweets').filter(({ row }) => row.rule_id !== 'contact_policy');
-    expect(chipotle.length).toBeGreaterThan(0);
-    for (const { row, receipt } of chipotle) {
-      expect(receipt.layer).toBe('outcome');
+    const switched = chipotle.filter(({ receipt }) => receipt.layer === 'outcome');
+    expect(switched.length).toBeGreaterThan(0);
+    for (const { row, receipt } of switched) {
       expect(row.rule_id).toBe('model_outcome');
-      // The channel is the eligible action of highest expected value, and the receipt shows the numbers.
+      // The chosen action is worth more than the agents' likely choice, and the receipt shows the numbers.
       const eligible = receipt.actions.filter((a) => a.eligible);
-      const best = eligible.reduce((top, a) => (a.expected_value! > top.expected_value! ? a : top));
-      expect(row.channel).toBe(best.action);
+      const likely = eligible.reduce((top, a) => (a.propensity! > top.propensity! ? a : top));
+      const chosen = receipt.actions.find((a) => a.action === row.channel)!;
+      expect(chosen.action).not.toBe(likely.action);
+      expect(chosen.expected_value!).toBeGreaterThan(likely.expected_value! + 0.02);
+      expect(receipt.guard_rails.at(-1)).toMatch(new RegExp(`^outcome model: ${row.channel} beats the agents' likely choice \\(${likely.action}\\)`));
       expect(receipt.actions.filter((a) => !a.eligible).every((a) => a.expected_value === null)).toBe(true);
       expect(receipt.top_features.length).toBeGreaterThanOrEqual(3);
       expect(receipt.top_features.length).toBeLessThanOrEqual(5);
-      expect(row.reasoning).toMatch(/^The learned policy chose \w+: the highest expected value of \d allowed actions? \(/);
+      expect(row.reasoning).toMatch(/^The learned policy chose \w+: a higher expected value than what this brand's agents most likely do \(/);
+    }
+    for (const { row, receipt } of chipotle.filter(({ receipt }) => receipt.layer !== 'outcome')) {
+      expect(receipt.layer).toBe('propensity');
+      expect(receipt.guard_rails.at(-1)).toMatch(/^outcome model: (no action beats|fewer than 10 resolved)/);
+      expect(row.channel).toBe(receipt.actions.filter((a) => a.eligible).reduce((top, a) => (a.propensity! > top.propensity! ? a : top)).action);
     }
     const verizon = awaitingBrand('VerizonSupport').filter(({ row }) => row.rule_id !== 'contact_policy');
     expect(verizon.length).toBeGreaterThan(0);
     for (const { row, receipt } of verizon) {
       expect(receipt).toMatchObject({ layer: 'propensity' });
-      expect(receipt.guard_rails).toContain('outcome model: 20 samples for brand VerizonSupport < 30');
+      expect(receipt.guard_rails).toContain("outcome model: 20 samples for brand VerizonSupport < 30; the agents' choice stands");
       const eligible = receipt.actions.filter((a) => a.eligible);
       expect(row.channel).toBe(eligible.reduce((top, a) => (a.propensity! > top.propensity! ? a : top)).action);
     }
+    // A brand the model never saw: the pooled propensity model decides without its brand, and says so.
     const sprint = rows.find((row) => row.customer_id === '115712')!;
-    expect(JSON.parse(sprint.receipt)).toMatchObject({ layer: 'rules', guard_rails: expect.arrayContaining(['propensity model: 0 samples for brand sprintcare < 10; the rules decide']) });
-    expect(sprint).toMatchObject({ channel: 'scheduling_phone_call', rule_id: 'escalate_to_phone' });
+    expect(JSON.parse(sprint.receipt)).toMatchObject({ layer: 'propensity', guard_rails: expect.arrayContaining(['brand sprintcare not seen in training: the model reads the other features']) });
+    expect(sprint.rule_id).toBe('model_propensity');
   });
 
   it('keeps the guard-rails: a conversation waiting on the customer is held, and one action per customer', () => {

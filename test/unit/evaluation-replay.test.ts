@@ -86,7 +86,8 @@ describe('replaying the test part under each policy', () => {
 });
 
 describe('the calibrated reading of a count table (categoricalReader)', () => {
-  // 100 replies: 80 public, 20 e-mail; brand Acme on all; 'urgent' on 18 of the e-mails and 8 of the public replies.
+  // 100 replies: 80 public, 20 e-mail; brand Acme on all; 'urgent' on 18 of the e-mails and 8 of the public replies;
+  // the kept words 'refund' on half of each class, 'please' on all.
   const table = nb(['twitter_public_reply', 'email_reply'], [80, 20], {
     'brand=Acme': [80, 20],
     urgent: [8, 18],
@@ -96,20 +97,23 @@ describe('the calibrated reading of a count table (categoricalReader)', () => {
   const read = categoricalReader(table);
 
   it('gives a feature that every reply shares no weight, so the class shares stand', () => {
-    const p = read(['brand=Acme']);
-    // Prior (20+1)/(100+2); Acme's share (n+1)/(n+2) per class; 'urgent' absent: (n - k + 1)/(n + 2).
-    const email = (21 / 102) * (21 / 22) * (3 / 22);
-    const pub = (81 / 102) * (81 / 82) * (73 / 82);
+    const p = read(['brand=Acme', 'word=please']);
+    // Prior (20+1)/(100+2); Acme's and please's share (n+1)/(n+2) per class; 'urgent' and 'refund' absent: (n - k + 1)/(n + 2).
+    const email = (21 / 102) * (21 / 22) * (3 / 22) * (11 / 22) * (21 / 22);
+    const pub = (81 / 102) * (81 / 82) * (73 / 82) * (41 / 82) * (81 / 82);
     expect(p.email_reply).toBeCloseTo(email / (email + pub), 10);
   });
 
-  it('reads a flag as evidence both ways, present and absent', () => {
-    expect(read(['brand=Acme', 'urgent']).email_reply).toBeGreaterThan(0.5);
-    expect(read(['brand=Acme']).email_reply).toBeLessThan(0.05);
+  it('reads a flag and a kept word as evidence both ways, present and absent', () => {
+    expect(read(['brand=Acme', 'urgent', 'word=please']).email_reply).toBeGreaterThan(0.5);
+    expect(read(['brand=Acme', 'word=please']).email_reply).toBeLessThan(0.05);
+    expect(read(['brand=Acme', 'word=please', 'word=refund']).email_reply).toBeCloseTo(read(['brand=Acme', 'word=please']).email_reply, 10);
+    // Every e-mail and every public reply said please: its absence is (slightly) more e-mail-like, (0+1)/(20+2) against (0+1)/(80+2).
+    expect(read(['brand=Acme']).email_reply).toBeGreaterThan(read(['brand=Acme', 'word=please']).email_reply);
   });
 
-  it('ignores the words and features never seen in training', () => {
-    expect(read(['brand=Acme', 'urgent', 'word=refund', 'word=please', 'brand=Unknown'])).toEqual(read(['brand=Acme', 'urgent']));
+  it('ignores features never seen in training; the estimators read no words', () => {
+    expect(read(['brand=Acme', 'urgent', 'word=never', 'brand=Unknown'])).toEqual(read(['brand=Acme', 'urgent']));
     expect(estimatorFeatures(samples[0].context).some((feature) => feature.startsWith('word='))).toBe(false);
   });
 });
