@@ -76,7 +76,7 @@ describe("explore's output on a terminal and in a pipe", () => {
     const csv = await runCli(['explore', '--home', home, '--format', 'csv', '--query', `SELECT ${hostile} AS t`]);
     expect(csv.stdout).toBe('t\n\u001b[2J\u001b]0;pwned\u0007x\n');
     const json = await runCli(['explore', '--home', home, '--json', '--query', `SELECT ${hostile} || chr(155) AS t`]);
-    expect(JSON.parse(json.stdout)).toEqual([{ t: '\u001b[2J\u001b]0;pwned\u0007x\u009b' }]);
+    expect(JSON.parse(json.stdout)).toEqual({ columns: ['t'], rows: [{ t: '\u001b[2J\u001b]0;pwned\u0007x\u009b' }], row_count: 1 });
     expect(json.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 });

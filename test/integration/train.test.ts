@@ -170,7 +170,7 @@ describe('riverline train', () => {
       const home = target === 'postgres' ? path.join(targets.home, 'pg') : targets.home;
       const result = await runCli(['explore', '--home', home, '--db', target, '--query', 'SELECT model_id, training_rows FROM models', '--json'], env);
       expect(result.code, result.stderr).toBe(0);
-      const rows = JSON.parse(result.stdout) as Array<{ model_id: string; training_rows: unknown }>;
+      const { rows } = JSON.parse(result.stdout) as { rows: Array<{ model_id: string; training_rows: unknown }> };
       expect(rows.length, target).toBe(1);
       expect(Number(rows[0].training_rows), target).toBe(53);
     }
