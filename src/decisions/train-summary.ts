@@ -12,9 +12,9 @@ export function formatTrainSummary(result: TrainResult): string {
   return [
     head,
     '  actions taken:',
-    ...ACTIONS.map((action) => `    ${action.padEnd(24)}${n(result.metrics[`action.${action}`]).padStart(9)}`),
+    ...ACTIONS.map((action) => `    ${action.padEnd(24)}${n(result.metrics[`action_${action}`]).padStart(9)}`),
     '  outcomes within 72 hours:',
-    ...OUTCOMES.map((outcome) => `    ${outcome.padEnd(24)}${n(result.metrics[`outcome.${outcome}`]).padStart(9)}`),
+    ...OUTCOMES.map((outcome) => `    ${outcome.padEnd(24)}${n(result.metrics[`outcome_${outcome}`]).padStart(9)}`),
     `  brands: ${n(result.metrics.brands)}; features: ${n(result.metrics.propensity_features)} (propensity), ${n(result.metrics.outcome_features)} (outcome).`,
     ...holdoutLine(result.metrics),
     result.export ? `  Wrote the model to ${result.export}.` : `  The model is in the models table; \`train --export model.json\` writes it to a file.`,
@@ -22,10 +22,10 @@ export function formatTrainSummary(result: TrainResult): string {
 }
 
 function holdoutLine(metrics: Record<string, number>): string[] {
-  if (metrics['holdout.rows'] === undefined) return [];
+  if (metrics['holdout_rows'] === undefined) return [];
   const f = (value: number | undefined) => (value ?? 0).toFixed(3);
   return [
-    `  held out, the latest ${metrics['holdout.rows'].toLocaleString('en-US')} replies: the propensity model agrees with the agents ${f(metrics['holdout.propensity_agreement'])} ` +
-      `(macro-F1 ${f(metrics['holdout.propensity_macro_f1'])}; always the most common action: ${f(metrics['holdout.majority_agreement'])}); \`riverline evaluate\` compares the policies.`,
+    `  held out, the latest ${metrics['holdout_rows'].toLocaleString('en-US')} replies: the propensity model agrees with the agents ${f(metrics['holdout_propensity_agreement'])} ` +
+      `(macro-F1 ${f(metrics['holdout_propensity_macro_f1'])}; always the most common action: ${f(metrics['holdout_majority_agreement'])}); \`riverline evaluate\` compares the policies.`,
   ];
 }

@@ -135,10 +135,10 @@ async function holdoutMetrics(staging: Staging, samples: number): Promise<Record
   const round = (value: number) => Number(value.toFixed(4));
   const majority = Math.max(...actual.values());
   return {
-    'holdout.rows': rows,
-    'holdout.propensity_agreement': round(ACTIONS.reduce((sum, action) => sum + count(action, action), 0) / rows),
-    'holdout.propensity_macro_f1': round(f1s.reduce((a, b) => a + b, 0) / f1s.length),
-    'holdout.majority_agreement': round(majority / rows),
+    'holdout_rows': rows,
+    'holdout_propensity_agreement': round(ACTIONS.reduce((sum, action) => sum + count(action, action), 0) / rows),
+    'holdout_propensity_macro_f1': round(f1s.reduce((a, b) => a + b, 0) / f1s.length),
+    'holdout_majority_agreement': round(majority / rows),
   };
 }
 
@@ -296,8 +296,8 @@ function modelOf(counted: Counted, options: TrainOptions): LearnedModel {
   );
   const metrics: Record<string, number> = {
     training_rows: counted.summary.n,
-    ...Object.fromEntries(ACTIONS.map((action) => [`action.${action}`, propensity.priors[action]])),
-    ...Object.fromEntries(OUTCOMES.map((name) => [`outcome.${name}`, counted.outcomes.find((row) => row.class === name)?.n ?? 0])),
+    ...Object.fromEntries(ACTIONS.map((action) => [`action_${action}`, propensity.priors[action]])),
+    ...Object.fromEntries(OUTCOMES.map((name) => [`outcome_${name}`, counted.outcomes.find((row) => row.class === name)?.n ?? 0])),
     brands: Object.keys(evidence).length,
     propensity_features: propensity.vocabulary,
     outcome_features: outcome.vocabulary,

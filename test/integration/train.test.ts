@@ -81,7 +81,7 @@ describe('trainModel', () => {
     expect(ACTIONS.reduce((sum, action) => sum + viaDuckDB.propensity.priors[action], 0)).toBe(53);
     expect(viaDuckDB.propensity.priors.twitter_public_reply).toBe(43);
     expect(viaDuckDB.outcome.priors.resolved + viaDuckDB.outcome.priors.not_resolved).toBe(53);
-    expect(viaDuckDB.metrics['outcome.resolved'] + viaDuckDB.metrics['outcome.escalated'] + viaDuckDB.metrics['outcome.silent']).toBe(53);
+    expect(viaDuckDB.metrics['outcome_resolved'] + viaDuckDB.metrics['outcome_escalated'] + viaDuckDB.metrics['outcome_silent']).toBe(53);
     expect(Object.values(viaDuckDB.evidence).reduce((sum, brand) => sum + brand.samples, 0)).toBe(53);
     expect(viaDuckDB.time_range.from! < viaDuckDB.time_range.to!).toBe(true);
     expect(viaDuckDB.model_id).toMatch(/^[0-9a-f]{12}$/);
@@ -132,12 +132,12 @@ describe('riverline train', () => {
     const summary = JSON.parse(result.stdout);
     expect(summary).toMatchObject({ trained: true, engine: 'duckdb', training_rows: 53, export: file });
     // The latest tenth held out: 5 replies (or more, on a shared timestamp), scored by a model trained on the rest.
-    expect(summary.metrics['holdout.rows']).toBeGreaterThanOrEqual(5);
-    for (const figure of ['holdout.propensity_agreement', 'holdout.propensity_macro_f1', 'holdout.majority_agreement']) {
+    expect(summary.metrics['holdout_rows']).toBeGreaterThanOrEqual(5);
+    for (const figure of ['holdout_propensity_agreement', 'holdout_propensity_macro_f1', 'holdout_majority_agreement']) {
       expect(summary.metrics[figure], figure).toBeGreaterThanOrEqual(0);
       expect(summary.metrics[figure], figure).toBeLessThanOrEqual(1);
     }
-    expect(summary.metrics['holdout.majority_agreement']).toBeGreaterThan(0);
+    expect(summary.metrics['holdout_majority_agreement']).toBeGreaterThan(0);
     const store = createStore(targets.config('chdb'));
     try {
       chdbModel = await loadModelFile(summary.model_id, store);
