@@ -7,7 +7,7 @@ import type { PolicyChoice } from '../decisions/single.js';
 import type { Enhancer } from '../llm/enhance.js';
 import type { Store } from '../stores/index.js';
 import { auth } from './plugins/auth.js';
-import { errors } from './plugins/errors.js';
+import { errors, frameworkError } from './plugins/errors.js';
 import { metrics } from './plugins/metrics.js';
 import { openapi } from './plugins/openapi.js';
 import { rateLimiting } from './plugins/rate-limit.js';
@@ -56,6 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     // No coercion: a customer_id sent as a number or a boolean is a client error, not the string "115712" or "true".
     ajv: { customOptions: { removeAdditional: false, allErrors: false, coerceTypes: false } },
+    frameworkErrors: frameworkError,
   });
   await app.register(errors, { bodyLimit: BODY_LIMIT });
   await app.register(openapi, { secured: keys.length > 0 });

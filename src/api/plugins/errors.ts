@@ -1,6 +1,7 @@
-// Errors in one shape, {error, message}: a validation failure names its field, a body over the limit is 413, every
-// 5xx hides its detail behind the request id. An unknown route is 404; a known route with another method is 405 with Allow.
-import type { FastifyError } from 'fastify';
+// Errors in one shape, {error, message}, on every route and status (Fastify's own 400 for a bad URL too): a validation
+// failure names its field, a body over the limit is 413, every 5xx hides its detail behind the request id. An unknown
+// route is 404; a known route with another method is 405 with Allow.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { appWide } from './app-wide.js';
 
 /** The routes' URL patterns and their methods, to tell an unknown method on a known route (405) from an unknown route (404). */
@@ -23,6 +24,27 @@ class RouteMethods {
     const methods = new Set(this.routes.filter((route) => route.pattern.test(path)).flatMap((route) => [...route.methods]));
     return [...methods].sort();
   }
+}
+
+/** The code of a 4xx Fastify or a plugin raises itself (an unsupported content type, a bad Accept...). */
+const CLIENT_ERRORS: Record<number, string> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+/**
+ * Fastify's frameworkErrors: a URL it cannot decode is answered before any route or error handler runs, in the shape
+ * of every other error rather than Fastify's own.
+ */
+export function frameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  void reply.code(status).send({ error: CLIENT_ERRORS[status] ?? 'bad_request', message: error.message });
 }
 
 /** A validation path such as /customer_ids/0, written customer_ids[0]. */
@@ -52,7 +74,7 @@ export const errors = appWide<{ bodyLimit: number }>(async (app, { bodyLimit }) 
     }
     if (status === 413) return reply.code(413).send({ error: 'payload_too_large', message: `The body is over ${bodyLimit / 1024} KB.` });
     if (status === 429) return reply.code(429).send({ error: 'rate_limited', message: error.message });
-    if (status < 500) return reply.code(status).send({ error: 'bad_request', message: error.message });
+    if (status < 500) return reply.code(status).send({ error: CLIENT_ERRORS[status] ?? 'bad_request', message: error.message });
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'Something went wrong; the request id is in the logs.', request_id: request.id });
   });
