@@ -89,7 +89,7 @@ describe('/ready', () => {
     await withApp({ snapshot }, async (loading) => {
       const before = await loading.inject({ method: 'GET', url: '/ready', headers: auth });
       expect(before.statusCode).toBe(503);
-      expect(before.json()).toEqual({ status: 'unavailable', reason: 'the customers are still loading' });
+      expect(before.json()).toEqual({ error: 'not_ready', message: 'the customers are still loading', status: 'unavailable', reason: 'the customers are still loading' });
       await snapshot.load(store, 'twitter');
       const after = await loading.inject({ method: 'GET', url: '/ready', headers: auth });
       expect(after.statusCode).toBe(200);
@@ -106,7 +106,7 @@ describe('/ready', () => {
       try {
         const ready = await emptyApp.inject({ method: 'GET', url: '/ready' });
         expect(ready.statusCode).toBe(503);
-        expect(ready.json()).toEqual({ status: 'unavailable', reason: 'no customers loaded; run riverline process, then kill -HUP the server' });
+        expect(ready.json()).toEqual({ error: 'not_ready', message: 'no customers loaded; run riverline process, then kill -HUP the server', status: 'unavailable', reason: 'no customers loaded; run riverline process, then kill -HUP the server' });
       } finally {
         await emptyApp.close();
       }

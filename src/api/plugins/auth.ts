@@ -1,7 +1,8 @@
-// Bearer keys: with keys configured, every request but /health must send one of them. An address that keeps failing
+// Bearer keys: with keys configured, every request but /health and the docs (/docs, /openapi.json) must send one of them. An address that keeps failing
 // is refused whatever key it sends until its window ends, so guessing keys stays slow. Needs the metrics plugin.
 import { timingSafeEqual } from 'node:crypto';
 import { appWide } from './app-wide.js';
+import { isDocsPath } from './openapi.js';
 
 /** Failed authentications per client address, in fixed windows. */
 class AuthFailures {
@@ -48,6 +49,8 @@ export const auth = appWide<AuthOptions>(async (app, { keys, failureLimit, failu
   const failures = new AuthFailures(failureLimit, failureWindowMs);
   app.addHook('onRequest', async (request, reply) => {
     if (request.url === '/health') return;
+    // By the route matched, not the raw URL, so only the docs' own handlers are reached without a key.
+    if (isDocsPath(request.routeOptions.url ?? '')) return;
     // Checked before the key, so an address that keeps guessing learns nothing more until its window ends.
     const wait = failures.blockedFor(request.ip);
     if (wait > 0) {

@@ -1,6 +1,6 @@
 // POST /predict_nba (one customer) and POST /predict_nba/batch (up to 1,000): the next best action for each.
 import type { FastifyPluginAsync } from 'fastify';
-import { CUSTOMER_ID, DECISION, NOT_FOUND } from './schemas.js';
+import { BATCH, CUSTOMER_ID, DECISION, ERRORS, GUARDED, SAMPLE_CUSTOMER_ID } from './schemas.js';
 
 export const predictRoutes: FastifyPluginAsync = async (app) => {
   app.post(
@@ -8,8 +8,15 @@ export const predictRoutes: FastifyPluginAsync = async (app) => {
     {
       schema: {
         summary: "The next best action for a customer's open conversation",
-        body: { type: 'object', required: ['customer_id'], additionalProperties: false, properties: { customer_id: CUSTOMER_ID } },
-        response: { 200: DECISION, 404: NOT_FOUND },
+        tags: ['decisions'],
+        body: {
+          type: 'object',
+          required: ['customer_id'],
+          additionalProperties: false,
+          properties: { customer_id: CUSTOMER_ID },
+          examples: [{ customer_id: SAMPLE_CUSTOMER_ID }],
+        },
+        response: { 200: DECISION, 400: ERRORS[400], ...GUARDED, 404: ERRORS[404], 413: ERRORS[413] },
       },
     },
     async (request, reply) => {
@@ -25,12 +32,15 @@ export const predictRoutes: FastifyPluginAsync = async (app) => {
     {
       schema: {
         summary: 'Next best actions for up to 1,000 customers',
+        tags: ['decisions'],
         body: {
           type: 'object',
           required: ['customer_ids'],
           additionalProperties: false,
           properties: { customer_ids: { type: 'array', minItems: 1, maxItems: 1000, items: CUSTOMER_ID } },
+          examples: [{ customer_ids: [SAMPLE_CUSTOMER_ID, 'nobody'] }],
         },
+        response: { 200: BATCH, 400: ERRORS[400], ...GUARDED, 413: ERRORS[413] },
       },
     },
     async (request) => {
