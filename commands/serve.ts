@@ -49,7 +49,8 @@ export default class Serve extends BaseCommand {
       rateLimit: config.api.rateLimit,
       onListening: (address) => {
         if (!this.jsonEnabled()) {
-          process.stderr.write(`Riverline API listening on ${address} (docs at ${address}/docs)\n`);
+          const keys = config.api.keys.length > 0 ? '; no key needed for these, every other route but /health needs Authorization: Bearer <key>' : '';
+          process.stderr.write(`Riverline API listening on ${address} (docs at ${address}/docs, OpenAPI at ${address}/openapi.json${keys})\n`);
           return;
         }
         const started: ServeStarted = {
