@@ -11,11 +11,15 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 
 export default class Review extends BaseCommand {
   static summary = 'Review proposed actions in the terminal: approve, reject, edit or re-route them; or export what was approved.';
+  static description =
+    "Shows the newest run's proposed actions, or a predictions CSV with --file, one conversation at a time with its chat and receipt. " +
+    'Approve, reject, edit the message or re-route the channel; each decision is stored in nba_reviews with --reviewer. Without a ' +
+    'terminal, use --export FILE to write the approved and edited actions.';
   static examples = [
-    '<%= config.bin %> review',
-    '<%= config.bin %> review --file nba_predictions.csv',
-    '<%= config.bin %> review --export approved.csv',
-    '<%= config.bin %> review --file nba_predictions.csv --export approved.csv',
+    { description: "Review the newest run's actions:", command: '<%= config.bin %> <%= command.id %>' },
+    { description: 'Review a predictions file:', command: '<%= config.bin %> <%= command.id %> --file nba_predictions.csv' },
+    { description: 'Write the approved and edited actions, as JSON:', command: '<%= config.bin %> <%= command.id %> --export approved.csv --json' },
+    { description: 'The approved actions of the run in a file:', command: '<%= config.bin %> <%= command.id %> --file nba_predictions.csv --export approved.csv' },
   ];
   static flags = {
     file: Flags.string({ description: 'Review the rows of a predictions CSV (the nba_predictions.csv run or predict writes) instead of the newest run in the target.' }),
@@ -24,17 +28,14 @@ export default class Review extends BaseCommand {
     ...storeFlags,
   };
 
-  async run(): Promise<void> {
+  async run(): Promise<{ exported: number; incomplete: number; out: string } | ReviewSummary> {
     const { flags } = await this.parse(Review);
     const config = this.loadConfig(flags);
     if (flags.export) {
       const { exported, incomplete } = await exportApproved(config, flags.export, { file: flags.file });
-      if (this.jsonMode) this.printJson({ exported, incomplete, out: flags.export });
-      else {
-        this.log(`Wrote ${plural(exported, 'approved action')} to ${forTerminal(flags.export, { singleLine: true })}.`);
-        if (incomplete > 0) this.log(`Left out ${plural(incomplete, 'action')} with no message or send time: open \`riverline review\` and complete them.`);
-      }
-      return;
+      this.log(`Wrote ${plural(exported, 'approved action')} to ${forTerminal(flags.export, { singleLine: true })}.`);
+      if (incomplete > 0) this.log(`Left out ${plural(incomplete, 'action')} with no message or send time: open \`riverline review\` and complete them.`);
+      return { exported, incomplete, out: flags.export };
     }
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       this.error('review is an interactive screen and needs a terminal; use --export FILE to write the approved actions.', { exit: 1 });
@@ -57,7 +58,9 @@ export default class Review extends BaseCommand {
     await Promise.all(pending);
     await session.close();
     if (failures.length > 0) this.error(`${failures.length} decision(s) could not be saved: ${failures[0]}`, { exit: 1 });
-    this.log(this.summaryText(summarize(session.items.map((item) => ({ decision: decided.get(item.conversation_id) ?? item.decision }))), describeTarget(config.target), flags.file));
+    const summary = summarize(session.items.map((item) => ({ decision: decided.get(item.conversation_id) ?? item.decision })));
+    this.log(this.summaryText(summary, describeTarget(config.target), flags.file));
+    return summary;
   }
 
   /** What the lead did, where it is kept, and how to get the approved actions out. */
