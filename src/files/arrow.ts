@@ -1,0 +1,321 @@
+// Arrow IPC from rows: record batches built column by column, written as a file (.arrow, which pandas, polars and DuckDB
+// open directly) or as a stream (an HTTP answer, ClickHouse's ArrowStream input). Only one batch is held at a time.
+import fs from 'node:fs';
+import { once } from 'node:events';
+import {
+  AsyncByteQueue,
+  Bool,
+  Field,
+  Float64,
+  Int32,
+  Int64,
+  List,
+  RecordBatch,
+  RecordBatchFileWriter,
+  RecordBatchStreamWriter,
+  Schema,
+  Struct,
+  TimestampMillisecond,
+  Utf8,
+  makeData,
+  type Data,
+  type DataType,
+} from 'apache-arrow';
+import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { DuckDBTypeId } from '@duckdb/node-api';
+import { parseTimestamp } from './timestamps.js';
+
+/**
+ * How a column travels. Times are Timestamp(ms, "UTC"): pandas reads datetime64[ms, UTC], polars Datetime(ms, UTC),
+ * DuckDB TIMESTAMP WITH TIME ZONE and ClickHouse DateTime64(3), where ISO text would stay text in all four.
+ */
+export type ArrowColumnType = 'text' | 'float' | 'integer' | 'bigint' | 'boolean' | 'timestamp' | 'text_list';
+
+export interface ArrowColumn {
+  name: string;
+  type: ArrowColumnType;
+}
+
+/** Rows in column order; a chunk is any number of them. */
+export type ArrowRow = readonly unknown[];
+
+/** Rows per record batch: large enough that the per-batch overhead vanishes, small enough to bound memory. */
+export const DEFAULT_BATCH_ROWS = 32_768;
+
+export function arrowSchema(columns: readonly ArrowColumn[]): Schema {
+  return new Schema(columns.map((column) => new Field(column.name, arrowType(column.type), true)));
+}
+
+function arrowType(type: ArrowColumnType): DataType {
+  switch (type) {
+    case 'text':
+      return new Utf8();
+    case 'float':
+      return new Float64();
+    case 'integer':
+      return new Int32();
+    case 'bigint':
+      return new Int64();
+    case 'boolean':
+      return new Bool();
+    case 'timestamp':
+      return new TimestampMillisecond('UTC');
+    case 'text_list':
+      return new List(new Field('item', new Utf8(), true));
+  }
+}
+
+/** One record batch from rows (positional, in the order of `columns`). */
+export function recordBatch(columns: readonly ArrowColumn[], rows: readonly ArrowRow[]): RecordBatch {
+  const schema = arrowSchema(columns);
+  const children = columns.map((column, index) => columnData(column.type, rows.map((row) => row[index])));
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children }));
+}
+
+/** Rows given as objects, in the order of `columns` (a missing key is null). */
+export function rowsOfObjects(columns: readonly ArrowColumn[], objects: readonly object[]): ArrowRow[] {
+  return objects.map((object) => columns.map((column) => (object as Record<string, unknown>)[column.name]));
+}
+
+function columnData(type: ArrowColumnType, values: readonly unknown[]): Data {
+  switch (type) {
+    case 'text':
+      return textData(values.map(textOf));
+    case 'text_list':
+      return listData(values);
+    case 'float':
+      return fixedData(new Float64(), values, Float64Array, (value) => Number(value));
+    case 'integer':
+      return fixedData(new Int32(), values, Int32Array, (value) => Number(value));
+    case 'bigint':
+      return fixedData(new Int64(), values, BigInt64Array, (value) => BigInt(value as bigint | number | string));
+    case 'timestamp':
+      return fixedData(new TimestampMillisecond('UTC'), values, BigInt64Array, (value) => BigInt(millisecondsOf(value)));
+    case 'boolean':
+      return booleanData(values);
+  }
+}
+
+const isNull = (value: unknown): boolean => value === null || value === undefined;
+
+function textOf(value: unknown): string | null {
+  if (isNull(value)) return null;
+  if (typeof value === 'string') return value;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') return JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? inner.toString() : inner));
+  return String(value);
+}
+
+/** A Date, a Unix time in milliseconds, or timestamp text as the engines write it (no zone means UTC). */
+function millisecondsOf(value: unknown): number {
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : parseTimestamp(String(value)).getTime();
+  if (!Number.isFinite(ms)) throw new Error(`Not a timestamp: ${String(value)}`);
+  return Math.trunc(ms);
+}
+
+/** The validity bitmap, or undefined when nothing is null (readers then skip it). */
+function validity(values: readonly unknown[]): { bitmap: Uint8Array | undefined; nulls: number } {
+  let nulls = 0;
+  const bitmap = new Uint8Array(Math.ceil(values.length / 8));
+  values.forEach((value, index) => {
+    if (isNull(value)) nulls++;
+    else bitmap[index >> 3] |= 1 << (index & 7);
+  });
+  return { bitmap: nulls === 0 ? undefined : bitmap, nulls };
+}
+
+function fixedData<T extends DataType, A extends Float64Array | Int32Array | BigInt64Array>(
+  type: T,
+  values: readonly unknown[],
+  ArrayType: { new (length: number): A },
+  convert: (value: unknown) => A[number],
+): Data<T> {
+  const data = new ArrayType(values.length);
+  values.forEach((value, index) => {
+    if (!isNull(value)) data[index] = convert(value);
+  });
+  const { bitmap, nulls } = validity(values);
+  return makeData({ type, length: values.length, nullCount: nulls, nullBitmap: bitmap, data } as never) as Data<T>;
+}
+
+function booleanData(values: readonly unknown[]): Data<Bool> {
+  const data = new Uint8Array(Math.ceil(values.length / 8));
+  values.forEach((value, index) => {
+    if (value === true || value === 1 || value === 'true') data[index >> 3] |= 1 << (index & 7);
+  });
+  const { bitmap, nulls } = validity(values);
+  return makeData({ type: new Bool(), length: values.length, nullCount: nulls, nullBitmap: bitmap, data });
+}
+
+/** UTF-8 bytes and offsets in two passes (measure, then write), so a batch of long chat logs is allocated once. */
+function textData(values: readonly (string | null)[]): Data<Utf8> {
+  const offsets = new Int32Array(values.length + 1);
+  let total = 0;
+  values.forEach((value, index) => {
+    if (value !== null) total += Buffer.byteLength(value, 'utf8');
+    offsets[index + 1] = total;
+  });
+  const bytes = Buffer.allocUnsafe(total);
+  values.forEach((value, index) => {
+    if (value !== null) bytes.write(value, offsets[index], 'utf8');
+  });
+  const { bitmap, nulls } = validity(values);
+  return makeData({ type: new Utf8(), length: values.length, nullCount: nulls, nullBitmap: bitmap, valueOffsets: offsets, data: new Uint8Array(bytes.buffer, bytes.byteOffset, total) });
+}
+
+function listData(values: readonly unknown[]): Data<List<Utf8>> {
+  const lists = values.map((value) => (isNull(value) ? null : Array.isArray(value) ? value : [value]));
+  const offsets = new Int32Array(lists.length + 1);
+  const items: (string | null)[] = [];
+  lists.forEach((list, index) => {
+    if (list) for (const item of list) items.push(textOf(item));
+    offsets[index + 1] = items.length;
+  });
+  const { bitmap, nulls } = validity(lists);
+  const child = textData(items);
+  return makeData({ type: new List(new Field('item', new Utf8(), true)), length: lists.length, nullCount: nulls, nullBitmap: bitmap, valueOffsets: offsets, child });
+}
+
+/** Regroups chunks of any size into chunks of `size` rows (the last may be shorter). */
+async function* regroup(chunks: AsyncIterable<readonly ArrowRow[]> | Iterable<readonly ArrowRow[]>, size: number): AsyncGenerator<ArrowRow[]> {
+  let pending: ArrowRow[] = [];
+  for await (const chunk of chunks) {
+    for (const row of chunk) {
+      pending.push(row);
+      if (pending.length >= size) {
+        yield pending;
+        pending = [];
+      }
+    }
+  }
+  if (pending.length > 0) yield pending;
+}
+
+export interface ArrowWriteOptions {
+  /** Rows per record batch (default DEFAULT_BATCH_ROWS). */
+  batchRows?: number;
+}
+
+/**
+ * The rows as Arrow IPC bytes, one record batch at a time: the file format (footer, random access) or the stream
+ * format. With no rows it is still a valid file: the schema and no batches.
+ */
+export async function* arrowBytes(
+  columns: readonly ArrowColumn[],
+  chunks: AsyncIterable<readonly ArrowRow[]> | Iterable<readonly ArrowRow[]>,
+  kind: 'file' | 'stream',
+  options: ArrowWriteOptions = {},
+): AsyncGenerator<Uint8Array> {
+  const sink = new CollectingSink();
+  const writer = kind === 'file' ? new RecordBatchFileWriter() : new RecordBatchStreamWriter();
+  writer.reset(sink, arrowSchema(columns));
+  for await (const rows of regroup(chunks, options.batchRows ?? DEFAULT_BATCH_ROWS)) {
+    writer.write(recordBatch(columns, rows));
+    yield sink.take();
+  }
+  writer.finish();
+  yield sink.take();
+}
+
+/**
+ * The writer's sink, kept instead of apache-arrow's own queue (which keeps every byte until it is read): what one
+ * write produced is taken out as one buffer, so memory stays one batch.
+ */
+class CollectingSink extends AsyncByteQueue {
+  private parts: Uint8Array[] = [];
+
+  override write(value: Uint8Array): void {
+    if (value.byteLength > 0) this.parts.push(value);
+  }
+
+  take(): Uint8Array {
+    const bytes = Buffer.concat(this.parts);
+    this.parts = [];
+    return bytes;
+  }
+}
+
+/** Writes an Arrow IPC file (.arrow) from chunks of rows; returns the number of rows. */
+export async function writeArrowFile(
+  file: string,
+  columns: readonly ArrowColumn[],
+  chunks: AsyncIterable<readonly ArrowRow[]> | Iterable<readonly ArrowRow[]>,
+  options: ArrowWriteOptions = {},
+): Promise<number> {
+  let rows = 0;
+  const counted = async function* () {
+    for await (const chunk of chunks) {
+      rows += chunk.length;
+      yield chunk;
+    }
+  };
+  const out = fs.createWriteStream(file);
+  try {
+    for await (const bytes of arrowBytes(columns, counted(), 'file', options)) {
+      if (!out.write(bytes)) await once(out, 'drain');
+    }
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
+  return rows;
+}
+
+/** The rows as one Arrow IPC stream (a small answer or one insert's worth). */
+export async function arrowStreamBytes(columns: readonly ArrowColumn[], rows: readonly ArrowRow[]): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const bytes of arrowBytes(columns, [rows], 'stream')) parts.push(bytes);
+  return Buffer.concat(parts);
+}
+
+/** The Arrow column type for a DuckDB type: numbers and times keep theirs, anything nested travels as JSON text. */
+export function arrowTypeOfDuckDb(type: DuckDBType): ArrowColumnType {
+  switch (type.typeId) {
+    case DuckDBTypeId.BOOLEAN:
+      return 'boolean';
+    case DuckDBTypeId.TINYINT:
+    case DuckDBTypeId.SMALLINT:
+    case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.UTINYINT:
+    case DuckDBTypeId.USMALLINT:
+      return 'integer';
+    case DuckDBTypeId.BIGINT:
+    case DuckDBTypeId.UINTEGER:
+      return 'bigint';
+    case DuckDBTypeId.FLOAT:
+    case DuckDBTypeId.DOUBLE:
+    case DuckDBTypeId.DECIMAL:
+    case DuckDBTypeId.UBIGINT:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UHUGEINT:
+      return 'float';
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_TZ:
+    case DuckDBTypeId.TIMESTAMP_S:
+    case DuckDBTypeId.TIMESTAMP_MS:
+    case DuckDBTypeId.TIMESTAMP_NS:
+    case DuckDBTypeId.DATE:
+      return 'timestamp';
+    case DuckDBTypeId.LIST:
+      return type.toString() === 'VARCHAR[]' ? 'text_list' : 'text';
+    default:
+      return 'text';
+  }
+}
+
+/**
+ * Streams a DuckDB query into an Arrow IPC file, chunk by chunk (memory stays one batch). Column types follow
+ * arrowTypeOfDuckDb; returns the columns written and the number of rows.
+ */
+export async function writeQueryAsArrow(
+  connection: DuckDBConnection,
+  select: string,
+  file: string,
+  params?: Record<string, DuckDBValue>,
+): Promise<{ columns: ArrowColumn[]; rows: number }> {
+  const result = await connection.stream(select, params);
+  const names = result.columnNames();
+  const columns = result.columnTypes().map((type, index) => ({ name: names[index], type: arrowTypeOfDuckDb(type) }));
+  const rows = await writeArrowFile(file, columns, result.yieldRowsJs());
+  return { columns, rows };
+}
