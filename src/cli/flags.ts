@@ -82,8 +82,8 @@ export const modelFlag = Flags.string({ description: 'A model file (riverline-mo
 
 /** The predict stage's flags (`predict` and `run`); --as-of is each command's own, since its meaning differs. */
 export const predictFlags = {
-  out: Flags.string({ description: 'Predictions file (default nba_predictions.csv, or .parquet/.json by --format).' }),
-  format: Flags.option({ description: 'Predictions file format.', options: OUTPUT_FORMATS, default: 'csv' })(),
+  out: Flags.string({ description: 'Predictions file (default nba_predictions.csv, or .parquet/.json/.arrow by --format).' }),
+  format: Flags.option({ description: 'Predictions file format (arrow: an Arrow IPC file for pandas, polars or DuckDB).', options: OUTPUT_FORMATS, default: 'csv' })(),
   customers: Flags.integer({ description: 'Only the N customers whose open conversations are most recent.', min: 1, max: 1_000_000_000 }),
   rules: rulesFlag,
   policy: policyFlag,

@@ -23,6 +23,7 @@ import * as sql from './predict.sql.js';
 import { PREDICT_CONVERSATIONS, PREDICT_MESSAGES } from './predict-input.js';
 import { defaultRulesPath } from './rules-file.js';
 import { copyToFile } from '../files/formats.js';
+import { writeQueryAsArrow } from '../files/arrow.js';
 import { parseTimestamp } from '../files/timestamps.js';
 import { loadRuleSet, orderedRules, type Rule, type RuleSet } from './rules.schema.js';
 import { LlmCache } from '../llm/cache.js';
@@ -39,7 +40,7 @@ export const PREDICT_STAGES = [
   { id: 'predict_write', label: 'Write actions' },
 ];
 
-export const OUTPUT_FORMATS = ['csv', 'parquet', 'json'] as const;
+export const OUTPUT_FORMATS = ['csv', 'parquet', 'json', 'arrow'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface PredictOptions {
@@ -324,9 +325,11 @@ async function rewriteWithLlm(staging: Staging, enhancer: Enhancer, tracker: Sta
   return reasons;
 }
 
-/** The user's file; send_time and as_of are already ISO 8601 UTC text. */
+/** The user's file; send_time and as_of are already ISO 8601 UTC text, which Arrow carries as Timestamp(ms, UTC). */
 async function writeOutput(staging: Staging, out: string, format: OutputFormat): Promise<void> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const columns = PREDICTION_COLUMNS.join(', ');
-  await staging.run(copyToFile(`SELECT ${columns} FROM nba_predictions_out ORDER BY customer_id, conversation_id`, format), { file: out });
+  const select = `SELECT ${columns} FROM nba_predictions_out ORDER BY customer_id, conversation_id`;
+  if (format !== 'arrow') return staging.run(copyToFile(select, format), { file: out });
+  await writeQueryAsArrow(staging.connection, `SELECT * REPLACE (send_time::TIMESTAMPTZ AS send_time, as_of::TIMESTAMPTZ AS as_of) FROM (${select})`, out);
 }

@@ -7,10 +7,11 @@ export type BatchFormat = 'parquet' | 'csv' | 'ndjson';
 /** What a store hands back when a stage reads its tables. */
 export type ExportFormat = 'parquet' | 'csv';
 
-/** The user's predictions file (predict --format); json is one array. */
-export type OutputFormat = 'csv' | 'parquet' | 'json';
+/** The user's predictions file (predict --format); json is one array, arrow an Arrow IPC file (files/arrow.ts). */
+export type OutputFormat = 'csv' | 'parquet' | 'json' | 'arrow';
 
-export type FileFormat = BatchFormat | OutputFormat;
+/** What DuckDB writes itself with COPY; it has no Arrow IPC writer offline, so files/arrow.ts writes those. */
+export type FileFormat = BatchFormat | Exclude<OutputFormat, 'arrow'>;
 
 export interface CopyOptions {
   /** Parquet only: a work file read once beside this process costs more to compress than it saves. */

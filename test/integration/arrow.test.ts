@@ -3,11 +3,26 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { processConversations } from '../../src/conversations/process.js';
+import { predict, PREDICTION_COLUMNS } from '../../src/decisions/predict.js';
 import { arrowStreamBytes, writeArrowFile, type ArrowColumn } from '../../src/files/arrow.js';
+import { readCsv } from '../../src/files/csv.js';
+import { ingest } from '../../src/pipeline/ingest.js';
+import { queryEmbedded } from '../helpers/clickhouse.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riverline-arrow-'));
+const home = path.join(dir, 'home');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** An Arrow cell as the CSV file reads back: times as ISO 8601 UTC text, numbers as text; CSV keeps no '' apart from null. */
+function asCsvText(value: unknown, type: string): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (type.startsWith('Timestamp')) return new Date(Number(value)).toISOString();
+  return String(value);
+}
 
 const COLUMNS: ArrowColumn[] = [
   { name: 'id', type: 'text' },
@@ -58,5 +73,44 @@ describe('the Arrow writer', () => {
     expect(table.numRows).toBe(0);
     expect(table.schema.fields.map((field) => field.name)).toEqual(COLUMNS.map((column) => column.name));
     expect(tableFromIPC(await arrowStreamBytes(COLUMNS, [])).numRows).toBe(0);
+  });
+});
+
+describe('predict --format arrow', () => {
+  beforeAll(async () => {
+    const config = loadConfig({}, { home, db: 'chdb' });
+    await ingest(config, { file: path.join(ROOT, 'examples', 'twcs_sample.csv') });
+    await ingest(config, { file: path.join(ROOT, 'test', 'fixtures', 'threads.csv') });
+    await processConversations(config, { engine: 'duckdb', asOf: '2017-11-01T15:54:37Z' });
+  });
+
+  it('writes an Arrow IPC file with the rows of the CSV, times as Timestamp(ms, UTC), that ClickHouse reads too', async () => {
+    const csv = path.join(dir, 'out', 'nba_predictions.csv');
+    await predict(loadConfig({}, { home, db: 'chdb' }), { out: csv, format: 'csv', llm: 'off' });
+    const arrow = path.join(dir, 'out', 'nba_predictions.arrow');
+    const result = await runCli(['predict', '--home', home, '--format', 'arrow', '--out', arrow, '--llm', 'off', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ predictions: 37, format: 'arrow', out: arrow });
+
+    const table = tableFromIPC(fs.readFileSync(arrow));
+    expect(table.schema.fields.map((field) => field.name)).toEqual(PREDICTION_COLUMNS);
+    const types = Object.fromEntries(table.schema.fields.map((field) => [field.name, String(field.type)]));
+    expect(types).toMatchObject({ customer_id: 'Utf8', send_time: 'Timestamp<MILLISECOND, UTC>', as_of: 'Timestamp<MILLISECOND, UTC>', sentiment: 'Float64', receipt: 'Utf8' });
+    // Two runs, two run_ids; everything else is the same decision on the same data, row for row.
+    const withoutRun = (row: Record<string, string | null>) => ({ ...row, run_id: undefined });
+    const fromArrow = table.toArray().map((row) => Object.fromEntries(PREDICTION_COLUMNS.map((name) => [name, asCsvText(row[name], types[name])])));
+    // DuckDB's CSV writes 0.0 where a number reads 0: numbers are compared as numbers.
+    const fromCsv = (await readCsv(csv)).map((row) => ({ ...row, sentiment: row.sentiment === null ? null : String(Number(row.sentiment)) }));
+    expect(fromArrow).toHaveLength(37);
+    expect(fromArrow.map(withoutRun)).toEqual(fromCsv.map(withoutRun));
+    expect(new Set(fromArrow.map((row) => row.run_id)).size).toBe(1);
+
+    // DuckDB has no Arrow reader offline (read_arrow is an extension it would download); ClickHouse's reader is built in.
+    const [read] = await queryEmbedded<{ n: number; send: string; as_of: string }>(
+      path.join(dir, 'reader'),
+      "SELECT count() AS n, any(toTypeName(send_time)) AS send, any(toString(as_of)) AS as_of FROM file({file:String}, 'Arrow')",
+      { file: arrow },
+    );
+    expect(read).toEqual({ n: 37, send: "Nullable(DateTime64(3, 'UTC'))", as_of: '2017-11-01 15:54:37.000' });
   });
 });
