@@ -1,34 +1,72 @@
-// Progress as plain lines on stderr, for CI and pipes: one line per stage change, row updates throttled.
+// Progress as plain lines on stderr, for CI and pipes: one line per stage when it ends (done, skipped or failed, with
+// its count, rate and time), in stage order, under a heading per job when a command runs several. A stage still
+// running after HEARTBEAT_MS says so, at most once per HEARTBEAT_MS, so a CI log never goes silent for long.
+// A failed stage's line says only that it failed: the command prints the error's sentence once, after.
 import { forTerminal } from '../cli/terminal-text.js';
-import { elapsedSeconds, rowsPerSecond, type StageState, type StageTracker } from './stage-tracker.js';
+import { columnWidths, stageCells, type ColumnWidths } from './stage-line.js';
+import type { StageState, StageTracker } from './stage-tracker.js';
 
-export function formatRows(n: number): string {
-  return n.toLocaleString('en-US');
+export { formatRows } from './stage-line.js';
+
+const HEARTBEAT_MS = 30_000;
+const ENDED = new Set<StageState['status']>(['done', 'skipped', 'failed']);
+
+/** One stage as a line: "Label: status  rows  rate  time  note", the label column as wide as the longest label. */
+export function describeStage(stage: StageState, now = Date.now(), widths: ColumnWidths = columnWidths([stage], now)): string {
+  const cells = stageCells(stage, now);
+  const label = `${cells.label}:`.padEnd(widths.label + 1);
+  const counts = [cells.rows.padStart(widths.rows), cells.rate.padStart(widths.rate), cells.time.padStart(widths.time)].join('  ');
+  return `${label} ${stage.status.padEnd(7)} ${counts}  ${cells.note}`.trimEnd();
 }
 
-export function describeStage(stage: StageState, now = Date.now()): string {
-  const parts = [`${stage.label}: ${stage.status}`];
-  if (stage.rows > 0) parts.push(`${formatRows(stage.rows)}${stage.total !== null ? `/${formatRows(stage.total)}` : ''} rows`);
-  if (stage.rows > 0 && stage.status !== 'pending') parts.push(`${formatRows(Math.round(rowsPerSecond(stage, now)))} rows/s`);
-  if (stage.startedAt !== null) parts.push(`${elapsedSeconds(stage, now).toFixed(1)}s`);
-  if (stage.note) parts.push(stage.note);
-  // A note can quote data (a file name, a driver message): one line, no escapes.
-  return forTerminal(parts.join(', '), { singleLine: true });
-}
+export function attachPlainProgress(tracker: StageTracker, write: (line: string) => void, heartbeatMs = HEARTBEAT_MS): () => void {
+  const groups = tracker.groups();
+  const grouped = groups.length > 1;
+  const groupOf = new Map(groups.flatMap((group) => group.stages.map((stage) => [stage.id, group.name] as const)));
+  // Counts are at least MIN_WIDTHS wide (stage-line.ts), so lines printed one by one still line up.
+  const labelWidth = Math.max(...tracker.stages.map((stage) => stageCells(stage).label.length));
+  const printed = new Set<string>();
+  const headed = new Set<string>();
+  const lastLine = new Map<string, number>();
 
-export function attachPlainProgress(tracker: StageTracker, write: (line: string) => void, throttleMs = 1000): () => void {
-  let lastRowLine = 0;
-  const lastSeen = new Map<string, string>();
-  const onChange = (stage: StageState) => {
-    // A new status or note (e.g. "batch 3 of 12") always prints; bare row counts are throttled.
-    const key = `${stage.status}|${stage.note}`;
-    const statusChanged = lastSeen.get(stage.id) !== key;
-    lastSeen.set(stage.id, key);
-    const now = Date.now();
-    if (!statusChanged && now - lastRowLine < throttleMs) return;
-    if (!statusChanged) lastRowLine = now;
-    write(`[riverline] ${describeStage(stage, now)}`);
+  const print = (stage: StageState, now: number) => {
+    const group = groupOf.get(stage.id) ?? '';
+    if (grouped && !headed.has(group)) {
+      headed.add(group);
+      write(`[riverline] ${forTerminal(group || 'other', { singleLine: true })}`);
+    }
+    const widths = { ...columnWidths([stage], now), label: labelWidth };
+    write(`[riverline] ${grouped ? '  ' : ''}${describeStage(stage, now, widths)}`);
   };
+
+  // Ended stages print in stage order: one that ends while an earlier one still runs (a skipped LLM rewrite during
+  // Compose) waits for it. A stage never started (pending) holds nothing up.
+  const flush = (now: number) => {
+    for (const stage of tracker.stages) {
+      if (printed.has(stage.id)) continue;
+      if (stage.status === 'running') return;
+      if (!ENDED.has(stage.status)) continue;
+      printed.add(stage.id);
+      print(stage, now);
+    }
+  };
+
+  const onChange = (stage: StageState) => {
+    const now = Date.now();
+    if (stage.status === 'running') {
+      const since = lastLine.get(stage.id) ?? stage.startedAt ?? now;
+      if (now - since < heartbeatMs) return;
+      lastLine.set(stage.id, now);
+      print(stage, now);
+      return;
+    }
+    flush(now);
+  };
+  const onFinish = () => flush(Date.now());
   tracker.on('change', onChange);
-  return () => tracker.off('change', onChange);
+  tracker.on('finish', onFinish);
+  return () => {
+    tracker.off('change', onChange);
+    tracker.off('finish', onFinish);
+  };
 }

@@ -1,26 +1,63 @@
 // Holds the status of a command's stages; renderers (Ink, plain lines, silent) subscribe to changes.
 import { EventEmitter } from 'node:events';
+import { groupOf } from './stage-groups.js';
 
 export type StageStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
 export interface StageState {
   id: string;
   label: string;
+  /** The job the stage belongs to (ingest, process, train, predict, ...), shown as a heading; '' when unknown. */
+  group: string;
   status: StageStatus;
   rows: number;
   total: number | null;
   startedAt: number | null;
   finishedAt: number | null;
   note: string;
+  /**
+   * Why the stage failed. Renderers show only that it failed: the command prints the sentence itself, once, with its
+   * next steps (BaseCommand.catch).
+   */
+  error: string;
+}
+
+export interface StageDefinition {
+  id: string;
+  label: string;
+  /** Default: the group stage-groups.ts knows for the id. */
+  group?: string;
 }
 
 export class StageTracker extends EventEmitter {
   readonly stages: StageState[];
   readonly startedAt = Date.now();
 
-  constructor(stages: Array<{ id: string; label: string }>) {
+  constructor(stages: StageDefinition[]) {
     super();
-    this.stages = stages.map((stage) => ({ ...stage, status: 'pending', rows: 0, total: null, startedAt: null, finishedAt: null, note: '' }));
+    this.stages = stages.map((stage) => ({
+      id: stage.id,
+      label: stage.label,
+      group: stage.group ?? groupOf(stage.id),
+      status: 'pending',
+      rows: 0,
+      total: null,
+      startedAt: null,
+      finishedAt: null,
+      note: '',
+      error: '',
+    }));
+  }
+
+  /** The groups in order of first appearance, each with its stages; one group ('' when none is known) for a single job. */
+  groups(): Array<{ name: string; stages: StageState[] }> {
+    const groups: Array<{ name: string; stages: StageState[] }> = [];
+    for (const stage of this.stages) {
+      const last = groups.at(-1);
+      if (last && last.name === stage.group) last.stages.push(stage);
+      else groups.push({ name: stage.group, stages: [stage] });
+    }
+    return groups;
   }
 
   private find(id: string): StageState {
@@ -56,11 +93,11 @@ export class StageTracker extends EventEmitter {
     this.emit('change', stage);
   }
 
-  /** Marks the running stage failed; the caller rethrows the error. */
+  /** Marks the running stage failed; the caller rethrows the error, and the command prints its message. */
   fail(message: string): void {
     const stage = this.stages.find((s) => s.status === 'running');
     if (stage) {
-      Object.assign(stage, { status: 'failed', finishedAt: Date.now(), note: message });
+      Object.assign(stage, { status: 'failed', finishedAt: Date.now(), error: message });
       this.emit('change', stage);
     }
   }
