@@ -42,8 +42,12 @@ export type ArrowRow = readonly unknown[];
 /** Rows per record batch: large enough that the per-batch overhead vanishes, small enough to bound memory. */
 export const DEFAULT_BATCH_ROWS = 32_768;
 
-export function arrowSchema(columns: readonly ArrowColumn[]): Schema {
-  return new Schema(columns.map((column) => new Field(column.name, arrowType(column.type), true)));
+/** The schema; `metadata` travels with it (pyarrow shows it as schema.metadata). */
+export function arrowSchema(columns: readonly ArrowColumn[], metadata: Record<string, string> = {}): Schema {
+  return new Schema(
+    columns.map((column) => new Field(column.name, arrowType(column.type), true)),
+    new Map(Object.entries(metadata)),
+  );
 }
 
 function arrowType(type: ArrowColumnType): DataType {
@@ -66,8 +70,7 @@ function arrowType(type: ArrowColumnType): DataType {
 }
 
 /** One record batch from rows (positional, in the order of `columns`). */
-export function recordBatch(columns: readonly ArrowColumn[], rows: readonly ArrowRow[]): RecordBatch {
-  const schema = arrowSchema(columns);
+export function recordBatch(columns: readonly ArrowColumn[], rows: readonly ArrowRow[], schema = arrowSchema(columns)): RecordBatch {
   const children = columns.map((column, index) => columnData(column.type, rows.map((row) => row[index])));
   return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children }));
 }
@@ -194,6 +197,8 @@ async function* regroup(chunks: AsyncIterable<readonly ArrowRow[]> | Iterable<re
 export interface ArrowWriteOptions {
   /** Rows per record batch (default DEFAULT_BATCH_ROWS). */
   batchRows?: number;
+  /** Key-value pairs kept in the schema. */
+  metadata?: Record<string, string>;
 }
 
 /**
@@ -208,9 +213,10 @@ export async function* arrowBytes(
 ): AsyncGenerator<Uint8Array> {
   const sink = new CollectingSink();
   const writer = kind === 'file' ? new RecordBatchFileWriter() : new RecordBatchStreamWriter();
-  writer.reset(sink, arrowSchema(columns));
+  const schema = arrowSchema(columns, options.metadata);
+  writer.reset(sink, schema);
   for await (const rows of regroup(chunks, options.batchRows ?? DEFAULT_BATCH_ROWS)) {
-    writer.write(recordBatch(columns, rows));
+    writer.write(recordBatch(columns, rows, schema));
     yield sink.take();
   }
   writer.finish();
@@ -262,9 +268,9 @@ export async function writeArrowFile(
 }
 
 /** The rows as one Arrow IPC stream (a small answer or one insert's worth). */
-export async function arrowStreamBytes(columns: readonly ArrowColumn[], rows: readonly ArrowRow[]): Promise<Buffer> {
+export async function arrowStreamBytes(columns: readonly ArrowColumn[], rows: readonly ArrowRow[], options: ArrowWriteOptions = {}): Promise<Buffer> {
   const parts: Uint8Array[] = [];
-  for await (const bytes of arrowBytes(columns, [rows], 'stream')) parts.push(bytes);
+  for await (const bytes of arrowBytes(columns, [rows], 'stream', options)) parts.push(bytes);
   return Buffer.concat(parts);
 }
 

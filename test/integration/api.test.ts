@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
@@ -127,6 +128,30 @@ describe('the other routes', () => {
     expect(body.predictions.map((p: { customer_id: string }) => p.customer_id)).toEqual(['115712', 'c5']);
     expect(body.not_found).toEqual(['nobody']);
     expect((await post('/predict_nba/batch', { customer_ids: Array.from({ length: 1001 }, (_, i) => `c${i}`) })).statusCode).toBe(400);
+  });
+
+  it('answers the batch as an Arrow stream when Accept asks for it: the rows of the JSON answer, unknown ids in the metadata', async () => {
+    const ids = ['115712', 'c5', 'nobody', 'c1'];
+    const json = (await post('/predict_nba/batch', { customer_ids: ids })).json();
+    const response = await app.inject({ method: 'POST', url: '/predict_nba/batch', payload: { customer_ids: ids }, headers: { ...auth, accept: 'application/vnd.apache.arrow.stream' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/vnd.apache.arrow.stream');
+    const table = tableFromIPC(response.rawPayload);
+    expect(table.schema.metadata.get('not_found')).toBe(JSON.stringify(json.not_found));
+    const rows = table.toArray().map((row) => {
+      const values = row.toJSON() as Record<string, unknown>;
+      const time = (value: unknown) => (value === null ? null : new Date(Number(value)).toISOString());
+      const parsed = (value: unknown) => (value === null ? null : JSON.parse(String(value)));
+      return { ...values, send_time: time(values.send_time), as_of: time(values.as_of), features: parsed(values.features), receipt: parsed(values.receipt) };
+    });
+    expect(rows).toEqual(json.predictions);
+    // JSON stays the default, for no Accept header, */* and an Accept that refuses Arrow.
+    for (const accept of [undefined, '*/*', 'application/vnd.apache.arrow.stream;q=0, application/json']) {
+      const headers = accept === undefined ? auth : { ...auth, accept };
+      expect((await app.inject({ method: 'POST', url: '/predict_nba/batch', payload: { customer_ids: ids }, headers })).headers['content-type']).toMatch(/^application\/json/);
+    }
+    const openapi = (await app.inject({ method: 'GET', url: '/openapi.json', headers: auth })).json();
+    expect(Object.keys(openapi.paths['/predict_nba/batch'].post.responses['200'].content)).toEqual(['application/json', 'application/vnd.apache.arrow.stream']);
   });
 
   it("shows a customer's profile and open conversations", async () => {

@@ -159,6 +159,19 @@ export const DECISION = {
   },
 } as const;
 
+/** The media type of an Arrow IPC stream, which the batch route answers when the Accept header asks for it. */
+export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
+
+/** The batch answer as Arrow: the same predictions, one row each; the unknown ids in the schema metadata. */
+export const ARROW_BATCH = {
+  type: 'string',
+  format: 'binary',
+  description:
+    'An Arrow IPC stream (`Accept: application/vnd.apache.arrow.stream`): one row per prediction with the JSON fields as columns, ' +
+    'send_time and as_of as Timestamp(ms, UTC), features and receipt as JSON text; the schema metadata `not_found` holds the unknown ids as a JSON array. ' +
+    'pyarrow reads it with `pa.ipc.open_stream`, polars with `pl.read_ipc_stream`.',
+} as const;
+
 export const BATCH = {
   description: 'The decisions for the known customers, in the order first asked for, and the ids the data does not know.',
   type: 'object',
