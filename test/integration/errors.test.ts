@@ -157,3 +157,22 @@ describe('a database password equal to the user name', () => {
     expect(redactSecrets('clickhouse at http://default:pw@ch:8123/', [])).toBe('clickhouse at http://default:***@ch:8123/');
   });
 });
+
+describe('a failing command', () => {
+  const count = (text: string, part: string) => text.split(part).length - 1;
+
+  it('prints the sentence of a missing file once', async () => {
+    const missing = path.join(dir, 'missing.csv');
+    const result = await runCli(['ingest', missing, '--home', path.join(dir, 'once')]);
+    expect(result.code).toBe(1);
+    expect(count(result.stderr, 'does not exist'), result.stderr).toBe(1);
+  });
+
+  it('prints the sentence of a failed stage once: the progress line says only that the stage failed', async () => {
+    const result = await runCli(['process', '--home', path.join(dir, 'once')]);
+    expect(result.code).toBe(1);
+    expect(count(result.stderr, 'There are no interactions to process yet'), result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/^\[riverline\] Check data: +failed +\d+\.\ds$/m);
+    expectOneSentence(result);
+  });
+});
