@@ -13,3 +13,23 @@ export const PARSE_INBOUND = `CASE
     WHEN lower(trim(inbound)) IN ('false', 'f', '0', 'no', 'n', '0.0') THEN false
   END`;
 
+
+/** One HTML entity (the named ones Twitter writes, or a numeric one), else a run of text without '&', else a lone '&'. */
+const ENTITY_OR_TEXT = `&(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});|[^&]+|&`;
+
+/** The code point of a numeric entity token t (`&#39;`, `&#x1F600;`). */
+const ENTITY_CODE = `CASE WHEN t[3] IN ('x', 'X') THEN try_cast('0x' || t[4:-2] AS INTEGER) ELSE try_cast(t[3:-2] AS INTEGER) END`;
+
+/**
+ * Twitter's texts arrive HTML-escaped (`&gt;`, `&amp;`, `&#39;`). Decoded in one pass over the text's tokens, so each
+ * entity is decoded once (`&amp;gt;` is `&gt;`, never `>`); a code point chr() cannot write (NUL, a surrogate, past
+ * U+10FFFF) and every other `&` stay as they are. Only texts holding an `&` pay for the tokenising.
+ */
+export const decodeEntities = (expr: string) => `CASE WHEN contains(${expr}, '&') THEN array_to_string(list_transform(
+    regexp_extract_all(${expr}, '${ENTITY_OR_TEXT}'), t -> CASE
+      WHEN t[1] <> '&' OR t = '&' THEN t
+      WHEN t = '&amp;' THEN '&' WHEN t = '&lt;' THEN '<' WHEN t = '&gt;' THEN '>'
+      WHEN t = '&quot;' THEN '"' WHEN t = '&apos;' THEN ''''
+      WHEN ${ENTITY_CODE} BETWEEN 1 AND 1114111 AND ${ENTITY_CODE} NOT BETWEEN 55296 AND 57343 THEN chr(${ENTITY_CODE})
+      ELSE t END), '')
+  ELSE ${expr} END`;

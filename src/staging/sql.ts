@@ -3,7 +3,7 @@
 // Each expensive expression appears once per row: DuckDB inlines aliases, so reusing one would run it again.
 import type { SourceColumn, SourceFile } from './source-file.js';
 import { FIRST_FAILING_CHECK } from '../quality/checks.sql.js';
-import { PARSE_INBOUND, PARSE_TIMESTAMP, normalizeId } from './expressions.sql.js';
+import { PARSE_INBOUND, PARSE_TIMESTAMP, decodeEntities, normalizeId } from './expressions.sql.js';
 import { REJECT_COLUMNS } from '../model/interactions.js';
 import { copyToFile, timestampForFile, type BatchFormat } from '../files/formats.js';
 
@@ -136,7 +136,8 @@ export type { BatchFormat };
 /**
  * The universal interaction schema for valid rows with row index in [$first, $last]. interaction_id is the md5 of
  * platform:external_id as 32 hex digits (PostgreSQL and ClickHouse both read that as a UUID). CSV timestamps
- * are UTC text with milliseconds.
+ * are UTC text with milliseconds. The text's HTML entities are decoded once, in the inner select, so content_text,
+ * raw_text and the metadata read decoded text and the decoding runs once per row (quarantined rows keep the file's text).
  */
 export function exportBatch(format: BatchFormat): string {
   const select = `
@@ -154,8 +155,10 @@ export function exportBatch(format: BatchFormat): string {
     ${CONTENT_METADATA} AS content_metadata,
     ${PLATFORM_METADATA} AS platform_metadata,
     $run_id AS run_id
-  FROM raw_rows
-  WHERE rowid BETWEEN $first AND $last AND rowid NOT IN (SELECT row_index FROM rejected_records)
+  FROM (
+    SELECT * REPLACE (${decodeEntities('text')} AS text) FROM raw_rows
+    WHERE rowid BETWEEN $first AND $last AND rowid NOT IN (SELECT row_index FROM rejected_records)
+  )
 `;
   return copyToFile(select, format);
 }
