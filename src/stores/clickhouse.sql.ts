@@ -70,6 +70,10 @@ export const insertOutputFromParquet = (table: OutputTable, name: string) => {
   return `INSERT INTO ${name} (${list}) SELECT ${list} FROM file({file:String}, Parquet)`;
 };
 export const insertOutputJson = (name: string) => `INSERT INTO ${name} FORMAT JSONEachRow`;
+/** Rows a stage hands over as an Arrow IPC stream (a server; see insertRows in clickhouse.ts); other columns get their defaults. */
+export const insertArrowStream = (name: string, columns: readonly string[]) => `INSERT INTO ${name} (${columns.join(', ')}) FORMAT ArrowStream`;
+/** The columns an Arrow insert must match, in table order. */
+export const describeTable = (name: string) => `SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = {table:String} ORDER BY position`;
 export const countRows = (table: OutputTable) => `SELECT count() AS n FROM ${table.name}`;
 
 /** A stage's query streamed back to the client as Parquet (a ClickHouse server). */

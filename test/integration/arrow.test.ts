@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createClient } from '@clickhouse/client';
 import { tableFromIPC } from 'apache-arrow';
+import { createChdbConnection } from 'chdb/connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { processConversations } from '../../src/conversations/process.js';
@@ -10,6 +12,8 @@ import { predict, PREDICTION_COLUMNS } from '../../src/decisions/predict.js';
 import { arrowStreamBytes, writeArrowFile, type ArrowColumn } from '../../src/files/arrow.js';
 import { readCsv } from '../../src/files/csv.js';
 import { ingest } from '../../src/pipeline/ingest.js';
+import { arrowInsert } from '../../src/stores/clickhouse.js';
+import { describeTable } from '../../src/stores/clickhouse.sql.js';
 import { queryEmbedded } from '../helpers/clickhouse.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 
@@ -112,5 +116,45 @@ describe('predict --format arrow', () => {
       { file: arrow },
     );
     expect(read).toEqual({ n: 37, send: "Nullable(DateTime64(3, 'UTC'))", as_of: '2017-11-01 15:54:37.000' });
+  });
+});
+
+describe('ArrowStream inserts into ClickHouse', () => {
+  it('land the same rows as JSONEachRow: text, numbers, booleans, nulls, arrays, times and defaults', async () => {
+    const client = createClient({ connection: createChdbConnection({ path: path.join(dir, 'chdb-insert') }) } as Parameters<typeof createClient>[0]);
+    try {
+      const shape = `(ts_ms Float64, action String, resolved Bool, brand Nullable(String), topic LowCardinality(String), score Int32,
+        big Int64, flag Nullable(Bool), words Array(String), at DateTime64(3, 'UTC'), maybe_at Nullable(DateTime64(3, 'UTC')), kept String DEFAULT 'default')`;
+      for (const table of ['by_json', 'by_arrow']) await client.command({ query: `CREATE TABLE ${table} ${shape} ENGINE = Memory` });
+      // Rows as train and process hand them over: JSON values, ClickHouse time text, arrays of words.
+      const rows = Array.from({ length: 500 }, (_, i) => ({
+        ts_ms: 1_509_490_000_000 + i * 1.5,
+        action: i % 3 === 0 ? 'twitter_dm_reply' : 'email_reply',
+        resolved: i % 2 === 0,
+        brand: i % 7 === 0 ? null : `brand "${i}" é\n😀`,
+        topic: ['billing', 'travel', ''][i % 3],
+        score: -i,
+        big: String(2 ** 40 + i),
+        flag: i % 5 === 0 ? null : i % 2 === 1,
+        words: i % 4 === 0 ? [] : ['late', `w${i}`, 'd\'or'],
+        at: `2017-10-31 22:10:${String(i % 60).padStart(2, '0')}.${String(i % 1000).padStart(3, '0')}`,
+        maybe_at: i % 6 === 0 ? null : new Date(Date.UTC(2017, 10, 1, 0, 0, 0, i)).toISOString(),
+      }));
+      await client.insert({ table: 'by_json', values: rows, format: 'JSONEachRow' });
+      // The bytes insertRows sends a server, read through ClickHouse's own ArrowStream input (chDB reads the file).
+      const described = (await (await client.query({ query: describeTable('by_arrow'), query_params: { table: 'by_arrow' }, format: 'JSONEachRow' })).json()) as Array<{ name: string; type: string }>;
+      const { columns, bytes } = await arrowInsert(described, rows);
+      expect(columns).not.toContain('kept');
+      const file = path.join(dir, 'insert.arrows');
+      fs.writeFileSync(file, bytes);
+      await client.command({ query: `INSERT INTO by_arrow (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM file({file:String}, 'ArrowStream')`, query_params: { file } });
+      const read = async (table: string) => (await (await client.query({ query: `SELECT * FROM ${table} ORDER BY ts_ms`, format: 'JSONEachRow' })).json()) as Array<Record<string, unknown>>;
+      const [byJson, byArrow] = [await read('by_json'), await read('by_arrow')];
+      expect(byArrow).toHaveLength(500);
+      expect(byArrow).toEqual(byJson);
+      expect(byArrow[0]).toMatchObject({ kept: 'default', words: [], brand: null, flag: null, maybe_at: null });
+    } finally {
+      await client.close();
+    }
   });
 });
