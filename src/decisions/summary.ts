@@ -1,18 +1,23 @@
-// Human-readable summary of a predict run.
+// Human-readable summary of a predict run, in 80 columns: the file relative to the current folder, the run's short id
+// (--json has the whole one).
+import { shortId, shownPath, wrapLine } from '../progress/summary-text.js';
 import type { PredictResult } from './predict.js';
 
 export function formatPredictSummary(result: PredictResult): string {
   const n = (value: number) => value.toLocaleString('en-US');
   const channels = Object.entries(result.by_channel).map(([channel, count]) => `    ${channel.padEnd(24)}${n(count).padStart(9)}`);
   return [
-    `Wrote ${n(result.predictions)} predictions to ${result.out} in ${result.seconds.toFixed(1)}s (as of ${result.as_of}, run ${result.run_id}).`,
+    `Wrote ${n(result.predictions)} predictions to ${shownPath(result.out)} in ${result.seconds.toFixed(1)}s.`,
+    `  run ${shortId(result.run_id)}, as of ${result.as_of}`,
     `  skipped (already resolved): ${n(result.skipped_resolved)}`,
     policyLine(result),
     '  by channel:',
     ...channels,
     llmLine(result),
     '  The rows are also in the nba_predictions table.',
-  ].join('\n');
+  ]
+    .map((line) => wrapLine(line))
+    .join('\n');
 }
 
 function policyLine(result: PredictResult): string {
