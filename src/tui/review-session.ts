@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/index.js';
 import { UserError } from '../errors.js';
 import { readCsv, writeCsv } from '../files/csv.js';
+import { isoTimestamp } from '../files/timestamps.js';
 import { createStore, prepareStore, type LatestReview, type PredictionRow, type Store } from '../stores/index.js';
 import { actionProblem, NO_ACTION, type Decision, type ReviewItem } from './review-state.js';
 
@@ -40,7 +41,10 @@ function storedReason(decision: Decision): string {
 /** The send time a stored decision stands for: the one it kept, none for no_action, else the prediction's. */
 export function sendTimeOf(review: Pick<LatestReview, 'decision' | 'channel' | 'reason'>, predicted: string | null): string | null {
   if (review.decision === 'rejected') return predicted;
-  if (review.reason.startsWith(SEND_AT)) return review.reason.slice(SEND_AT.length);
+  if (review.reason.startsWith(SEND_AT)) {
+    const kept = review.reason.slice(SEND_AT.length);
+    return isoTimestamp(kept) ?? kept;
+  }
   return review.channel === NO_ACTION ? null : predicted;
 }
 
@@ -73,7 +77,8 @@ function toItem(row: PredictionRow): ReviewItem {
 /** A row of a predictions file as the screen shows it: the file is predict's output, its cells already text. */
 function fileItem(row: Record<string, string | null>): ReviewItem {
   const cell = (name: keyof ReviewItem) => row[name] ?? '';
-  const time = (name: 'send_time' | 'as_of') => (row[name] ? new Date(row[name]!.replace(' ', 'T')).toISOString() : null);
+  // A file written elsewhere may hold an engine's text ("2017-11-01 21:00:00.000", UTC); the screen keeps ISO 8601.
+  const time = (name: 'send_time' | 'as_of') => (row[name] ? (isoTimestamp(row[name]!) ?? row[name]!) : null);
   return {
     conversation_id: cell('conversation_id'),
     customer_id: cell('customer_id'),
@@ -166,7 +171,9 @@ export async function exportApproved(config: Config, out: string, options: { fil
     const chosen = items.filter((item) => item.decision === 'approved' || item.decision === 'edited');
     const complete = chosen.filter((item) => actionProblem(item) === null);
     const columns = ['customer_id', 'conversation_id', 'brand', 'channel', 'message', 'send_time', 'issue_status', 'rule_id', 'decision'] as const;
-    await writeCsv(out, columns, complete.map((item) => columns.map((column) => item[column] ?? null)));
+    // Send times in the one format files carry (ISO 8601 UTC), whatever text a stored decision kept.
+    const cell = (item: ReviewItem, column: (typeof columns)[number]) => (column === 'send_time' && item.send_time ? (isoTimestamp(item.send_time) ?? item.send_time) : (item[column] ?? null));
+    await writeCsv(out, columns, complete.map((item) => columns.map((column) => cell(item, column))));
     return { exported: complete.length, incomplete: chosen.length - complete.length };
   } finally {
     await store.close();
