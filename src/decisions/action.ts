@@ -5,7 +5,7 @@ import type { DecisionFeatures } from './fields.js';
 import type { PolicyDecision, Receipt } from './policy.js';
 import type { Channel, IssueStatus, Rule, RuleSet, Timing } from './rules.schema.js';
 import { computeSendTime, inQuietHours } from './send-time.js';
-import { templateMessage, templateReasoning } from './templates.js';
+import { customerSignals, signalNote, templateMessage, templateReasoning, type CustomerSignals } from './templates.js';
 
 export interface ActionInput {
   conversation_id: string;
@@ -18,6 +18,10 @@ export interface ActionInput {
   decision: PolicyDecision;
   /** Feature values by name, each of its field's type, for the `fired` evidence. */
   features: Partial<DecisionFeatures>;
+  /** The distinct words of the customer's last two messages (conversations.recent_words): thanks, a DM, for the message. */
+  recent_words?: readonly string[] | null;
+  /** The customer's last message, when the caller has it: it also tells a question. */
+  last_customer_message?: string | null;
 }
 
 export interface Action {
@@ -43,7 +47,7 @@ function guardDescription(ruleId: string, rules: RuleSet): string | null {
 const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(2)}`;
 
 /** The reasoning of a decision a model made: which layer, on what numbers, moved by which features. */
-function modelReasoning(decision: PolicyDecision, topic: string, sendTime: Date | null): string {
+function modelReasoning(decision: PolicyDecision, topic: string, sendTime: Date | null, signals: CustomerSignals): string {
   const { receipt, channel } = decision;
   const row = receipt.actions.find((action) => action.action === channel);
   const allowed = receipt.actions.filter((action) => action.eligible).length;
@@ -53,7 +57,7 @@ function modelReasoning(decision: PolicyDecision, topic: string, sendTime: Date 
       : `what this brand's agents most likely do here (propensity ${row?.propensity?.toFixed(2)}, ${allowed} action${allowed === 1 ? '' : 's'} allowed)`;
   const features = receipt.top_features.map((f) => `${f.feature} ${signed(f.contribution)}`).join(', ');
   const when = sendTime ? ` Send at ${sendTime.toISOString()}.` : '';
-  return `The ${receipt.policy} policy chose ${channel}: ${why}${features ? `; moved most by ${features}` : ''}; topic ${topic}.${when}`;
+  return `The ${receipt.policy} policy chose ${channel}: ${why}${features ? `; moved most by ${features}` : ''}; topic ${topic}${signalNote(signals)}.${when}`;
 }
 
 /** A decision's timing and expected status: its rule's; for a model's choice, the matched rule's when it sends something. */
@@ -81,6 +85,13 @@ export function composeAction(input: ActionInput, rules: RuleSet, asOf: Date, by
     receipt.guard_rails.push(`quiet hours (${rules.quiet_hours.start}:00-${rules.quiet_hours.end}:00 UTC): sent at ${sendTime.toISOString()}`);
   }
   const description = rule?.description ?? guardDescription(ruleId, rules) ?? 'no rule matched';
+  const signals = customerSignals({
+    customer_sentiment_end: input.customer_sentiment_end,
+    topic: input.topic,
+    customer_moved_to_dm: input.features.customer_moved_to_dm,
+    recent_words: input.recent_words,
+    last_customer_message: input.last_customer_message,
+  });
   const template = {
     customer_id: input.customer_id,
     brand: input.brand,
@@ -91,13 +102,14 @@ export function composeAction(input: ActionInput, rules: RuleSet, asOf: Date, by
     topic: input.topic,
     customer_sentiment_end: input.customer_sentiment_end,
     send_time: sendTime,
+    signals,
   };
   return {
     conversation_id: input.conversation_id,
     channel,
     message: templateMessage(template),
     send_time: sendTime,
-    reasoning: decision.rule_id === null ? modelReasoning(decision, input.topic, sendTime) : templateReasoning(template),
+    reasoning: decision.rule_id === null ? modelReasoning(decision, input.topic, sendTime, signals) : templateReasoning(template),
     issue_status,
     rule_id: ruleId,
     fired,
