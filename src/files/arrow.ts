@@ -22,7 +22,7 @@ import {
   type DataType,
 } from 'apache-arrow';
 import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
-import { DuckDBTypeId } from '@duckdb/node-api';
+import { DuckDBTypeId, JSDuckDBValueConverter } from '@duckdb/node-api';
 import { parseTimestamp } from './timestamps.js';
 
 /**
@@ -69,10 +69,28 @@ function arrowType(type: ArrowColumnType): DataType {
   }
 }
 
+/** Values column by column, each `length` long: what a batch is built from (DuckDB hands its chunks over this way). */
+export interface ColumnChunk {
+  length: number;
+  values: unknown[][];
+}
+
 /** One record batch from rows (positional, in the order of `columns`). */
 export function recordBatch(columns: readonly ArrowColumn[], rows: readonly ArrowRow[], schema = arrowSchema(columns)): RecordBatch {
-  const children = columns.map((column, index) => columnData(column.type, rows.map((row) => row[index])));
-  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children }));
+  return columnBatch(columns, columnsOfRows(columns.length, rows), schema);
+}
+
+function columnBatch(columns: readonly ArrowColumn[], chunk: ColumnChunk, schema: Schema): RecordBatch {
+  const children = columns.map((column, index) => columnData(column.type, chunk.values[index]));
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: chunk.length, nullCount: 0, children }));
+}
+
+function columnsOfRows(width: number, rows: readonly ArrowRow[]): ColumnChunk {
+  const values = Array.from({ length: width }, () => new Array<unknown>(rows.length));
+  rows.forEach((row, rowIndex) => {
+    for (let index = 0; index < width; index++) values[index][rowIndex] = row[index];
+  });
+  return { length: rows.length, values };
 }
 
 /** Rows given as objects, in the order of `columns` (a missing key is null). */
@@ -93,7 +111,7 @@ function columnData(type: ArrowColumnType, values: readonly unknown[]): Data {
     case 'bigint':
       return fixedData(new Int64(), values, BigInt64Array, (value) => BigInt(value as bigint | number | string));
     case 'timestamp':
-      return fixedData(new TimestampMillisecond('UTC'), values, BigInt64Array, (value) => BigInt(millisecondsOf(value)));
+      return timestampData(values);
     case 'boolean':
       return booleanData(values);
   }
@@ -109,9 +127,17 @@ function textOf(value: unknown): string | null {
   return String(value);
 }
 
+/** ClickHouse's DateTime64 text, the commonest time a row carries, read without the general parser. */
+const CLICKHOUSE_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,3})?$/;
+
 /** A Date, a Unix time in milliseconds, or timestamp text as the engines write it (no zone means UTC). */
 function millisecondsOf(value: unknown): number {
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : parseTimestamp(String(value)).getTime();
+  const ms =
+    value instanceof Date ? value.getTime()
+    : typeof value === 'number' ? value
+    : typeof value === 'bigint' ? Number(value)
+    : typeof value === 'string' && CLICKHOUSE_TIME.test(value) ? Date.parse(`${value.replace(' ', 'T')}Z`)
+    : parseTimestamp(String(value)).getTime();
   if (!Number.isFinite(ms)) throw new Error(`Not a timestamp: ${String(value)}`);
   return Math.trunc(ms);
 }
@@ -141,6 +167,20 @@ function fixedData<T extends DataType, A extends Float64Array | Int32Array | Big
   return makeData({ type, length: values.length, nullCount: nulls, nullBitmap: bitmap, data } as never) as Data<T>;
 }
 
+/** Milliseconds as 64-bit integers, written as two 32-bit halves (little-endian) to spare a BigInt per value. */
+function timestampData(values: readonly unknown[]): Data<TimestampMillisecond> {
+  const data = new BigInt64Array(values.length);
+  const halves = new Int32Array(data.buffer);
+  values.forEach((value, index) => {
+    if (isNull(value)) return;
+    const ms = millisecondsOf(value);
+    halves[2 * index] = ms % 2 ** 32 | 0;
+    halves[2 * index + 1] = Math.floor(ms / 2 ** 32);
+  });
+  const { bitmap, nulls } = validity(values);
+  return makeData({ type: new TimestampMillisecond('UTC'), length: values.length, nullCount: nulls, nullBitmap: bitmap, data });
+}
+
 function booleanData(values: readonly unknown[]): Data<Bool> {
   const data = new Uint8Array(Math.ceil(values.length / 8));
   values.forEach((value, index) => {
@@ -150,18 +190,25 @@ function booleanData(values: readonly unknown[]): Data<Bool> {
   return makeData({ type: new Bool(), length: values.length, nullCount: nulls, nullBitmap: bitmap, data });
 }
 
-/** UTF-8 bytes and offsets in two passes (measure, then write), so a batch of long chat logs is allocated once. */
+/**
+ * UTF-8 bytes and offsets: the lengths value by value, the bytes in one call over the joined text (a call per value
+ * costs more than the copy). Lone surrogates on either side of a join would pair up; then each value is written alone.
+ */
 function textData(values: readonly (string | null)[]): Data<Utf8> {
   const offsets = new Int32Array(values.length + 1);
   let total = 0;
-  values.forEach((value, index) => {
+  for (let index = 0; index < values.length; index++) {
+    const value = values[index];
     if (value !== null) total += Buffer.byteLength(value, 'utf8');
     offsets[index + 1] = total;
-  });
-  const bytes = Buffer.allocUnsafe(total);
-  values.forEach((value, index) => {
-    if (value !== null) bytes.write(value, offsets[index], 'utf8');
-  });
+  }
+  let bytes = Buffer.from(values.join(''), 'utf8');
+  if (bytes.byteLength !== total) {
+    bytes = Buffer.allocUnsafe(total);
+    values.forEach((value, index) => {
+      if (value !== null) bytes.write(value, offsets[index], 'utf8');
+    });
+  }
   const { bitmap, nulls } = validity(values);
   return makeData({ type: new Utf8(), length: values.length, nullCount: nulls, nullBitmap: bitmap, valueOffsets: offsets, data: new Uint8Array(bytes.buffer, bytes.byteOffset, total) });
 }
@@ -179,19 +226,28 @@ function listData(values: readonly unknown[]): Data<List<Utf8>> {
   return makeData({ type: new List(new Field('item', new Utf8(), true)), length: lists.length, nullCount: nulls, nullBitmap: bitmap, valueOffsets: offsets, child });
 }
 
-/** Regroups chunks of any size into chunks of `size` rows (the last may be shorter). */
-async function* regroup(chunks: AsyncIterable<readonly ArrowRow[]> | Iterable<readonly ArrowRow[]>, size: number): AsyncGenerator<ArrowRow[]> {
-  let pending: ArrowRow[] = [];
+type RowChunks = AsyncIterable<readonly ArrowRow[]> | Iterable<readonly ArrowRow[]>;
+
+async function* columnChunksOfRows(width: number, chunks: RowChunks): AsyncGenerator<ColumnChunk> {
+  for await (const rows of chunks) yield columnsOfRows(width, rows);
+}
+
+/** Regroups column chunks of any size into chunks of `size` rows (the last may be shorter). */
+async function* regroup(width: number, chunks: AsyncIterable<ColumnChunk>, size: number): AsyncGenerator<ColumnChunk> {
+  let pending: unknown[][] = Array.from({ length: width }, () => []);
+  let length = 0;
   for await (const chunk of chunks) {
-    for (const row of chunk) {
-      pending.push(row);
-      if (pending.length >= size) {
-        yield pending;
-        pending = [];
-      }
+    chunk.values.forEach((values, index) => {
+      for (const value of values) pending[index].push(value);
+    });
+    length += chunk.length;
+    while (length >= size) {
+      yield { length: size, values: pending.map((values) => values.slice(0, size)) };
+      pending = pending.map((values) => values.slice(size));
+      length -= size;
     }
   }
-  if (pending.length > 0) yield pending;
+  if (length > 0) yield { length, values: pending };
 }
 
 export interface ArrowWriteOptions {
@@ -205,9 +261,14 @@ export interface ArrowWriteOptions {
  * The rows as Arrow IPC bytes, one record batch at a time: the file format (footer, random access) or the stream
  * format. With no rows it is still a valid file: the schema and no batches.
  */
-export async function* arrowBytes(
+export function arrowBytes(columns: readonly ArrowColumn[], chunks: RowChunks, kind: 'file' | 'stream', options: ArrowWriteOptions = {}): AsyncGenerator<Uint8Array> {
+  return arrowBytesOfColumns(columns, columnChunksOfRows(columns.length, chunks), kind, options);
+}
+
+/** arrowBytes from column chunks. */
+export async function* arrowBytesOfColumns(
   columns: readonly ArrowColumn[],
-  chunks: AsyncIterable<readonly ArrowRow[]> | Iterable<readonly ArrowRow[]>,
+  chunks: AsyncIterable<ColumnChunk>,
   kind: 'file' | 'stream',
   options: ArrowWriteOptions = {},
 ): AsyncGenerator<Uint8Array> {
@@ -215,17 +276,17 @@ export async function* arrowBytes(
   const writer = kind === 'file' ? new RecordBatchFileWriter() : new RecordBatchStreamWriter();
   const schema = arrowSchema(columns, options.metadata);
   writer.reset(sink, schema);
-  for await (const rows of regroup(chunks, options.batchRows ?? DEFAULT_BATCH_ROWS)) {
-    writer.write(recordBatch(columns, rows, schema));
-    yield sink.take();
+  for await (const chunk of regroup(columns.length, chunks, options.batchRows ?? DEFAULT_BATCH_ROWS)) {
+    writer.write(columnBatch(columns, chunk, schema));
+    yield* sink.take();
   }
   writer.finish();
-  yield sink.take();
+  yield* sink.take();
 }
 
 /**
  * The writer's sink, kept instead of apache-arrow's own queue (which keeps every byte until it is read): what one
- * write produced is taken out as one buffer, so memory stays one batch.
+ * write produced is taken out (the batch's own buffers, not copied), so memory stays one batch.
  */
 class CollectingSink extends AsyncByteQueue {
   private parts: Uint8Array[] = [];
@@ -234,20 +295,20 @@ class CollectingSink extends AsyncByteQueue {
     if (value.byteLength > 0) this.parts.push(value);
   }
 
-  take(): Uint8Array {
-    const bytes = Buffer.concat(this.parts);
+  take(): Uint8Array[] {
+    const parts = this.parts;
     this.parts = [];
-    return bytes;
+    return parts;
   }
 }
 
 /** Writes an Arrow IPC file (.arrow) from chunks of rows; returns the number of rows. */
-export async function writeArrowFile(
-  file: string,
-  columns: readonly ArrowColumn[],
-  chunks: AsyncIterable<readonly ArrowRow[]> | Iterable<readonly ArrowRow[]>,
-  options: ArrowWriteOptions = {},
-): Promise<number> {
+export function writeArrowFile(file: string, columns: readonly ArrowColumn[], chunks: RowChunks, options: ArrowWriteOptions = {}): Promise<number> {
+  return writeArrowFileOfColumns(file, columns, columnChunksOfRows(columns.length, chunks), options);
+}
+
+/** writeArrowFile from column chunks. */
+export async function writeArrowFileOfColumns(file: string, columns: readonly ArrowColumn[], chunks: AsyncIterable<ColumnChunk>, options: ArrowWriteOptions = {}): Promise<number> {
   let rows = 0;
   const counted = async function* () {
     for await (const chunk of chunks) {
@@ -257,8 +318,9 @@ export async function writeArrowFile(
   };
   const out = fs.createWriteStream(file);
   try {
-    for await (const bytes of arrowBytes(columns, counted(), 'file', options)) {
-      if (!out.write(bytes)) await once(out, 'drain');
+    for await (const bytes of arrowBytesOfColumns(columns, counted(), 'file', options)) {
+      // Waiting at each part would cost a turn per buffer; the queue is let grow to one batch, then drained.
+      if (!out.write(bytes) && out.writableLength > 64 * 1024 * 1024) await once(out, 'drain');
     }
   } finally {
     out.end();
@@ -309,9 +371,24 @@ export function arrowTypeOfDuckDb(type: DuckDBType): ArrowColumnType {
   }
 }
 
+/** DuckDB types whose values are already what the batch builders take (strings, numbers, booleans, bigints). */
+const AS_IS = new Set<DuckDBTypeId>([
+  DuckDBTypeId.VARCHAR,
+  DuckDBTypeId.BOOLEAN,
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.FLOAT,
+  DuckDBTypeId.DOUBLE,
+]);
+
 /**
- * Streams a DuckDB query into an Arrow IPC file, chunk by chunk (memory stays one batch). Column types follow
- * arrowTypeOfDuckDb; returns the columns written and the number of rows.
+ * Streams a DuckDB query into an Arrow IPC file, chunk by chunk, column by column (memory stays one batch). Column
+ * types follow arrowTypeOfDuckDb; returns the columns written and the number of rows.
  */
 export async function writeQueryAsArrow(
   connection: DuckDBConnection,
@@ -321,7 +398,14 @@ export async function writeQueryAsArrow(
 ): Promise<{ columns: ArrowColumn[]; rows: number }> {
   const result = await connection.stream(select, params);
   const names = result.columnNames();
-  const columns = result.columnTypes().map((type, index) => ({ name: names[index], type: arrowTypeOfDuckDb(type) }));
-  const rows = await writeArrowFile(file, columns, result.yieldRowsJs());
+  const types = result.columnTypes();
+  const columns = types.map((type, index) => ({ name: names[index], type: arrowTypeOfDuckDb(type) }));
+  const chunks = async function* (): AsyncGenerator<ColumnChunk> {
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const values = types.map((type, index) => (AS_IS.has(type.typeId) ? chunk!.getColumnValues(index) : chunk!.convertColumnValues(index, JSDuckDBValueConverter)));
+      yield { length: chunk.rowCount, values };
+    }
+  };
+  const rows = await writeArrowFileOfColumns(file, columns, chunks());
   return { columns, rows };
 }
