@@ -1,21 +1,26 @@
-// explore: SQL over a local DuckDB copy of what the target holds (conversations, customer_profiles,
-// nba_predictions, and `features`, conversations joined with profiles), plus the last ingest's staged rows.
-// The copy is taken when explore opens, so queries never touch the target. Queries are then read-only: no files,
-// no network, no extensions (DuckDB's external access is off and the setting locked) unless allowFiles is set.
+// explore: SQL over a local DuckDB copy of what the target holds (every table of the store, and `features`,
+// conversations joined with profiles). The copy is taken when explore opens, of the tables asked for (all of them
+// for the prompt, those a query names for --query), so queries never touch the target. Queries are then read-only:
+// no files, no network, no extensions (DuckDB's external access is off and the setting locked) unless allowFiles is set.
 import fs from 'node:fs';
 import path from 'node:path';
-import { forTerminal, jsonForTerminal } from '../cli/terminal-text.js';
 import type { Config } from '../config/index.js';
 import { UserError, messageOf } from '../errors.js';
-import { csvRecord } from '../files/csv-field.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
 import { exportFromStore } from '../staging/store-files.js';
 import { createStore, prepareStore } from '../stores/index.js';
+import { DuckDBTypeId } from '@duckdb/node-api';
+import { writeQueryAsArrow } from '../files/arrow.js';
 import { numbersAsNumbers } from './json-numbers.js';
-import { EXPLORE_VIEWS } from './views.js';
+import type { QueryRows } from './table-text.js';
+import { EXPLORE_NAMES, EXPLORE_TABLES, EXPLORE_VIEWS } from './views.js';
+
+export { formatRows, type QueryRows } from './table-text.js';
 
 export interface Explorer {
-  query(sql: string): Promise<{ columns: string[]; rows: Array<Record<string, unknown>> }>;
+  query(sql: string): Promise<Required<QueryRows>>;
+  /** Runs one SELECT into an Arrow IPC file (numbers, booleans and times keep their types), a batch at a time. */
+  queryToArrow(sql: string, file: string): Promise<{ columns: string[]; row_count: number }>;
   /** Table and view names with their columns, for tab completion. */
   names(): Promise<string[]>;
   close(): void;
@@ -25,6 +30,8 @@ export interface ExplorerOptions {
   /** Let queries read and write files, reach the network and load extensions (explore --allow-files). */
   allowFiles?: boolean;
   platform?: string;
+  /** The tables to copy (see tablesFor); default: all of them. */
+  tables?: readonly string[];
 }
 
 // Run once the local copy is built: from here on DuckDB touches no file, URL or extension, and the user's SQL
@@ -44,17 +51,18 @@ export async function openExplorer(config: Config, options: ExplorerOptions = {}
   const store = createStore(config);
   try {
     await prepareStore(store);
+    const wanted = options.tables ?? EXPLORE_TABLES.map((table) => table.name);
     const files = [];
-    for (const view of EXPLORE_VIEWS) {
-      files.push({ name: view.name, ...(await exportFromStore(store, view.query, { platform }, { dir, name: view.name })) });
+    for (const table of EXPLORE_TABLES.filter((t) => wanted.includes(t.name))) {
+      files.push({ name: table.name, ...(await exportFromStore(store, table.query, { platform }, { dir, name: table.name })) });
     }
     // A separate in-memory database: the staging file may be busy with an ingest.
     const staging = await openStaging(':memory:');
-    for (const view of files) {
-      await staging.run(`CREATE TABLE ${view.name} AS SELECT * FROM ${view.reader}`, { file: view.file });
+    for (const table of files) {
+      await staging.run(`CREATE TABLE ${table.name} AS SELECT * FROM ${table.reader}`, { file: table.file });
     }
-    await staging.run(`CREATE VIEW features AS SELECT c.*, p.active_hours, p.peak_hours, p.channels_accepted, p.resolution_rate AS customer_resolution_rate
-      FROM conversations c LEFT JOIN customer_profiles p USING (customer_id)`);
+    for (const view of EXPLORE_VIEWS) if (view.reads.every((name) => wanted.includes(name))) await staging.run(view.sql);
+    fs.rmSync(dir, { recursive: true, force: true });
     if (!options.allowFiles) for (const setting of READ_ONLY_SETTINGS) await staging.run(setting);
     return explorer(staging);
   } finally {
@@ -64,6 +72,43 @@ export async function openExplorer(config: Config, options: ExplorerOptions = {}
 
 // DuckDB's words for what the read-only settings stop: file system access, extension loading, a locked setting.
 const REFUSED = /disabled by configuration|disabled through configuration|configuration has been locked/i;
+// DuckDB's words for a name that is not there.
+const UNKNOWN_TABLE = /(?:Table|Table Function|View) with name "?([^\s"!]+)"? does not exist/i;
+
+/** DuckDB's error for a query as one sentence: refused by the read-only settings, an unknown table (listing those there are), or the reason. */
+function queryError(error: unknown): UserError {
+  const reason = messageOf(error).split('\n')[0];
+  if (REFUSED.test(reason)) {
+    const what = reason.replace(/^[A-Za-z ]+Error: /, '').replace(/ - (file system operations are disabled by configuration|the configuration has been locked)$/, '');
+    return new UserError('query_refused', `The query was refused: explore is read-only, so a query cannot read or write files, use the network, load extensions or change settings (${what}).`, {
+      actions: ['Run explore again with --allow-files to let queries read and write files and load extensions.'],
+    });
+  }
+  const unknown = UNKNOWN_TABLE.exec(reason);
+  if (unknown) {
+    return new UserError('query_failed', `The query failed: there is no table ${unknown[1]}. explore has ${EXPLORE_NAMES.join(', ')}.`, {
+      actions: ['Run riverline explore --query "DESCRIBE conversations" to see a table\'s columns.'],
+      data: { table: unknown[1], tables: [...EXPLORE_NAMES] },
+    });
+  }
+  return new UserError('query_failed', `The query failed: ${reason}`);
+}
+
+const NUMERIC_TYPES = new Set<DuckDBTypeId>([
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.UHUGEINT,
+  DuckDBTypeId.FLOAT,
+  DuckDBTypeId.DOUBLE,
+  DuckDBTypeId.DECIMAL,
+]);
 
 function explorer(staging: Staging): Explorer {
   return {
@@ -73,16 +118,18 @@ function explorer(staging: Staging): Explorer {
         const columns = reader.columnNames();
         const types = reader.columnTypes();
         const rows = reader.getRowObjectsJson().map((row) => Object.fromEntries(columns.map((column, i) => [column, numbersAsNumbers(row[column], types[i])])));
-        return { columns, rows };
+        return { columns, rows, numeric: types.map((type) => NUMERIC_TYPES.has(type.typeId)) };
       } catch (error) {
-        const reason = messageOf(error).split('\n')[0];
-        if (REFUSED.test(reason)) {
-          const what = reason.replace(/^[A-Za-z ]+Error: /, '').replace(/ - (file system operations are disabled by configuration|the configuration has been locked)$/, '');
-          throw new UserError('query_refused', `The query was refused: explore is read-only, so a query cannot read or write files, use the network, load extensions or change settings (${what}).`, {
-            actions: ['Run explore again with --allow-files to let queries read and write files and load extensions.'],
-          });
-        }
-        throw new UserError('query_failed', `The query failed: ${reason}`);
+        throw queryError(error);
+      }
+    },
+    async queryToArrow(sql, file) {
+      try {
+        // DuckDB only hands rows over; this process writes the file, so the read-only settings still hold for the query.
+        const written = await writeQueryAsArrow(staging.connection, sql.trim().replace(/;\s*$/, ''), file);
+        return { columns: written.columns.map((column) => column.name), row_count: written.rows };
+      } catch (error) {
+        throw queryError(error);
       }
     },
     async names() {
@@ -95,17 +142,4 @@ function explorer(staging: Staging): Explorer {
       staging.close();
     },
   };
-}
-
-/** Renders rows as an aligned text table (control characters shown as placeholders), as csv (exact), or as json. */
-export function formatRows(result: { columns: string[]; rows: Array<Record<string, unknown>> }, format: 'table' | 'csv' | 'json'): string {
-  if (format === 'json') return jsonForTerminal(result.rows, 2);
-  const text = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
-  if (format === 'csv') return [csvRecord(result.columns), ...result.rows.map((row) => csvRecord(result.columns.map((column) => text(row[column]))))].join('\n');
-  const shown = (value: string) => forTerminal(value, { singleLine: true });
-  const cells = result.rows.map((row) => result.columns.map((column) => shown(text(row[column]).replace(/\s+/g, ' ')).slice(0, 60)));
-  const columns = result.columns.map(shown);
-  const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((row) => row[i].length)));
-  const line = (values: string[]) => values.map((value, i) => value.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(columns), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line), `(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`].join('\n');
 }

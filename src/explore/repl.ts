@@ -3,12 +3,15 @@
 import readline from 'node:readline';
 import { isUserError } from '../errors.js';
 import { formatRows, type Explorer } from './explore.js';
+import { EXPLORE_NAMES } from './views.js';
 
 export interface PromptOptions {
   /** Prints one block of text: the command's log, which shows control characters from the data as placeholders. */
   log: (text: string) => void;
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
+  /** Start with one `column: value` line per field; \x switches. */
+  vertical?: boolean;
 }
 
 const PROMPT = 'riverline> ';
@@ -28,11 +31,18 @@ export async function runPrompt(explorer: Explorer, options: PromptOptions): Pro
     historySize: 500,
     completer: (line: string) => completeName(names, line),
   });
-  options.log('Tables: conversations, customer_profiles, nba_predictions, features. End a statement with ";", Ctrl-D to leave.');
+  options.log(`Tables: ${EXPLORE_NAMES.join(', ')}.\nEnd a statement with ";", \\x switches to a line per field, Ctrl-D leaves.`);
+  let vertical = options.vertical ?? false;
   let buffer = '';
   rl.setPrompt(PROMPT);
   rl.prompt();
   for await (const line of rl) {
+    if (buffer === '' && line.trim() === '\\x') {
+      vertical = !vertical;
+      options.log(`One line per field is ${vertical ? 'on' : 'off'}.`);
+      rl.prompt();
+      continue;
+    }
     buffer += `${line}\n`;
     if (!buffer.trim().endsWith(';')) {
       rl.setPrompt(CONTINUED);
@@ -40,7 +50,9 @@ export async function runPrompt(explorer: Explorer, options: PromptOptions): Pro
       continue;
     }
     try {
-      options.log(formatRows(await explorer.query(buffer), 'table'));
+      const output = options.output ?? process.stdout;
+      const width = 'columns' in output && typeof output.columns === 'number' ? output.columns : undefined;
+      options.log(formatRows(await explorer.query(buffer), 'table', { width, vertical }));
     } catch (error) {
       options.log(isUserError(error) ? [error.message, ...error.actions.map((action) => `  → ${action}`)].join('\n') : String(error));
     }
