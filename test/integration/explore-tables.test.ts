@@ -3,6 +3,7 @@
 // terminal's width, and --vertical prints a line per field.
 import fs from 'node:fs';
 import path from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processConversations } from '../../src/conversations/process.js';
 import { predict, type PredictResult } from '../../src/decisions/predict.js';
@@ -123,6 +124,21 @@ describe('explore --query as text', () => {
     expect(lines.filter((line) => /^customer_id: \S+$/.test(line))).toHaveLength(2);
     expect(lines.filter((line) => /^channel: {5}\S+$/.test(line))).toHaveLength(2);
     expect(lines.at(-1)).toBe('(2 rows)');
+  });
+
+  it('--format arrow --out writes an Arrow IPC file with typed columns, and needs --out', async () => {
+    const out = path.join(home, 'predictions.arrow');
+    const sql = 'SELECT customer_id, sentiment, as_of FROM nba_predictions ORDER BY customer_id, run_id';
+    const result = await runCli(['explore', '--home', home, '--query', sql, '--format', 'arrow', '--out', out, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const written = JSON.parse(result.stdout);
+    const table = tableFromIPC(fs.readFileSync(out));
+    expect(written).toMatchObject({ columns: ['customer_id', 'sentiment', 'as_of'], out, format: 'arrow', row_count: table.numRows });
+    expect(table.numRows).toBeGreaterThan(0);
+    expect(String(table.schema.fields.find((field) => field.name === 'as_of')?.type)).toMatch(/^Timestamp/);
+    const missing = await runCli(['explore', '--home', home, '--query', sql, '--format', 'arrow']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^Error: --format arrow writes a binary file: give it one with --out FILE/m);
   });
 
   it('cuts a wide table to the terminal: long text first, then the columns that do not fit, and says so', () => {
