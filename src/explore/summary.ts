@@ -36,10 +36,10 @@ export interface ExploreSummary {
   topics: Bucket[];
   customer_sentiment_end: Bucket[];
   resolution: Bucket[];
-  /** The run `channels` counts: the latest predict run; null when the store holds no predictions. */
-  predict_run: PredictRun | null;
   /** Over the predictions of predict_run. */
   channels: Bucket[];
+  /** The run `channels` counts: the latest predict run; null when the store holds no predictions. */
+  predict_run: PredictRun | null;
 }
 
 async function buckets(explorer: Explorer, sql: string): Promise<Bucket[]> {
@@ -90,11 +90,11 @@ export async function summarize(explorer: Explorer): Promise<ExploreSummary> {
        GROUP BY label ORDER BY CASE label WHEN 'negative' THEN 1 WHEN 'neutral' THEN 2 ELSE 3 END`,
     ),
     resolution: await buckets(explorer, `SELECT resolution_status AS label, count(*) AS n FROM conversations GROUP BY 1 ORDER BY 1`),
-    predict_run: predictRun,
     // The run id is the store's own text, quoted as a SQL string.
     channels: predictRun
       ? await buckets(explorer, `SELECT channel AS label, count(*) AS n FROM nba_predictions WHERE run_id = '${predictRun.run_id.replaceAll("'", "''")}' GROUP BY 1 ORDER BY n DESC, 1`)
       : [],
+    predict_run: predictRun,
   };
 }
 
