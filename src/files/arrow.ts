@@ -319,8 +319,8 @@ export async function writeArrowFileOfColumns(file: string, columns: readonly Ar
   const out = fs.createWriteStream(file);
   try {
     for await (const bytes of arrowBytesOfColumns(columns, counted(), 'file', options)) {
-      // Waiting at each part would cost a turn per buffer; the queue is let grow to one batch, then drained.
-      if (!out.write(bytes) && out.writableLength > 64 * 1024 * 1024) await once(out, 'drain');
+      // Waiting at each part would cost a turn per buffer; the queue is let grow to 16 MB, then drained.
+      if (!out.write(bytes) && out.writableLength > 16 * 1024 * 1024) await once(out, 'drain');
     }
   } finally {
     out.end();
