@@ -3,6 +3,7 @@
 import readline from 'node:readline';
 import { isUserError } from '../errors.js';
 import { formatRows, type Explorer } from './explore.js';
+import { wrapLine } from '../progress/summary-text.js';
 import { EXPLORE_NAMES } from './views.js';
 
 export interface PromptOptions {
@@ -31,7 +32,7 @@ export async function runPrompt(explorer: Explorer, options: PromptOptions): Pro
     historySize: 500,
     completer: (line: string) => completeName(names, line),
   });
-  options.log(`Tables: ${EXPLORE_NAMES.join(', ')}.\nEnd a statement with ";", \\x switches to a line per field, Ctrl-D leaves.`);
+  options.log(`${wrapLine(`Tables: ${EXPLORE_NAMES.join(', ')}.`)}\nEnd a statement with ";", \\x switches to a line per field, Ctrl-D leaves.`);
   let vertical = options.vertical ?? false;
   let buffer = '';
   rl.setPrompt(PROMPT);

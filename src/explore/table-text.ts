@@ -21,8 +21,10 @@ export interface TextOptions {
 
 /** A cell never takes more than this in the table; --vertical shows the whole value. */
 const MAX_CELL = 60;
-/** Narrowest a text column gets when the table is cut to the terminal. */
-const MIN_CELL = 8;
+/** Narrowest a text column gets when the table is cut to the terminal (narrower still when its values are). */
+const MIN_CELL = 10;
+/** A column keeps its heading whole up to this width, so the columns shown stay readable; the rest are left out. */
+const MAX_HEADING = 18;
 const GAP = '  ';
 
 /** A number with at most 4 decimals (4 significant digits below 1), so 0.123456789 reads 0.1235; integers stay whole. */
@@ -64,9 +66,10 @@ function table(names: string[], cells: string[][], numeric: boolean[], width: nu
   let shown = names.length;
   if (width) {
     const total = () => widths.slice(0, shown).reduce((sum, w) => sum + w, 0) + GAP.length * (shown - 1);
-    // Long text gives way first, a column at a time from the widest; numbers keep their digits.
+    // Long text gives way first, a column at a time from the widest, down to its heading; numbers keep their digits.
+    const floor = names.map((name, i) => Math.min(widths[i], Math.max(MIN_CELL, Math.min(textWidth(name), MAX_HEADING))));
     while (total() > width) {
-      const widest = widths.slice(0, shown).reduce((best, w, i) => (!numeric[i] && w > MIN_CELL && (best < 0 || w > widths[best]) ? i : best), -1);
+      const widest = widths.slice(0, shown).reduce((best, w, i) => (!numeric[i] && w > floor[i] && (best < 0 || w > widths[best]) ? i : best), -1);
       if (widest < 0) break;
       widths[widest] -= 1;
     }
