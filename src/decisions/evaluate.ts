@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { UserError } from '../errors.js';
 import { writeCsv } from '../files/csv.js';
+import { ISO_TIMESTAMP_FORMAT } from '../files/timestamps.js';
 import { runJob, type Job } from '../jobs/run-job.js';
 import type { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
@@ -89,7 +90,7 @@ async function trainEarlier(staging: Staging, fraction: number, total: number): 
   const until = new Date(boundary.until);
   const [counts] = await staging.rows<{ train: number; test: number; test_from: string; test_to: string }>(
     `SELECT count(*) FILTER (WHERE ts < $until::TIMESTAMPTZ)::INTEGER AS train, count(*) FILTER (WHERE ts >= $until::TIMESTAMPTZ)::INTEGER AS test,
-       strftime(min(ts) FILTER (WHERE ts >= $until::TIMESTAMPTZ), '%Y-%m-%dT%H:%M:%SZ') AS test_from, strftime(max(ts), '%Y-%m-%dT%H:%M:%SZ') AS test_to
+       strftime(min(ts) FILTER (WHERE ts >= $until::TIMESTAMPTZ), '${ISO_TIMESTAMP_FORMAT}') AS test_from, strftime(max(ts), '${ISO_TIMESTAMP_FORMAT}') AS test_to
      FROM decision_samples`,
     { until: until.toISOString() },
   );

@@ -280,6 +280,8 @@ async function compose(staging: Staging, rules: RuleSet, choice: PolicyChoice, a
           peak_hours: row.peak_hours ? (JSON.parse(row.peak_hours) as number[]) : [],
           decision,
           features,
+          // Only what serve has too (the stored words, not the message text), so both compose the same message.
+          recent_words: row.recent_words,
         },
         rules,
         asOf,

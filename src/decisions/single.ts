@@ -80,6 +80,7 @@ export function decideForCustomer(customerId: string, record: CustomerRecord, ru
         choice.policy,
       ),
       features: best.features,
+      recent_words: best.conversation.recent_words,
     },
     rules,
     asOf,

@@ -146,7 +146,7 @@ export const DECISION = {
     channel: { type: 'string', examples: ['scheduling_phone_call'] },
     message: {
       type: 'string',
-      examples: ['@115712 Thanks for reaching out about this. This needs a proper conversation: reply with a good time and number and one of our specialists will call you.'],
+      examples: ['@115712 Thanks for reaching out. This needs a proper conversation: please send us a DM with a good time to call you, and one of our specialists will ring you then.'],
     },
     send_time: { ...TIME, type: ['string', 'null'] },
     reasoning: { type: 'string', examples: ['Rule escalate_to_phone fired (A long or escalating conversation needs a person on the phone.) on is_escalating=true, customer_messages=4, message_count=7; topic other. Send at 2017-11-01T21:00:00.000Z.'] },
