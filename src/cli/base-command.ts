@@ -16,7 +16,7 @@ export abstract class BaseCommand extends Command {
   static baseFlags = {
     // Same name as oclif's json flag (enableJsonFlag), so ours, with its description, is the one shown.
     json: Flags.boolean({ description: 'Print one JSON object on stdout (snake_case keys) instead of progress and text.', helpGroup: 'GLOBAL', default: false }),
-    verbose: Flags.boolean({ description: 'Show stack traces on errors.', helpGroup: 'GLOBAL', default: false }),
+    verbose: Flags.boolean({ description: 'Show stack traces on errors, and the wall time of each staging statement.', helpGroup: 'GLOBAL', default: false }),
   };
 
   protected verbose = false;
@@ -28,6 +28,8 @@ export abstract class BaseCommand extends Command {
     loadDotenvFile();
     // Read before parsing, so an error in the flags themselves still shows its stack.
     this.verbose = this.argv.includes('--verbose');
+    // --verbose also prints each staging statement's wall time: where a stage spends its time.
+    if (this.verbose) process.env.RIVERLINE_TIMINGS = '1';
   }
 
   /** Whether --json is on (oclif's jsonEnabled); kept under this name for the commands that still read it. */

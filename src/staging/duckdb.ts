@@ -4,6 +4,17 @@ import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { UserError, messageOf } from '../errors.js';
 
+/** RIVERLINE_TIMINGS=1: every staging statement's wall time on stderr, slowest work first to find (a breakdown per stage). */
+export function timingsOn(): boolean {
+  return process.env.RIVERLINE_TIMINGS === '1';
+}
+
+/** One line: engine, milliseconds, and the statement's first words (names from the code, never data). */
+export function reportTiming(engine: string, sql: string, started: number): void {
+  const words = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
+  process.stderr.write(`[timing] ${engine} ${String(Math.round(performance.now() - started)).padStart(6)} ms  ${words}\n`);
+}
+
 export interface Staging {
   connection: DuckDBConnection;
   run(sql: string, params?: Record<string, DuckDBValue>): Promise<void>;
@@ -35,13 +46,18 @@ export async function openStaging(file: string, options: StagingOptions = {}): P
   const connection = await instance.connect();
   // ICU is built in but loads after creation, so the time zone is set per connection: all timestamps are UTC.
   await connection.run("SET TimeZone = 'UTC'");
+  const timed = timingsOn();
   return {
     connection,
     async run(sql, params) {
+      const started = timed ? performance.now() : 0;
       await connection.run(sql, params);
+      if (timed) reportTiming('duckdb', sql, started);
     },
     async rows<T>(sql: string, params?: Record<string, DuckDBValue>) {
+      const started = timed ? performance.now() : 0;
       const reader = await connection.runAndReadAll(sql, params);
+      if (timed) reportTiming('duckdb', sql, started);
       return reader.getRowObjectsJson() as T[];
     },
     close() {
