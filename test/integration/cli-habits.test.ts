@@ -154,7 +154,7 @@ describe('--json is one contract', () => {
 
   it('gives explore --summary as data and explore --query with its counts as numbers', async () => {
     const summary = oneObject((await runCli(['explore', '--summary', '--json', '--home', home])).stdout);
-    expect(Object.keys(summary)).toEqual(['messages_per_conversation', 'brand_first_response_minutes', 'topics', 'customer_sentiment_end', 'resolution', 'channels']);
+    expect(Object.keys(summary)).toEqual(['messages_per_conversation', 'brand_first_response_minutes', 'topics', 'customer_sentiment_end', 'resolution', 'channels', 'predict_run']);
     const topics = summary.topics as Array<{ label: string; count: number }>;
     expect(topics.reduce((sum, topic) => sum + topic.count, 0)).toBe(36);
     const query = oneObject((await runCli(['explore', '--query', 'SELECT count(*) AS n, 12345678901234567890::HUGEINT AS huge FROM conversations', '--json', '--home', home])).stdout);
