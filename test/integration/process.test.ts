@@ -10,7 +10,7 @@ import { ingest } from '../../src/pipeline/ingest.js';
 import { queryEmbedded } from '../helpers/clickhouse.js';
 import { createStore } from '../../src/stores/index.js';
 import { CONVERSATIONS, CUSTOMER_PROFILES } from '../../src/model/schema.js';
-import { EXPLORE_VIEWS } from '../../src/explore/views.js';
+import { EXPLORE_TABLES } from '../../src/explore/views.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 
@@ -213,7 +213,7 @@ describe('re-runs and errors', () => {
     const file = path.join(dir, 'half-way-conversations.parquet');
     try {
       // An empty conversations file (no platform of that name): swapped in, it would leave no conversations.
-      await store.exportRows(EXPLORE_VIEWS[0].query, file, { platform: 'no-such-platform' });
+      await store.exportRows(EXPLORE_TABLES.find((t) => t.name === 'conversations')!.query, file, { platform: 'no-such-platform' });
       // The first table loads into its shadow table, then the producer fails before the second arrives.
       async function* failing() {
         yield { table: CONVERSATIONS, file };

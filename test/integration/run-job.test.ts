@@ -45,7 +45,8 @@ describe('runJob', () => {
       ['connect', 'done'],
       ['work', 'failed'],
     ]);
-    expect(tracker.stages[1].note).toBe('the disk is full');
+    // The message is kept for the caller (the command prints it once), not shown as the stage's note.
+    expect(tracker.stages[1].error).toBe('the disk is full');
     expect(close).toHaveBeenCalledOnce();
     expect(fs.existsSync(path.join(home, 'demo'))).toBe(false);
   });

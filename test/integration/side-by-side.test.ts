@@ -107,7 +107,7 @@ describe('serve beside the other commands on the embedded store', () => {
     const approved = path.join(dir, 'approved.csv');
     const exported = await runCli(['review', '--home', home, '--export', approved, '--json']);
     expect(exported.code, exported.stderr).toBe(0);
-    expect(JSON.parse(exported.stdout)).toEqual({ exported: 0, out: approved });
+    expect(JSON.parse(exported.stdout)).toEqual({ exported: 0, incomplete: 0, out: approved });
     expect(fs.readFileSync(approved, 'utf8').split('\n')[0]).toBe('customer_id,conversation_id,brand,channel,message,send_time,issue_status,rule_id,decision');
 
     // SIGHUP opens the store again, reads, and lets go: serve answers with the new load and the store is free at once.
