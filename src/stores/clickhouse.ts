@@ -17,6 +17,7 @@ import type { OutputTable } from '../model/schema.js';
 import * as sql from './clickhouse.sql.js';
 import { APPLIED_MIGRATIONS, CLICKHOUSE_MIGRATIONS, CREATE_SCHEMA_MIGRATIONS, MIGRATIONS_TABLE } from './migrations/clickhouse.sql.js';
 import { pendingMigrations } from './migrations/migration.js';
+import { ARROW_STREAM_OUTPUT, arrowRowSet, readArrowStream } from './arrow-rows.js';
 import { ROW_COLUMNS, typedRows, type ChatLine, type ConversationRow, type LatestReview, type ModelRow, type ModelToSave, type PredictionRow, type ProfileRow } from './rows.js';
 import { openNow, openWhenFree } from './embedded-lock.js';
 import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark, type EngineParams, type SqlEngine } from './store.js';
@@ -331,13 +332,15 @@ export class ClickHouseStore implements Store {
 
   async loadServingData(platform: string): Promise<ServingData> {
     return this.guard('loading customers for serve', async () => {
-      const [profiles, openConversations] = await Promise.all([
-        this.rows<Record<string, unknown>>(sql.SERVING_PROFILES, { platform }),
-        this.rows<Record<string, unknown>>(sql.SERVING_OPEN_CONVERSATIONS, { platform }),
-      ]);
+      const columns = async (query: string) => {
+        const result = await this.client.exec({ query: `${query} ${ARROW_STREAM_OUTPUT}`, query_params: { platform } });
+        return readArrowStream(result.stream);
+      };
+      const profiles = await columns(sql.SERVING_PROFILES);
+      const openConversations = await columns(sql.SERVING_OPEN_CONVERSATIONS);
       return {
-        profiles: typedRows<ProfileRow>(ROW_COLUMNS.profile, profiles, DRIVER),
-        openConversations: typedRows<ConversationRow>(ROW_COLUMNS.conversation, openConversations, DRIVER),
+        profiles: arrowRowSet<ProfileRow>(profiles, ROW_COLUMNS.profile, DRIVER),
+        openConversations: arrowRowSet<ConversationRow>(openConversations, ROW_COLUMNS.conversation, DRIVER),
       };
     });
   }

@@ -7,7 +7,7 @@ import type { PostgresConnection } from './postgres-connections.js';
 import type { Store } from './store.js';
 
 export type { Store, PipelineRun, Watermark, PingResult, LoadContext, InteractionStats, CustomerRecord, ServingData, Review, SqlEngine, EngineParams } from './store.js';
-export type { ChatLine, ConversationRow, LatestReview, ModelRow, ModelToSave, PredictionRow, ProfileRow } from './store.js';
+export type { ChatLine, ConversationRow, LatestReview, ModelRow, ModelToSave, PredictionRow, ProfileRow, RowSet } from './store.js';
 export type { ClickHouseConnection, PostgresConnection };
 
 export interface CreateStoreOptions {

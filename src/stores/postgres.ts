@@ -14,7 +14,7 @@ import * as sql from './postgres.sql.js';
 import { APPLIED_MIGRATIONS, CREATE_SCHEMA_MIGRATIONS, LOCK_MIGRATIONS, MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS, RECORD_MIGRATION } from './migrations/postgres.sql.js';
 import { pendingMigrations } from './migrations/migration.js';
 import { handedConnections, ownPool, type CheckedOut, type Connections, type PostgresConnection } from './postgres-connections.js';
-import { ROW_COLUMNS, typedRows, type ChatLine, type ConversationRow, type LatestReview, type ModelRow, type ModelToSave, type PredictionRow, type ProfileRow } from './rows.js';
+import { ROW_COLUMNS, arrayRowSet, typedRows, type ChatLine, type ConversationRow, type LatestReview, type ModelRow, type ModelToSave, type PredictionRow, type ProfileRow } from './rows.js';
 import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -226,8 +226,8 @@ export class PostgresStore implements Store {
         this.pool.query(sql.SERVING_OPEN_CONVERSATIONS, [platform]),
       ]);
       return {
-        profiles: typedRows<ProfileRow>(ROW_COLUMNS.profile, profiles.rows, DRIVER),
-        openConversations: typedRows<ConversationRow>(ROW_COLUMNS.conversation, openConversations.rows, DRIVER),
+        profiles: arrayRowSet(typedRows<ProfileRow>(ROW_COLUMNS.profile, profiles.rows, DRIVER)),
+        openConversations: arrayRowSet(typedRows<ConversationRow>(ROW_COLUMNS.conversation, openConversations.rows, DRIVER)),
       };
     });
   }

@@ -154,7 +154,8 @@ function typedValue(column: Column, value: unknown, driver: DriverValues): unkno
     case 'bool':
       return typeof value === 'boolean' ? value : value === 1 || value === '1';
     case 'timestamp':
-      return parseTimestamp(value instanceof Date ? value : String(value));
+      // Arrow hands a timestamp over as epoch milliseconds.
+      return typeof value === 'number' ? new Date(value) : parseTimestamp(value instanceof Date ? value : String(value));
     case 'json':
       return driver.jsonAsText && typeof value === 'string' ? JSON.parse(value) : value;
   }
@@ -167,4 +168,20 @@ export function typedRow<T>(columns: readonly Column[], row: Record<string, unkn
 
 export function typedRows<T>(columns: readonly Column[], rows: ReadonlyArray<Record<string, unknown>>, driver: DriverValues): T[] {
   return rows.map((row) => typedRow<T>(columns, row, driver));
+}
+
+/**
+ * Rows serve keeps in memory, typed when a request asks for one: a store may hold them as columns (Arrow) and build a
+ * row object only on access, so start-up neither parses nor allocates an object per row.
+ */
+export interface RowSet<T> {
+  readonly length: number;
+  /** The customer of row `index`: what serve indexes the rows by. */
+  customerId(index: number): string;
+  row(index: number): T;
+}
+
+/** Rows already typed, as a RowSet. */
+export function arrayRowSet<T extends { customer_id: string }>(rows: readonly T[]): RowSet<T> {
+  return { length: rows.length, customerId: (index) => rows[index].customer_id, row: (index) => rows[index] };
 }

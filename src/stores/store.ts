@@ -3,9 +3,9 @@ import type { BatchFormat, ExportFormat } from '../files/formats.js';
 import type { BatchFile } from '../model/interactions.js';
 import type { NamedQuery, QueryParams } from '../model/named-query.js';
 import type { OutputTable } from '../model/schema.js';
-import type { ConversationRow, LatestReview, ModelRow, ModelToSave, PredictionRow, ProfileRow } from './rows.js';
+import type { ConversationRow, LatestReview, ModelRow, ModelToSave, PredictionRow, ProfileRow, RowSet } from './rows.js';
 
-export type { ChatLine, ConversationRow, LatestReview, ModelRow, ModelToSave, PredictionRow, ProfileRow } from './rows.js';
+export type { ChatLine, ConversationRow, LatestReview, ModelRow, ModelToSave, PredictionRow, ProfileRow, RowSet } from './rows.js';
 
 export interface CustomerRecord {
   profile: ProfileRow | null;
@@ -14,8 +14,8 @@ export interface CustomerRecord {
 }
 
 export interface ServingData {
-  profiles: ProfileRow[];
-  openConversations: ConversationRow[];
+  profiles: RowSet<ProfileRow>;
+  openConversations: RowSet<ConversationRow>;
 }
 
 export interface Review {

@@ -6,7 +6,7 @@ import { processConversations } from '../../src/conversations/process.js';
 import { predict } from '../../src/decisions/predict.js';
 import { CONVERSATIONS, CUSTOMER_PROFILES, NBA_PREDICTIONS } from '../../src/model/schema.js';
 import { ingest } from '../../src/pipeline/ingest.js';
-import { createStore, prepareStore, type ConversationRow, type LatestReview, type PredictionRow, type ProfileRow } from '../../src/stores/index.js';
+import { createStore, prepareStore, type ConversationRow, type LatestReview, type PredictionRow, type ProfileRow, type RowSet } from '../../src/stores/index.js';
 import { PREDICT_CONVERSATIONS, RECENT_WORDS_AS_LIST } from '../../src/decisions/predict-input.js';
 import { openStaging } from '../../src/staging/duckdb.js';
 import { exportFromStore } from '../../src/staging/store-files.js';
@@ -40,7 +40,11 @@ beforeAll(async () => {
       await prepareStore(store);
       const review = { review_id: `r-${target}`, run_id: runId, conversation_id: 'c-unknown', customer_id: 'c1', reviewer: 'lead', reviewed_at: new Date() };
       await store.saveReview({ ...review, decision: 'edited', channel: 'email_reply', message: 'Edited, with "quotes"\nand a new line', reason: '' });
-      const serving = await store.loadServingData('twitter');
+      const loaded = await store.loadServingData('twitter');
+      // Every row, typed on access (ClickHouse keeps them as Arrow columns until asked).
+      const all = <T,>(rows: RowSet<T>) => Array.from({ length: rows.length }, (_, i) => rows.row(i));
+      const serving = { profiles: all(loaded.profiles), openConversations: all(loaded.openConversations) };
+      expect(loaded.openConversations.customerId(0)).toBe(serving.openConversations[0].customer_id);
       const byId = <T extends { customer_id: string }>(rows: T[], key: (row: T) => string = (row) => row.customer_id) => [...rows].sort((a, b) => key(a).localeCompare(key(b)));
       const sprint = serving.openConversations.find((row) => row.customer_id === '115712')!;
       const staging = await openStaging(path.join(targets.home, `${target}-staging.duckdb`));
