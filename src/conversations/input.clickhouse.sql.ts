@@ -6,14 +6,31 @@
 export const BRAND_MENTION = `nullIf(arrayFirst(m -> NOT match(m, '^[0-9]+$'), JSONExtract(content_metadata, 'mentions', 'Array(String)')), '')`;
 
 /**
+ * An anonymised agent account: twcs writes some brands' agents as numbers, like customers, with inbound True. Such an
+ * account is recognised by its replies: an all-digit account with at least AGENT_MIN_REPLIES replies that end in an
+ * agent's sign-off (`^NHP`, `*ErikS`) is a brand, not a customer. input.postgres.sql.ts applies the same test.
+ */
+export const AGENT_ACCOUNT = '^[0-9]+$';
+/** Written without backslashes, so the same text is one regex in ClickHouse (re2) and PostgreSQL string literals. */
+export const AGENT_SIGN_OFF = '[*^][A-Z][A-Za-z]{1,11}[[:space:]]*$';
+export const AGENT_MIN_REPLIES = 2;
+
+/**
  * Word tokens (lower-case runs of [a-z0-9']), not text: ClickHouse finds them ten times faster than DuckDB's regex does.
  * Only lexicon terms can become features, so just those ship, space-joined (a plain string column encodes faster than
  * a Parquet list). The brand a customer mentions first is set only for customers' tweets, the only ones it is read from.
  * customer_words holds every token of a customer's tweet (the learned model reads the words of recent messages).
  */
 export const PROCESS_INPUT = `
-SELECT external_id, participant_external_id AS author, inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
+SELECT external_id, participant_external_id AS author, customer AS inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
   arrayStringConcat(arrayFilter(t -> t IN {terms:Array(String)}, extractAll(lower(content_text), '[a-z0-9\\']+')), ' ') AS words,
-  if(inbound, ${BRAND_MENTION}, NULL) AS first_mention,
-  if(inbound, arrayStringConcat(extractAll(lower(content_text), '[a-z0-9\\']+'), ' '), NULL) AS customer_words
-FROM interactions FINAL WHERE platform_type = {platform:String}`;
+  if(customer, ${BRAND_MENTION}, NULL) AS first_mention,
+  if(customer, arrayStringConcat(extractAll(lower(content_text), '[a-z0-9\\']+'), ' '), NULL) AS customer_words
+FROM (
+  SELECT *, inbound AND participant_external_id NOT IN (
+    SELECT participant_external_id FROM interactions
+    WHERE platform_type = {platform:String} AND inbound AND parent_external_id IS NOT NULL
+      AND match(participant_external_id, '${AGENT_ACCOUNT}') AND match(content_text, '${AGENT_SIGN_OFF}')
+    GROUP BY participant_external_id HAVING count() >= ${AGENT_MIN_REPLIES}) AS customer
+  FROM interactions FINAL WHERE platform_type = {platform:String}
+)`;

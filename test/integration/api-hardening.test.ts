@@ -93,7 +93,7 @@ describe('/ready', () => {
       await snapshot.load(store, 'twitter');
       const after = await loading.inject({ method: 'GET', url: '/ready', headers: auth });
       expect(after.statusCode).toBe(200);
-      expect(after.json()).toMatchObject({ status: 'ready', customers: 41 });
+      expect(after.json()).toMatchObject({ status: 'ready', customers: 40 });
     });
   });
 

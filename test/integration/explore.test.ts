@@ -17,9 +17,9 @@ describe('riverline explore', () => {
     const json = await runCli(['explore', '--home', home, '--query', 'SELECT topic, count(*) AS n FROM features GROUP BY topic ORDER BY n DESC, topic', '--format', 'json']);
     expect(json.code).toBe(0);
     const rows = JSON.parse(json.stdout) as Array<{ topic: string; n: number }>;
-    expect(rows.reduce((sum, row) => sum + Number(row.n), 0)).toBe(36);
+    expect(rows.reduce((sum, row) => sum + Number(row.n), 0)).toBe(35);
     const csv = await runCli(['explore', '--home', home, '--query', 'SELECT count(*) AS predictions FROM nba_predictions', '--format', 'csv']);
-    expect(csv.stdout.trim()).toBe('predictions\n34');
+    expect(csv.stdout.trim()).toBe('predictions\n33');
   });
 
   it('prints the summary distributions with bar charts', async () => {

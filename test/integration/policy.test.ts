@@ -43,8 +43,8 @@ describe('predict --policy learned --model FILE', () => {
 
   it("writes a receipt column after the seed's columns, one JSON receipt per row naming the policy and the model", () => {
     expect(PREDICTION_COLUMNS.at(-1)).toBe('receipt');
-    expect(summary).toMatchObject({ policy: 'learned', model_id: 'model-sample-test', predictions: 37 });
-    expect(rows).toHaveLength(37);
+    expect(summary).toMatchObject({ policy: 'learned', model_id: 'model-sample-test', predictions: 36 });
+    expect(rows).toHaveLength(36);
     for (const row of rows) {
       const receipt = JSON.parse(row.receipt) as Receipt;
       expect(receipt).toMatchObject({ policy: 'learned', model_id: 'model-sample-test' });
@@ -103,8 +103,8 @@ describe('predict --policy learned --model FILE', () => {
 
   it('stores the receipt in nba_predictions', async () => {
     const stored = await queryEmbedded<{ receipt: string }>(path.join(home, 'clickhouse'), 'SELECT receipt FROM nba_predictions WHERE run_id = {run:String}', { run: summary.run_id });
-    expect(stored).toHaveLength(37);
-    expect(stored.map((row) => JSON.parse(row.receipt).model_id)).toEqual(Array(37).fill('model-sample-test'));
+    expect(stored).toHaveLength(36);
+    expect(stored.map((row) => JSON.parse(row.receipt).model_id)).toEqual(Array(36).fill('model-sample-test'));
   });
 });
 
@@ -113,7 +113,7 @@ describe('predict without a model', () => {
     const out = path.join(dir, 'rules.csv');
     const result = await runCli(['predict', '--home', home, '--out', out, '--llm', 'off', '--json']);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ policy: 'rules', model_id: null, by_layer: { outcome: 0, propensity: 0, rules: 37 } });
+    expect(JSON.parse(result.stdout)).toMatchObject({ policy: 'rules', model_id: null, by_layer: { outcome: 0, propensity: 0, rules: 36 } });
     const rows = (await readCsv(out)) as Row[];
     expect(rows.every((row) => JSON.parse(row.receipt).policy === 'rules' && JSON.parse(row.receipt).model_id === null)).toBe(true);
   });
@@ -145,6 +145,6 @@ describe('predict with a model in the store', () => {
     expect(JSON.parse(byId.stdout)).toMatchObject({ policy: 'imitate', model_id });
     // --policy rules still runs the rules alone, model or not.
     const rules = await runCli(['predict', '--home', home, '--policy', 'rules', '--out', path.join(dir, 'rules-again.csv'), '--llm', 'off', '--json']);
-    expect(JSON.parse(rules.stdout)).toMatchObject({ policy: 'rules', model_id: null, by_layer: { rules: 37 } });
+    expect(JSON.parse(rules.stdout)).toMatchObject({ policy: 'rules', model_id: null, by_layer: { rules: 36 } });
   });
 });

@@ -77,7 +77,7 @@ const on = (target: TargetName) => read.get(target)!;
 describe('typed rows', () => {
   it('are identical on embedded ClickHouse and PostgreSQL', () => {
     const [clickhouse, postgres] = TARGET_NAMES.map(on);
-    expect(clickhouse.profiles.length).toBe(41);
+    expect(clickhouse.profiles.length).toBe(40);
     expect(postgres.profiles).toEqual(clickhouse.profiles);
     expect(postgres.conversations).toEqual(clickhouse.conversations);
     expect(postgres.predictions).toEqual(clickhouse.predictions);
