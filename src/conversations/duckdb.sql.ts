@@ -44,10 +44,13 @@ export const SPLIT_WORDS = `CASE WHEN coalesce(words, '') = '' THEN []::VARCHAR[
 export const CUSTOMER_WORDS_OF_TOKENS = `CASE WHEN inbound::BOOLEAN THEN array_to_string(tokens, ' ') END`;
 /**
  * The distinct tokens of the customer's last two messages, in byte order, from `inbound`, `seq` and `customer_words`
- * of the messages grouped (an aggregate). clickhouse.sql.ts has its twin (RECENT_WORDS).
+ * of the messages grouped (an aggregate). clickhouse.sql.ts has its twin (RECENT_WORDS). Sorted, then each word kept
+ * where it differs from the one before: the same list as list_sort(list_distinct(...)) (checked on the 2.8M-row
+ * file's 850,987 conversations), for about half the time of DuckDB's list_distinct on strings.
  */
-export const RECENT_WORDS = `list_sort(list_distinct(list_filter(flatten(list_transform(
-    coalesce(arg_max(customer_words, seq, 2) FILTER (WHERE inbound), []::VARCHAR[]), w -> string_split(coalesce(w, ''), ' '))), w -> w <> '')))`;
+export const RECENT_WORDS = `list_transform([list_sort(list_filter(string_split(array_to_string(
+    coalesce(arg_max(customer_words, seq, 2) FILTER (WHERE inbound), []::VARCHAR[]), ' '), ' '), w -> w <> ''))],
+    l -> list_filter(l, (w, i) -> i = 1 OR w <> l[i - 1]))[1]`;
 
 /**
  * A reply keeps its pointer only to a parent that comes before it in the order messages are numbered in (time, then
