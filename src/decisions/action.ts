@@ -1,6 +1,6 @@
 // Turns a policy's decision into an action: channel, send time, message, reasoning, expected status and receipt.
 // Shared by batch predict and serve (both decide with policy.ts), so the two agree conversation by conversation.
-import { fieldsOf, NO_RULE_MATCHED } from './decide.js';
+import { distinctFieldsOf, NO_RULE_MATCHED } from './decide.js';
 import type { DecisionFeatures } from './fields.js';
 import type { PolicyDecision, Receipt } from './policy.js';
 import type { Channel, IssueStatus, Rule, RuleSet, Timing } from './rules.schema.js';
@@ -75,7 +75,7 @@ export function composeAction(input: ActionInput, rules: RuleSet, asOf: Date, by
   const channel = decision.channel;
   const { timing, issue_status } = timingOf(decision, rule);
   const fired = rule
-    ? Object.fromEntries([...new Set(fieldsOf(rule.when))].map((field) => [field, input.features[field as keyof DecisionFeatures] ?? null]))
+    ? Object.fromEntries(distinctFieldsOf(rule.when).map((field) => [field, input.features[field as keyof DecisionFeatures] ?? null]))
     : decision.rule_id === null
       ? Object.fromEntries(decision.receipt.top_features.map((f) => [f.feature, f.contribution]))
       : {};

@@ -51,10 +51,19 @@ export function fieldsOf(condition: Condition): string[] {
   return [condition.field];
 }
 
+const distinctFields = new WeakMap<Condition, readonly string[]>();
+
+/** The distinct fields a condition tests, in order, worked out once per condition (batch predict asks per row). */
+export function distinctFieldsOf(condition: Condition): readonly string[] {
+  let fields = distinctFields.get(condition);
+  if (!fields) distinctFields.set(condition, (fields = [...new Set(fieldsOf(condition))]));
+  return fields;
+}
+
 export function matchRule(features: DecisionFeatures, rules: RuleSet | Rule[]): RuleMatch {
   const ordered = Array.isArray(rules) ? rules : orderedRules(rules);
   const rule = ordered.find((candidate) => holds(candidate.when, features));
   if (!rule) return { ...NO_RULE_MATCHED, fired: {} };
-  const fired = Object.fromEntries([...new Set(fieldsOf(rule.when))].map((field) => [field, features[field as keyof DecisionFeatures]]));
+  const fired = Object.fromEntries(distinctFieldsOf(rule.when).map((field) => [field, features[field as keyof DecisionFeatures]]));
   return { rule_id: rule.id, channel: rule.channel, timing: rule.timing, issue_status: rule.issue_status, fired };
 }

@@ -42,11 +42,14 @@ export type DecisionFeatures = { [K in DecisionField]: (typeof DECISION_FIELDS)[
  * the type its field declares. Fields the row lacks are left out.
  */
 export function featuresOfDuckDbRow(row: Record<string, unknown>): Partial<DecisionFeatures> {
-  const typed = (field: DecisionField, value: unknown): unknown => {
-    if (value === null || value === undefined) return null;
-    if (DECISION_FIELDS[field] === 'number') return Number(value);
-    if (DECISION_FIELDS[field] === 'boolean') return value === true;
-    return String(value);
-  };
-  return Object.fromEntries(Object.keys(row).filter(isDecisionField).map((field) => [field, typed(field, row[field])])) as Partial<DecisionFeatures>;
+  // A loop over the fields, not over the row's keys: batch predict calls this for every open conversation.
+  const features: Record<string, unknown> = {};
+  for (const [field, type] of FIELD_TYPES) {
+    if (!Object.hasOwn(row, field)) continue;
+    const value = row[field];
+    features[field] = value === null || value === undefined ? null : type === 'number' ? Number(value) : type === 'boolean' ? value === true : String(value);
+  }
+  return features as Partial<DecisionFeatures>;
 }
+
+const FIELD_TYPES = Object.entries(DECISION_FIELDS) as Array<[DecisionField, FieldType]>;
