@@ -82,8 +82,11 @@ export const exportAsParquet = (select: string) => `${select}\nFORMAT Parquet`;
 export const exportToFile = (select: string) => `INSERT INTO FUNCTION file({file:String}, Parquet) ${select}`;
 
 /** serve's in-memory data: all profiles and the open conversations. */
-export const SERVING_PROFILES = `SELECT * FROM customer_profiles WHERE platform_type = {platform:String}`;
-export const SERVING_OPEN_CONVERSATIONS = `SELECT * FROM conversations WHERE platform_type = {platform:String} AND resolution_status = 'open'`;
+/** serve's rows, in {parts:UInt8} parts by customer ({part:UInt8} of them), so no answer holds them all at once. */
+export const SERVING_PROFILES = `SELECT * FROM customer_profiles WHERE platform_type = {platform:String} AND cityHash64(customer_id) % {parts:UInt8} = {part:UInt8}`;
+export const SERVING_OPEN_CONVERSATIONS = `
+SELECT * FROM conversations
+WHERE platform_type = {platform:String} AND resolution_status = 'open' AND cityHash64(customer_id) % {parts:UInt8} = {part:UInt8}`;
 export const TABLES_PRESENT = `SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN ('interactions', 'conversations', 'customer_profiles')`;
 export const CHAT_LOG = `
 SELECT m.seq AS seq, m.inbound AS inbound, i.participant_external_id AS author, i.raw_text AS text

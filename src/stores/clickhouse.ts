@@ -17,7 +17,11 @@ import type { OutputTable } from '../model/schema.js';
 import * as sql from './clickhouse.sql.js';
 import { APPLIED_MIGRATIONS, CLICKHOUSE_MIGRATIONS, CREATE_SCHEMA_MIGRATIONS, MIGRATIONS_TABLE } from './migrations/clickhouse.sql.js';
 import { pendingMigrations } from './migrations/migration.js';
+import { Table } from 'apache-arrow';
 import { ARROW_STREAM_OUTPUT, arrowRowSet, readArrowStream } from './arrow-rows.js';
+
+/** How many parts serve's rows are read in. */
+const SERVING_PARTS = 4;
 import { ROW_COLUMNS, typedRows, type ChatLine, type ConversationRow, type LatestReview, type ModelRow, type ModelToSave, type PredictionRow, type ProfileRow } from './rows.js';
 import { openNow, openWhenFree } from './embedded-lock.js';
 import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark, type EngineParams, type SqlEngine } from './store.js';
@@ -332,9 +336,14 @@ export class ClickHouseStore implements Store {
 
   async loadServingData(platform: string): Promise<ServingData> {
     return this.guard('loading customers for serve', async () => {
+      // In parts, one after the other: the engine then holds one part's answer at a time (peak RSS at start-up).
       const columns = async (query: string) => {
-        const result = await this.client.exec({ query: `${query} ${ARROW_STREAM_OUTPUT}`, query_params: { platform } });
-        return readArrowStream(result.stream);
+        const parts: Table[] = [];
+        for (let part = 0; part < SERVING_PARTS; part += 1) {
+          const result = await this.client.exec({ query: `${query} ${ARROW_STREAM_OUTPUT}`, query_params: { platform, parts: SERVING_PARTS, part } });
+          parts.push(await readArrowStream(result.stream));
+        }
+        return new Table(parts.flatMap((table) => table.batches));
       };
       const profiles = await columns(sql.SERVING_PROFILES);
       const openConversations = await columns(sql.SERVING_OPEN_CONVERSATIONS);
