@@ -59,6 +59,14 @@ CREATE OR REPLACE TEMP TABLE actions (
   conversation_id VARCHAR, channel VARCHAR, message VARCHAR, send_time VARCHAR, reasoning VARCHAR,
   issue_status VARCHAR, rule_id VARCHAR, fired VARCHAR, receipt VARCHAR)`;
 
+/** The actions the compose workers wrote as CSV files ($files; every text quoted, a null empty), into `actions`. */
+export const INSERT_ACTIONS_FROM_CSV = `
+INSERT INTO actions
+SELECT * FROM read_csv($files, header = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false,
+  auto_detect = false, max_line_size = 16777216, columns = {
+    'conversation_id': 'VARCHAR', 'channel': 'VARCHAR', 'message': 'VARCHAR', 'send_time': 'VARCHAR', 'reasoning': 'VARCHAR',
+    'issue_status': 'VARCHAR', 'rule_id': 'VARCHAR', 'fired': 'VARCHAR', 'receipt': 'VARCHAR'})`;
+
 /** What the model wrote (or why it fell back), per conversation it was asked about. */
 export const CREATE_LLM_RESULTS = `
 CREATE OR REPLACE TEMP TABLE llm_results (conversation_id VARCHAR, message VARCHAR, reasoning VARCHAR, llm_status VARCHAR)`;

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { listValue } from '@duckdb/node-api';
 import type { Config } from '../config/index.js';
 import { parseAsOf } from '../config/as-of.js';
 import { UserError } from '../errors.js';
@@ -14,9 +15,10 @@ import { openStaging, type Staging } from '../staging/duckdb.js';
 import { exportFromStore, writeForStore, type ExportedRows } from '../staging/store-files.js';
 import { CONVERSATIONS, NBA_PREDICTIONS } from '../model/schema.js';
 import { compileRules } from './compile.js';
-import { composeAction } from './action.js';
-import { DECISION_FIELDS, featuresOfDuckDbRow, type DecisionFeatures } from './fields.js';
-import { decideWithPolicy, modelContext, type Layer, type Policy } from './policy.js';
+import { DECISION_FIELDS } from './fields.js';
+import type { Layer, Policy } from './policy.js';
+import { composeContext, composeRow, type DecisionRow } from './compose-row.js';
+import { composeInWorkers, composeWorkersAvailable } from './compose-pool.js';
 import { choosePolicy } from './policy-choice.js';
 import type { PolicyChoice } from './single.js';
 import * as sql from './predict.sql.js';
@@ -25,7 +27,7 @@ import { defaultRulesPath } from './rules-file.js';
 import { copyToFile } from '../files/formats.js';
 import { writeQueryAsArrow } from '../files/arrow.js';
 import { parseTimestamp } from '../files/timestamps.js';
-import { loadRuleSet, orderedRules, type Rule, type RuleSet } from './rules.schema.js';
+import { loadRuleSet, orderedRules, type RuleSet } from './rules.schema.js';
 import { LlmCache } from '../llm/cache.js';
 import { createLlmClient, Enhancer, type LlmMode } from '../llm/enhance.js';
 import type { EnhanceInput } from '../llm/prompt.js';
@@ -99,7 +101,7 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
     try {
       const open = await readOpenConversations(job, staging, platform);
       await decide(job.tracker, staging, rules, options.customers);
-      const composed = await composeActions(job.tracker, staging, rules, choice, llm, { runId, asOfOverride });
+      const composed = await composeActions(job.tracker, staging, rules, choice, llm, { runId, asOfOverride, workDir: job.workDir });
       const byChannel = await writePredictions(job, staging, { out, format, predictions: composed.predictions });
       return {
         run_id: runId,
@@ -183,11 +185,11 @@ interface Composed {
 }
 
 /** Send time, message and reasoning per decision, rewritten by the model when there is one: `nba_predictions_out`. */
-async function composeActions(tracker: StageTracker, staging: Staging, rules: RuleSet, choice: PolicyChoice, llm: Llm, context: { runId: string; asOfOverride?: Date }): Promise<Composed> {
+async function composeActions(tracker: StageTracker, staging: Staging, rules: RuleSet, choice: PolicyChoice, llm: Llm, context: { runId: string; asOfOverride?: Date; workDir: string }): Promise<Composed> {
   tracker.start('compose');
   const [{ data_as_of }] = await staging.rows<{ data_as_of: string | null }>('SELECT max(as_of)::VARCHAR AS data_as_of FROM open_conversations');
   const asOf = context.asOfOverride ?? (data_as_of ? parseTimestamp(data_as_of) : new Date(0));
-  const { predictions, byLayer } = await compose(staging, rules, choice, asOf);
+  const { predictions, byLayer } = await compose(staging, rules, choice, asOf, context.workDir);
   tracker.update('compose', predictions);
   const fallbackReasons = llm.enhancer ? await rewriteWithLlm(staging, llm.enhancer, tracker) : {};
   if (!llm.enhancer) tracker.skip('llm', llm.mode === 'off' ? '--llm off' : 'not configured');
@@ -235,73 +237,45 @@ async function loadRulesTable(staging: Staging, rules: RuleSet): Promise<void> {
   appender.closeSync();
 }
 
-interface DecisionRow {
-  conversation_id: string;
-  customer_id: string;
-  brand: string | null;
-  topic: string;
-  customer_sentiment_end: number | null;
-  customer_rank: number | string;
-  peak_hours: string | null;
-  recent_words: string[] | null;
-  [field: string]: unknown;
-}
-
 /**
  * The policy's decision, send time, message, reasoning and receipt per conversation, in one pass over the
- * decided rows (no query per row); the chat log and the rest join back in SQL.
+ * decided rows (no query per row); the chat log and the rest join back in SQL. Where there are worker threads
+ * (compose-pool.ts), they compose shares of the rows into CSV files DuckDB then reads in one go; otherwise this thread
+ * composes and appends each action.
  */
-async function compose(staging: Staging, rules: RuleSet, choice: PolicyChoice, asOf: Date): Promise<{ predictions: number; byLayer: Record<string, number> }> {
-  const byId = new Map<string, Rule>(rules.rules.map((rule) => [rule.id, rule]));
+async function compose(staging: Staging, rules: RuleSet, choice: PolicyChoice, asOf: Date, workDir: string): Promise<{ predictions: number; byLayer: Record<string, number> }> {
   const byLayer: Record<Layer, number> = { outcome: 0, propensity: 0, rules: 0 };
   await staging.run(sql.CREATE_ACTIONS);
-  // The decided rows are materialised in DuckDB (compact, columnar) rather than streamed, so each action is appended as
-  // it is composed: no copy of every action is held in JavaScript until the end.
-  const result = await staging.connection.run(sql.selectForTemplates(Object.keys(DECISION_FIELDS)));
-  const appender = await staging.connection.createAppender('actions', 'main', 'temp');
+  const select = sql.selectForTemplates(Object.keys(DECISION_FIELDS));
   let predictions = 0;
-  for await (const rows of result.yieldRowObjectJson()) {
-    for (const row of rows as DecisionRow[]) {
-      const features = featuresOfDuckDbRow(row) as DecisionFeatures;
-      const decision = decideWithPolicy(
-        { features, context: modelContext(features, row.brand, row.recent_words), customer_rank: Number(row.customer_rank) },
-        rules,
-        choice.model,
-        choice.policy,
-      );
-      byLayer[decision.layer] += 1;
-      const action = composeAction(
-        {
-          conversation_id: row.conversation_id,
-          customer_id: row.customer_id,
-          brand: row.brand,
-          topic: String(row.topic),
-          customer_sentiment_end: row.customer_sentiment_end === null ? null : Number(row.customer_sentiment_end),
-          peak_hours: row.peak_hours ? (JSON.parse(row.peak_hours) as number[]) : [],
-          decision,
-          features,
-          // Only what serve has too (the stored words, not the message text), so both compose the same message.
-          recent_words: row.recent_words,
-        },
-        rules,
-        asOf,
-        byId,
-      );
-      appender.appendVarchar(action.conversation_id);
-      appender.appendVarchar(action.channel);
-      appender.appendVarchar(action.message);
-      if (action.send_time === null) appender.appendNull();
-      else appender.appendVarchar(action.send_time.toISOString());
-      appender.appendVarchar(action.reasoning);
-      appender.appendVarchar(action.issue_status);
-      appender.appendVarchar(action.rule_id);
-      appender.appendVarchar(JSON.stringify(action.fired));
-      appender.appendVarchar(JSON.stringify(action.receipt));
-      appender.endRow();
-      predictions += 1;
+  if (composeWorkersAvailable()) {
+    const input = path.join(workDir, 'decided.parquet');
+    await staging.run(copyToFile(select, 'parquet', { uncompressed: true }), { file: input });
+    const composed = await composeInWorkers({ rules, model: choice.model, policy: choice.policy, asOf, input, dir: workDir });
+    await staging.run(sql.INSERT_ACTIONS_FROM_CSV, { files: listValue(composed.files) });
+    for (const file of [input, ...composed.files]) fs.rmSync(file, { force: true });
+    for (const [layer, n] of Object.entries(composed.byLayer)) byLayer[layer as Layer] += n;
+    predictions = composed.predictions;
+  } else {
+    // The decided rows are materialised in DuckDB (compact, columnar) rather than streamed, so each action is appended
+    // as it is composed: no copy of every action is held in JavaScript until the end.
+    const result = await staging.connection.run(select);
+    const context = composeContext(rules, choice.model, choice.policy, asOf);
+    const appender = await staging.connection.createAppender('actions', 'main', 'temp');
+    for await (const rows of result.yieldRowObjectJson()) {
+      for (const row of rows as DecisionRow[]) {
+        const composed = composeRow(row, context);
+        for (const value of composed.columns) {
+          if (value === null) appender.appendNull();
+          else appender.appendVarchar(value);
+        }
+        appender.endRow();
+        byLayer[composed.layer] += 1;
+        predictions += 1;
+      }
     }
+    appender.closeSync();
   }
-  appender.closeSync();
   await staging.run(sql.CREATE_LLM_RESULTS);
   return { predictions, byLayer };
 }

@@ -37,6 +37,21 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+describe('composing in worker threads', () => {
+  it('gives the same actions as composing in one thread (the CLI runs the compiled workers, the tests the sources)', async () => {
+    const viaWorkers = path.join(dir, 'workers.csv');
+    const result = await runCli(['predict', '--home', home, '--out', viaWorkers, '--llm', 'off', '--as-of', '2017-11-01T15:54:37Z', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    // In this process there is no compiled worker file, so predict composes in its own thread.
+    const inline = path.join(dir, 'inline.csv');
+    await predict(loadConfig({}, { home, db: 'chdb' }), { out: inline, llm: 'off', asOf: '2017-11-01T15:54:37Z' });
+    const withoutRun = (rows: Array<Record<string, string | null>>) => rows.map(({ run_id: _run, ...rest }) => rest);
+    const [a, b] = [await readCsv(viaWorkers), await readCsv(inline)];
+    expect(a.length).toBeGreaterThan(30);
+    expect(withoutRun(a)).toEqual(withoutRun(b));
+  });
+});
+
 describe('riverline predict', () => {
   it("writes nba_predictions.csv with the seed's columns first, one row per open conversation", async () => {
     const out = path.join(dir, 'nba_predictions.csv');

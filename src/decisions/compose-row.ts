@@ -1,0 +1,82 @@
+// One open conversation's action as batch predict composes it: decided under the policy, then given its send time,
+// message, reasoning and receipt, as the text columns of the `actions` staging table. Pure, so the predict job runs it
+// in its own thread or in worker threads (compose-worker.ts), with the same result either way.
+import { composeAction } from './action.js';
+import { featuresOfDuckDbRow, type DecisionFeatures } from './fields.js';
+import type { LearnedModel } from './model.js';
+import { decideWithPolicy, modelContext, type Layer, type Policy } from './policy.js';
+import type { Rule, RuleSet } from './rules.schema.js';
+
+/** A decided conversation as selectForTemplates reads it (row objects of DuckDB's JSON conversion). */
+export interface DecisionRow {
+  conversation_id: string;
+  customer_id: string;
+  brand: string | null;
+  topic: string;
+  customer_sentiment_end: number | null;
+  customer_rank: number | string;
+  peak_hours: string | null;
+  recent_words: string[] | null;
+  [field: string]: unknown;
+}
+
+export interface ComposeContext {
+  rules: RuleSet;
+  model: LearnedModel | null;
+  policy: Policy;
+  asOf: Date;
+  byId: Map<string, Rule>;
+}
+
+/** The columns of the `actions` table, in order (send_time is ISO text or null; fired and receipt JSON text). */
+export type ActionColumns = [string, string, string, string | null, string, string, string, string, string];
+
+export function composeContext(rules: RuleSet, model: LearnedModel | null, policy: Policy, asOf: Date): ComposeContext {
+  return { rules, model, policy, asOf, byId: new Map(rules.rules.map((rule) => [rule.id, rule])) };
+}
+
+export function composeRow(row: DecisionRow, context: ComposeContext): { columns: ActionColumns; layer: Layer } {
+  const features = featuresOfDuckDbRow(row) as DecisionFeatures;
+  const decision = decideWithPolicy(
+    { features, context: modelContext(features, row.brand, row.recent_words), customer_rank: Number(row.customer_rank) },
+    context.rules,
+    context.model,
+    context.policy,
+  );
+  const action = composeAction(
+    {
+      conversation_id: row.conversation_id,
+      customer_id: row.customer_id,
+      brand: row.brand,
+      topic: String(row.topic),
+      customer_sentiment_end: row.customer_sentiment_end === null ? null : Number(row.customer_sentiment_end),
+      peak_hours: row.peak_hours ? (JSON.parse(row.peak_hours) as number[]) : [],
+      decision,
+      features,
+      // Only what serve has too (the stored words, not the message text), so both compose the same message.
+      recent_words: row.recent_words,
+    },
+    context.rules,
+    context.asOf,
+    context.byId,
+  );
+  return {
+    layer: decision.layer,
+    columns: [
+      action.conversation_id,
+      action.channel,
+      action.message,
+      action.send_time === null ? null : action.send_time.toISOString(),
+      action.reasoning,
+      action.issue_status,
+      action.rule_id,
+      JSON.stringify(action.fired),
+      JSON.stringify(action.receipt),
+    ],
+  };
+}
+
+/** An action's columns as one CSV record (every text quoted, a null left empty), for DuckDB's read_csv. */
+export function csvRecord(columns: ActionColumns): string {
+  return `${columns.map((value) => (value === null ? '' : `"${value.replaceAll('"', '""')}"`)).join(',')}\n`;
+}

@@ -1,0 +1,55 @@
+// A worker thread of batch predict's compose step: it reads its share of the decided rows from the Parquet file the
+// predict job wrote (its own in-memory DuckDB), composes each (compose-row.ts) and writes the actions as CSV records to
+// its own file, then reports how many rows each layer decided. compose-pool.ts starts it.
+import fs from 'node:fs';
+import { once } from 'node:events';
+import { parentPort, workerData } from 'node:worker_threads';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { LearnedModel } from './model.js';
+import type { Policy } from './policy.js';
+import type { RuleSet } from './rules.schema.js';
+import { composeContext, composeRow, csvRecord, type DecisionRow } from './compose-row.js';
+
+export interface ComposeWorkerSetup {
+  rules: RuleSet;
+  model: LearnedModel | null;
+  policy: Policy;
+  asOfMs: number;
+  /** The decided rows (selectForTemplates) as Parquet. */
+  input: string;
+  /** This worker's CSV of actions. */
+  output: string;
+  part: number;
+  parts: number;
+}
+
+const setup = workerData as ComposeWorkerSetup;
+const context = composeContext(setup.rules, setup.model, setup.policy, new Date(setup.asOfMs));
+const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+const connection = await instance.connect();
+const layers: Record<string, number> = {};
+let rows = 0;
+try {
+  const result = await connection.stream('SELECT * FROM read_parquet($file) WHERE hash(conversation_id) % $parts = $part', {
+    file: setup.input,
+    parts: BigInt(setup.parts),
+    part: BigInt(setup.part),
+  });
+  const out = fs.createWriteStream(setup.output);
+  for await (const chunk of result.yieldRowObjectJson()) {
+    let text = '';
+    for (const row of chunk as DecisionRow[]) {
+      const composed = composeRow(row, context);
+      text += csvRecord(composed.columns);
+      layers[composed.layer] = (layers[composed.layer] ?? 0) + 1;
+      rows += 1;
+    }
+    if (!out.write(text)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+} finally {
+  connection.closeSync();
+  instance.closeSync();
+}
+parentPort?.postMessage({ layers, rows });
