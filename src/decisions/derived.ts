@@ -70,6 +70,8 @@ export function storedConversationFeatures(conversation: StoredConversationInput
   const signal = ({ list, includes }: { list: StoredList; includes?: string }): boolean | null => {
     const value = conversation[list];
     if (value === null || value === undefined) return null;
+    // A parsed list is read as its JSON text would be, without writing the text.
+    if (Array.isArray(value)) return includes ? value.some((item) => JSON.stringify(item).includes(includes)) : value.length > 0;
     return includes ? jsonText(value).includes(includes) : jsonText(value) !== '[]';
   };
   const trend = conversation.sentiment_trend;

@@ -6,7 +6,7 @@ import { storedConversationFeatures } from './derived.js';
 import { DECISION_FIELDS, type DecisionFeatures } from './fields.js';
 import type { LearnedModel } from './model.js';
 import { decideWithPolicy, modelContext, type Policy } from './policy.js';
-import { orderedRules, type RuleSet } from './rules.schema.js';
+import { orderedRules, type Rule, type RuleSet } from './rules.schema.js';
 import type { ConversationRow, CustomerRecord, ProfileRow } from '../stores/index.js';
 
 export interface CustomerDecision {
@@ -22,14 +22,26 @@ export interface CustomerDecision {
 
 /** The decision features of one stored conversation, with the derived flags batch predict computes in SQL (one definition, derived.ts). */
 export function decisionFeatures(conversation: ConversationRow, profile: ProfileRow | null): DecisionFeatures {
-  const derived: Record<string, unknown> = {
-    ...conversation,
-    ...storedConversationFeatures(conversation),
-    customer_conversations: profile?.conversations ?? 1,
-    customer_resolution_rate: profile?.resolution_rate ?? 0,
-  };
-  return Object.fromEntries(Object.keys(DECISION_FIELDS).map((field) => [field, derived[field] ?? null])) as DecisionFeatures;
+  // A loop over the fields (serve calls this for every open conversation of every request): the derived flags, then
+  // the profile's two, then the conversation's own columns.
+  const derived: Record<string, unknown> = storedConversationFeatures(conversation);
+  const row = conversation as unknown as Record<string, unknown>;
+  const features: Record<string, unknown> = {};
+  for (const field of FIELD_NAMES) {
+    const value =
+      field in derived
+        ? derived[field]
+        : field === 'customer_conversations'
+          ? (profile?.conversations ?? 1)
+          : field === 'customer_resolution_rate'
+            ? (profile?.resolution_rate ?? 0)
+            : row[field];
+    features[field] = value ?? null;
+  }
+  return features as DecisionFeatures;
 }
+
+const FIELD_NAMES = Object.keys(DECISION_FIELDS);
 
 /** The policy a decision runs under: the rules alone, or a policy with the model it reads (null: the rules decide). */
 export interface PolicyChoice {
@@ -38,6 +50,18 @@ export interface PolicyChoice {
 }
 
 export const RULES_ONLY: PolicyChoice = { policy: 'rules', model: null };
+
+const inOrder = new WeakMap<RuleSet, { ordered: Rule[]; priority: Map<string, number> }>();
+
+/** A rule set's rules in the order they are tried, and each one's priority: sorted once per rule set, not per request. */
+function rulesInOrder(rules: RuleSet): { ordered: Rule[]; priority: Map<string, number> } {
+  let entry = inOrder.get(rules);
+  if (!entry) {
+    const ordered = orderedRules(rules);
+    inOrder.set(rules, (entry = { ordered, priority: new Map(ordered.map((rule) => [rule.id, rule.priority])) }));
+  }
+  return entry;
+}
 
 export function decideForCustomer(customerId: string, record: CustomerRecord, rules: RuleSet, choice: PolicyChoice = RULES_ONLY): CustomerDecision {
   const open = record.conversations.filter((conversation) => conversation.resolution_status === 'open');
@@ -51,8 +75,7 @@ export function decideForCustomer(customerId: string, record: CustomerRecord, ru
       features: {},
     };
   }
-  const ordered = orderedRules(rules);
-  const priority = new Map(ordered.map((rule) => [rule.id, rule.priority]));
+  const { ordered, priority } = rulesInOrder(rules);
   // The contact policy of batch predict: the conversation whose rule ranks first (then the most recent) gets the action.
   const ranked = open
     .map((conversation) => ({ conversation, features: decisionFeatures(conversation, record.profile) }))
