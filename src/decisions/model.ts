@@ -56,8 +56,11 @@ function bucketLabel(name: string, upper: readonly number[], value: number): str
   return `${name}>=${upper[upper.length - 1]}`;
 }
 
-/** The features of a context (TypeScript). */
-export function contextFeatures(context: ModelContext): string[] {
+/**
+ * The features of a context (TypeScript). With `words`, only the recent words it holds become features: a model
+ * reads no other word (unknown features carry no evidence), so scoring with them or without gives the same numbers.
+ */
+export function contextFeatures(context: ModelContext, words?: ReadonlySet<string>): string[] {
   const out: string[] = [];
   for (const feature of CONTEXT_FEATURES) {
     const value = context[feature.input];
@@ -66,7 +69,7 @@ export function contextFeatures(context: ModelContext): string[] {
       if (value === true) out.push(feature.name);
     } else if (typeof value === 'number') out.push(bucketLabel(feature.name, feature.upper, value));
   }
-  for (const word of new Set(context.recent_words ?? [])) out.push(`${WORD_PREFIX}${word}`);
+  for (const word of new Set(context.recent_words ?? [])) if (!words || words.has(word)) out.push(`${WORD_PREFIX}${word}`);
   return out;
 }
 
@@ -233,16 +236,24 @@ export function categoricalScorer(model: NaiveBayes): CategoricalScorer {
       const j = classes.indexOf(b);
       const of = (values: Float64Array) => (i < 0 ? 0 : values[i]) - (j < 0 ? 0 : values[j]);
       const present = new Set(features);
-      const found: Array<{ feature: string; raw: number }> = [];
+      // The `count` largest by magnitude (ties: by name), kept in order as they come: no sort of every feature.
+      const top: Array<{ feature: string; raw: number }> = [];
+      const before = (x: { feature: string; raw: number }, y: { feature: string; raw: number }) =>
+        Math.abs(x.raw) > Math.abs(y.raw) || (Math.abs(x.raw) === Math.abs(y.raw) && x.feature.localeCompare(y.feature) < 0);
+      const offer = (feature: string, raw: number) => {
+        const entry = { feature, raw };
+        if (top.length === count && !before(entry, top[count - 1])) return;
+        let at = top.length;
+        while (at > 0 && before(entry, top[at - 1])) at -= 1;
+        top.splice(at, 0, entry);
+        if (top.length > count) top.pop();
+      };
       for (const feature of present) {
         const term = terms.get(feature);
-        if (term) found.push({ feature, raw: of(term) + (absent.get(feature) ? of(absent.get(feature)!) : 0) });
+        if (term) offer(feature, of(term) + (absent.get(feature) ? of(absent.get(feature)!) : 0));
       }
-      for (const [flag, off] of absent) if (!present.has(flag)) found.push({ feature: `no ${flag}`, raw: of(off) });
-      return found
-        .sort((x, y) => Math.abs(y.raw) - Math.abs(x.raw) || x.feature.localeCompare(y.feature))
-        .slice(0, count)
-        .map(({ feature, raw }) => ({ feature, contribution: Number(raw.toFixed(4)) }));
+      for (const [flag, off] of absent) if (!present.has(flag)) offer(`no ${flag}`, of(off));
+      return top.map(({ feature, raw }) => ({ feature, contribution: Number(raw.toFixed(4)) }));
     },
   };
   scorers.set(model, scorer);

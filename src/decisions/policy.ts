@@ -4,7 +4,7 @@
 // Pure functions over one conversation's features: predict, serve and evaluate call the same code.
 import { holds, matchRule, type RuleMatch } from './decide.js';
 import type { DecisionFeatures } from './fields.js';
-import { ACTIONS, brandKey, categoricalScorer, contextFeatures, outcomeFeatures, type Action, type LearnedModel, type ModelContext } from './model.js';
+import { ACTIONS, WORD_PREFIX, brandKey, categoricalScorer, contextFeatures, outcomeFeatures, type Action, type LearnedModel, type ModelContext } from './model.js';
 import { actionSettings, orderedRules, type ActionSettings, type Channel, type Rule, type RuleSet } from './rules.schema.js';
 
 export const POLICIES = ['rules', 'imitate', 'learned'] as const;
@@ -88,7 +88,32 @@ export function brandSamples(model: LearnedModel, brand: string | null): number 
  * rare (about 1 reply in 6 on the real slice).
  */
 function actionSupport(model: LearnedModel, topic: string | null, action: Action): number {
-  return model.outcome.counts[`action=${action}|topic=${topic ?? ''}`]?.resolved ?? 0;
+  let byTopic = supports.get(model);
+  if (!byTopic) supports.set(model, (byTopic = new Map()));
+  let byAction = byTopic.get(topic ?? '');
+  if (!byAction) {
+    byAction = new Map(ACTIONS.map((a) => [a, model.outcome.counts[`action=${a}|topic=${topic ?? ''}`]?.resolved ?? 0]));
+    byTopic.set(topic ?? '', byAction);
+  }
+  return byAction.get(action) ?? 0;
+}
+
+/** actionSupport's counts per model and topic, looked up once. */
+const supports = new WeakMap<LearnedModel, Map<string, Map<Action, number>>>();
+
+/** The words a model reads (its propensity table's kept words), per model. */
+const modelWords = new WeakMap<LearnedModel, ReadonlySet<string>>();
+
+function wordsOf(model: LearnedModel): ReadonlySet<string> {
+  let words = modelWords.get(model);
+  if (!words) {
+    const known = new Set<string>();
+    for (const table of [model.propensity, model.outcome]) {
+      for (const feature of Object.keys(table.counts)) if (feature.startsWith(WORD_PREFIX)) known.add(feature.slice(WORD_PREFIX.length));
+    }
+    modelWords.set(model, (words = known));
+  }
+  return words;
 }
 
 interface Scores {
@@ -103,7 +128,8 @@ interface Scores {
 
 /** P(action | context) for every action, and the expected value of each eligible action, read by model.ts's one reader. */
 function score(model: LearnedModel, settings: ActionSettings, context: ModelContext, eligible: Action[]): Scores {
-  const features = contextFeatures(context);
+  // Only the words the model has: the others carry no evidence and would only be written and looked up.
+  const features = contextFeatures(context, wordsOf(model));
   const propensityScorer = categoricalScorer(model.propensity);
   const propensityProbabilities = propensityScorer.probabilities(propensityScorer.scores(features));
   const outcomeScorer = categoricalScorer(model.outcome);
