@@ -6,6 +6,7 @@ import { Command, Flags, Errors } from '@oclif/core';
 import { loadDotenvFile, type Config } from '../config/index.js';
 import { redactSecrets } from '../config/redact.js';
 import { isUserError } from '../errors.js';
+import { STAGING_MEMORY_MB } from '../staging/duckdb.js';
 import { attachPlainProgress } from '../progress/plain.js';
 import { StageTracker } from '../progress/stage-tracker.js';
 import { configFromFlags, type StoreFlagValues } from './flags.js';
@@ -142,6 +143,15 @@ export function describeError(error: Error & { oclif?: { exit?: number } }, comm
     }
     // A command's own this.error(...): a sentence written for the user.
     return { code: 'command_failed', message: sentence(text.split('\n')[0]), actions: [], exit: error.oclif?.exit ?? 1 };
+  }
+  // DuckDB's own words, when the staging database reaches its memory limit (STAGING_MEMORY_MB) on a large file.
+  if (/^Out of Memory Error/i.test(text)) {
+    return {
+      code: 'out_of_memory',
+      message: sentence(`The staging database ran out of memory (${text.split('\n')[0].replace(/^Out of Memory Error:\s*/i, '')})`),
+      actions: [`Run it again with more free memory on this machine: the staging database may use up to ${STAGING_MEMORY_MB.toLocaleString('en-US')} MB, besides the engine and Node.`],
+      exit: 1,
+    };
   }
   return { code: 'internal', message: `Unexpected error: ${text.split('\n')[0]}`, actions: ['Run again with --verbose to see where it failed.'], exit: 1 };
 }
