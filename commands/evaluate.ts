@@ -65,6 +65,12 @@ export function formatEvaluation(result: EvaluationResult): string {
     lines.push(`  ${policy.padEnd(30)} ${s.agreement.toFixed(3).padStart(9)}  ${s.macro_f1.toFixed(3).padStart(8)}  ${num(o.ips)} / ${num(o.snips)} / ${num(o.dr)} [${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}]  ${o.ess.toFixed(0)}`);
   }
   lines.push(`  ${'baseline'.padEnd(30)} ${result.baseline.agreement.toFixed(3).padStart(9)}  ${result.baseline.macro_f1.toFixed(3).padStart(8)}  always ${result.baseline.channel}; logged resolution rate (the agents') ${result.logged_resolution_rate.toFixed(3)}`);
+  lines.push(
+    `  held by the guard-rails (no_action where the agent replied; counted as disagreement above): ${POLICIES.map((p) => {
+      const s = result.policies[p];
+      return `${p} ${s.held}${s.agreement_when_acting === null ? '' : ` (agreement when acting ${s.agreement_when_acting.toFixed(3)})`}`;
+    }).join(', ')}`,
+  );
   lines.push(`  per channel: support (the agents' replies there), then per policy predicted (its choices there) and precision / recall:`);
   for (const channel of CHANNELS) {
     const cells = POLICIES.map((p) => {

@@ -21,6 +21,10 @@ export type Confusion = Record<Channel, Record<Channel, number>>;
 export interface PolicyScore {
   agreement: number;
   macro_f1: number;
+  /** Replies the policy answered with no_action (a guard-rail held them): never an agreement, since the agent acted. */
+  held: number;
+  /** Agreement on the replies the policy did act on (the held ones left out), beside `agreement`, which counts them. */
+  agreement_when_acting: number | null;
   per_channel: Record<Channel, ChannelScore>;
   confusion: Confusion;
   /** How many decisions each layer made (outcome model, propensity model, rules). */
@@ -160,11 +164,19 @@ export function replayDecisions(samples: readonly ReplayedSample[], rules: RuleS
     samples: samples.length,
     baseline: { channel: first.baseline_channel, agreement: first.baseline_agreement, macro_f1: first.baseline_macro_f1 },
     policies: Object.fromEntries(
-      POLICIES.map((policy) => [policy, { agreement: scored[policy].agreement, macro_f1: scored[policy].macro_f1, per_channel: scored[policy].per_channel, confusion: confusions[policy], layers: layers[policy] }]),
+      POLICIES.map((policy) => [policy, { agreement: scored[policy].agreement, macro_f1: scored[policy].macro_f1, ...heldOf(confusions[policy]), per_channel: scored[policy].per_channel, confusion: confusions[policy], layers: layers[policy] }]),
     ) as Record<Policy, PolicyScore>,
     off_policy: Object.fromEntries(POLICIES.map((policy) => [policy, offPolicyScore(estimatePolicyValue(logged[policy], { resamples: options.resamples, seed: options.seed }))])) as Record<Policy, OffPolicyScore>,
     logged_resolution_rate: round(samples.length > 0 ? resolved / samples.length : 0),
   };
+}
+
+/** How many replies a policy held (answered no_action), and its agreement on the rest. */
+export function heldOf(confusion: Confusion): Pick<PolicyScore, 'held' | 'agreement_when_acting'> {
+  const held = CHANNELS.reduce((sum, actual) => sum + confusion[actual].no_action, 0);
+  const total = CHANNELS.reduce((sum, actual) => sum + CHANNELS.reduce((s, predicted) => s + confusion[actual][predicted], 0), 0);
+  const correct = CHANNELS.reduce((sum, channel) => sum + (channel === 'no_action' ? 0 : confusion[channel][channel]), 0);
+  return { held, agreement_when_acting: total > held ? round(correct / (total - held)) : null };
 }
 
 function offPolicyScore(report: OffPolicyReport): OffPolicyScore {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { score } from '../../src/decisions/evaluate.js';
+import { heldOf } from '../../src/decisions/evaluation.js';
 import { CHANNELS, type Channel } from '../../src/decisions/rules.schema.js';
 
 function confusion(entries: Array<[Channel, Channel, number]>): Record<Channel, Record<Channel, number>> {
@@ -34,5 +35,20 @@ describe('backtest scoring', () => {
     expect(result.baseline_agreement).toBe(0.8);
     // DM: precision 0.8, recall 1 -> F1 0.8889; public: 0 -> macro 0.4444
     expect(result.baseline_macro_f1).toBe(0.4444);
+  });
+});
+
+describe('replies held by the guard-rails', () => {
+  it('are counted, and the agreement on the replies the policy acted on is given beside the overall one', () => {
+    // 10 replies: 6 public (4 right, 2 held), 4 DM (3 right, 1 called public).
+    const table = confusion([
+      ['twitter_public_reply', 'twitter_public_reply', 4],
+      ['twitter_public_reply', 'no_action', 2],
+      ['twitter_dm_reply', 'twitter_dm_reply', 3],
+      ['twitter_dm_reply', 'twitter_public_reply', 1],
+    ]);
+    expect(score(table).agreement).toBe(0.7);
+    expect(heldOf(table)).toEqual({ held: 2, agreement_when_acting: 0.875 });
+    expect(heldOf(confusion([['twitter_public_reply', 'no_action', 3]]))).toEqual({ held: 3, agreement_when_acting: null });
   });
 });
