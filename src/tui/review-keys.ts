@@ -3,23 +3,8 @@
 // a printable run as text to insert.
 import type { KeyPress } from './review-state.js';
 
-/** Ink's key flags, as far as review uses them. */
-export interface InkKey {
-  upArrow?: boolean;
-  downArrow?: boolean;
-  leftArrow?: boolean;
-  rightArrow?: boolean;
-  pageUp?: boolean;
-  pageDown?: boolean;
-  return?: boolean;
-  escape?: boolean;
-  backspace?: boolean;
-  delete?: boolean;
-  tab?: boolean;
-  ctrl?: boolean;
-  meta?: boolean;
-  shift?: boolean;
-}
+/** Ink's key flags, as far as review uses them: a key press without its text. */
+export type InkKey = Omit<KeyPress, 'input'>;
 
 // An escape sequence (CSI or SS3) inside a burst, a whole Backspace, Enter or other control code, or a run of text.
 const TOKEN = /\u001b\[[0-?]*[ -/]*[@-~]|\u001bO.|\u001b.?|[\u0000-\u001f\u007f]|[^\u0000-\u001f\u007f\u001b]+/gsu;
