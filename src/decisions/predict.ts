@@ -202,8 +202,12 @@ async function composeActions(tracker: StageTracker, staging: Staging, rules: Ru
 async function writePredictions({ store, tracker, workDir }: Job, staging: Staging, output: { out: string; format: OutputFormat; predictions: number }): Promise<Record<string, number>> {
   tracker.start('predict_write');
   await writeOutput(staging, output.out, output.format);
-  await store.appendTable(NBA_PREDICTIONS, await writeForStore(staging, store, NBA_PREDICTIONS, 'nba_predictions_out', workDir));
+  const forStore = await writeForStore(staging, store, NBA_PREDICTIONS, 'nba_predictions_out', workDir);
   const byChannel = Object.fromEntries((await staging.rows<{ channel: string; n: number }>(sql.COUNT_BY_CHANNEL)).map((row) => [row.channel, row.n]));
+  // Staging is done: closed before the store reads the file, so the two engines' memory never peaks together (on the
+  // 2.8M-row file, DuckDB held about 1.2 GB here while the embedded engine's insert took 1.5 to 2 GB).
+  staging.close();
+  await store.appendTable(NBA_PREDICTIONS, forStore);
   tracker.update('predict_write', output.predictions);
   return byChannel;
 }

@@ -54,6 +54,7 @@ export async function openStaging(file: string, options: StagingOptions = {}): P
   // ICU is built in but loads after creation, so the time zone is set per connection: all timestamps are UTC.
   await connection.run("SET TimeZone = 'UTC'");
   const timed = timingsOn();
+  let closed = false;
   return {
     connection,
     async run(sql, params) {
@@ -68,6 +69,9 @@ export async function openStaging(file: string, options: StagingOptions = {}): P
       return reader.getRowObjectsJson() as T[];
     },
     close() {
+      // Idempotent: a job may close early to hand its memory back (predict, before the store's insert) and again at the end.
+      if (closed) return;
+      closed = true;
       connection.closeSync();
       instance.closeSync();
     },

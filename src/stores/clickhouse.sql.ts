@@ -69,6 +69,8 @@ export const insertOutputFromParquet = (table: OutputTable, name: string) => {
   const list = table.columns.map((column) => column.name).join(', ');
   return `INSERT INTO ${name} (${list}) SELECT ${list} FROM file({file:String}, Parquet)`;
 };
+/** Hands the embedded engine's freed memory back to the system (see ClickHouseStore.heavy). */
+export const RELEASE_MEMORY = 'SYSTEM JEMALLOC PURGE';
 export const insertOutputJson = (name: string) => `INSERT INTO ${name} FORMAT JSONEachRow`;
 /** Rows a stage hands over as an Arrow IPC stream (a server; see insertRows in clickhouse.ts); other columns get their defaults. */
 export const insertArrowStream = (name: string, columns: readonly string[]) => `INSERT INTO ${name} (${columns.join(', ')}) FORMAT ArrowStream`;

@@ -11,3 +11,13 @@ export async function queryEmbedded<T = Record<string, unknown>>(dataPath: strin
     await client.close();
   }
 }
+
+/** Runs one statement that returns no rows (DDL, SYSTEM ...) on an embedded ClickHouse store's data. */
+export async function commandEmbedded(dataPath: string, sql: string): Promise<void> {
+  const client = createClient({ connection: createChdbConnection({ path: dataPath }) } as Parameters<typeof createClient>[0]);
+  try {
+    await client.command({ query: sql });
+  } finally {
+    await client.close();
+  }
+}

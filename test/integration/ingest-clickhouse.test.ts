@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { CLICKHOUSE_MIGRATIONS } from '../../src/stores/migrations/clickhouse.sql.js';
-import { queryEmbedded } from '../helpers/clickhouse.js';
+import { RELEASE_MEMORY } from '../../src/stores/clickhouse.sql.js';
+import { commandEmbedded, queryEmbedded } from '../helpers/clickhouse.js';
 import { ROOT } from '../helpers/cli.js';
 
 const SAMPLE = path.join(ROOT, 'examples', 'twcs_sample.csv');
@@ -92,5 +93,12 @@ describe('ingest into embedded ClickHouse', () => {
     expect(await queryEmbedded(dataPath(stream), select)).toEqual(await queryEmbedded(dataPath(parquet), select));
     const tables = await queryEmbedded<{ name: string }>(dataPath(stream), "SELECT name FROM system.tables WHERE name LIKE 'interactions_load_%'");
     expect(tables).toEqual([]);
+  });
+
+  it('hands freed memory back with a statement the embedded engine accepts (the store ignores its failure, so a test must not)', async () => {
+    const config = freshConfig();
+    await ingest(config, { file: SAMPLE });
+    // A chDB built without jemalloc would answer with an error here, and every heavy statement would keep its peak.
+    await expect(commandEmbedded(dataPath(config), RELEASE_MEMORY)).resolves.toBeUndefined();
   });
 });

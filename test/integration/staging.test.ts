@@ -120,3 +120,13 @@ describe('staging awkward input', () => {
     expect(JSON.parse(rejects.find((row) => row.reason === 'unparseable_timestamp')!.raw)).toMatchObject({ tweet_id: '3', created_at: 'not a date' });
   });
 });
+
+describe('closing staging', () => {
+  it('closes once however often close is called (predict closes early to free its memory, then again at the end)', async () => {
+    const own = await openStaging(path.join(dir, 'closing.duckdb'));
+    await own.run('CREATE TABLE t AS SELECT 1 AS x');
+    own.close();
+    expect(() => own.close()).not.toThrow();
+    await expect(own.rows('SELECT 1')).rejects.toThrow();
+  });
+});
