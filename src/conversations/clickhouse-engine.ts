@@ -23,6 +23,10 @@ export async function processInClickHouse(engine: SqlEngine, context: EngineCont
   const dropWork = async () => {
     for (const table of ch.WORK_TABLES) await engine.execute(ch.dropWorkTable(table));
   };
+  // The work tables live in memory: each is dropped as soon as the last statement that reads it has run.
+  const release = async (statement: string) => {
+    for (const table of ch.LAST_READ_BY.get(statement) ?? []) await engine.execute(ch.dropWorkTable(table));
+  };
   await dropWork();
   try {
     tracker.start('export');
@@ -39,14 +43,17 @@ export async function processInClickHouse(engine: SqlEngine, context: EngineCont
       if (Number(n) === 0) break;
     }
     await run(ch.CREATE_MESSAGES);
+    await release(ch.CREATE_MESSAGES);
 
     tracker.start('features');
     for (const statement of [ch.CREATE_HITS, ch.CREATE_MESSAGE_SIGNALS, ch.CREATE_REPLY_DELAYS, ch.CREATE_TOPICS, ch.CREATE_CONVERSATIONS, ch.CREATE_CONVERSATION_MESSAGES]) {
       await run(statement);
+      await release(statement);
     }
 
     tracker.start('profiles');
     await run(ch.CREATE_PROFILES);
+    await release(ch.CREATE_PROFILES);
     const [counts] = await engine.select<Record<keyof Omit<Summary, 'as_of'>, string>>(ch.SUMMARY);
     tracker.update('profiles', Number(counts.customers));
 

@@ -4,16 +4,8 @@ import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { UserError, messageOf } from '../errors.js';
 
-/** RIVERLINE_TIMINGS=1: every staging statement's wall time on stderr, slowest work first to find (a breakdown per stage). */
-export function timingsOn(): boolean {
-  return process.env.RIVERLINE_TIMINGS === '1';
-}
-
-/** One line: engine, milliseconds, and the statement's first words (names from the code, never data). */
-export function reportTiming(engine: string, sql: string, started: number): void {
-  const words = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
-  process.stderr.write(`[timing] ${engine} ${String(Math.round(performance.now() - started)).padStart(6)} ms  ${words}\n`);
-}
+export { reportTiming, timingsOn } from '../progress/timings.js';
+import { reportTiming, timingsOn } from '../progress/timings.js';
 
 export interface Staging {
   connection: DuckDBConnection;

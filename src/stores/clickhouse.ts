@@ -10,6 +10,7 @@ import type { TargetConfig } from '../config/index.js';
 import { UserError, messageOf } from '../errors.js';
 import { arrowStreamBytes, rowsOfObjects, type ArrowColumn, type ArrowColumnType } from '../files/arrow.js';
 import { parseTimestamp } from '../files/timestamps.js';
+import { reportTiming, timingsOn } from '../progress/timings.js';
 import type { BatchFormat } from '../files/formats.js';
 import type { BatchFile } from '../model/interactions.js';
 import type { NamedQuery, QueryParams } from '../model/named-query.js';
@@ -316,7 +317,9 @@ export class ClickHouseStore implements Store {
   readonly sqlEngine: SqlEngine = {
     execute: (query, params = {}, settings = {}) =>
       this.heavy('processing in ClickHouse', async () => {
+        const started = timingsOn() ? performance.now() : 0;
         await this.client.command({ query, query_params: bindable(params), clickhouse_settings: settings as ClickHouseSettings });
+        if (started) reportTiming('clickhouse', query, started);
       }),
     select: <T>(query: string, params: EngineParams = {}) => this.guard('processing in ClickHouse', () => this.rows<T>(query, bindable(params))),
     insertRows: (table, rows) => this.insertRows(table, rows),
