@@ -77,7 +77,8 @@ export async function train(config: Config, options: TrainJobOptions = {}): Prom
       tracker.update('train_samples', samples);
       tracker.start('train_count');
       const holdout = await holdoutMetrics(staging, samples);
-      const model = await trainModel(staging, { engine, sqlEngine: store.sqlEngine, metrics: holdout });
+      // The holdout's DuckDB count built every sample's features; the full model counts the same table unfiltered.
+      const model = await trainModel(staging, { engine, sqlEngine: store.sqlEngine, metrics: holdout, reuseFeatures: holdout.holdout_rows !== undefined });
       tracker.update('train_count', model.training_rows);
       tracker.start('train_save');
       await store.saveModel(model);
@@ -169,6 +170,8 @@ export interface TrainOptions {
   trainedAt?: Date;
   /** Figures measured elsewhere (the train job's holdout), kept in the model's metrics. */
   metrics?: Record<string, number>;
+  /** DuckDB: training_features already holds these decision_samples' features (an earlier trainModel built it). */
+  reuseFeatures?: boolean;
 }
 
 /** What the engines hand back: the counts, as rows. */
@@ -198,17 +201,17 @@ export async function trainModel(staging: Staging, options: TrainOptions): Promi
 }
 
 async function countInDuckDB(staging: Staging, options: TrainOptions): Promise<Counted> {
-  const until = options.until ? { until: options.until.toISOString() } : undefined;
-  await staging.run(sql.duckdbTrainingFeatures(until !== undefined), until);
-  const q = sql.DUCKDB;
-  const [summary] = await staging.rows<Counted['summary']>(q.summary);
+  if (!options.reuseFeatures) await staging.run(sql.DUCKDB_TRAINING_FEATURES);
+  const params = options.until ? { until_ms: options.until.getTime() } : undefined;
+  const q = sql.duckdbCounts(params !== undefined);
+  const [summary] = await staging.rows<Counted['summary']>(q.summary, params);
   return {
     summary,
-    actions: await staging.rows<ClassCount>(q.actions),
-    outcomes: await staging.rows<ClassCount>(q.outcomes),
-    propensityCounts: await staging.rows<FeatureCount>(q.propensityCounts),
-    outcomeCounts: await staging.rows<FeatureCount>(q.outcomeCounts),
-    evidence: await staging.rows<Counted['evidence'][number]>(q.evidence),
+    actions: await staging.rows<ClassCount>(q.actions, params),
+    outcomes: await staging.rows<ClassCount>(q.outcomes, params),
+    propensityCounts: await staging.rows<FeatureCount>(q.propensityCounts, params),
+    outcomeCounts: await staging.rows<FeatureCount>(q.outcomeCounts, params),
+    evidence: await staging.rows<Counted['evidence'][number]>(q.evidence, params),
   };
 }
 
