@@ -172,6 +172,8 @@ export interface CategoricalScorer {
   scores(features: readonly string[]): Float64Array;
   /** Adds the terms of more features to scores (the outcome model's action features). */
   add(scores: Float64Array, features: readonly string[]): Float64Array;
+  /** The terms of the features the model knows, in order: adding them one by one to scores is what add() does. */
+  termsOf(features: readonly string[]): Float64Array[];
   /** P(class | features), from scores. */
   probabilities(scores: Float64Array): Float64Array;
   /**
@@ -222,6 +224,7 @@ export function categoricalScorer(model: NaiveBayes): CategoricalScorer {
     classes,
     scores: (features) => add(Float64Array.from(base), features),
     add,
+    termsOf: (features) => features.flatMap((feature) => terms.get(feature) ?? []),
     probabilities(scores) {
       const out = Float64Array.from(scores);
       let best = -Infinity;

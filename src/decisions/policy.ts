@@ -139,8 +139,11 @@ function score(model: LearnedModel, settings: ActionSettings, context: ModelCont
   const resolvedIndex = outcomeScorer.classes.indexOf('resolved');
   const expected = new Map<Action, number>();
   const resolved = new Map<Action, number>();
+  const actionTerms = actionTermsOf(model, crossed);
   for (const action of eligible) {
-    const scores = outcomeScorer.add(Float64Array.from(contextScores), outcomeFeatures(crossed, action).slice(crossed.length));
+    // The action's own features' terms, added one by one in outcomeFeatures' order (the sums add() would give).
+    const scores = Float64Array.from(contextScores);
+    for (const term of actionTerms.get(action)!) for (let k = 0; k < scores.length; k += 1) scores[k] += term[k];
     const p = resolvedIndex < 0 ? 0 : outcomeScorer.probabilities(scores)[resolvedIndex];
     const { value, cost } = settings.worth[action];
     resolved.set(action, p);
@@ -149,6 +152,27 @@ function score(model: LearnedModel, settings: ActionSettings, context: ModelCont
   const propensity: Record<string, number> = {};
   propensityScorer.classes.forEach((cls, i) => (propensity[cls] = propensityProbabilities[i]));
   return { features, propensity, expected, resolved };
+}
+
+/** Per model, per brand and topic: each action's outcome terms (its features beyond the context's), looked up once. */
+const actionTermCache = new WeakMap<LearnedModel, Map<string, Map<Action, Float64Array[]>>>();
+
+/**
+ * The outcome model's terms of each action's own features (`action=…` and the action crossed with the brand and the
+ * topic) for a context whose brand and topic features are `crossed`: the same for every conversation of a brand and
+ * topic, so batch predict builds and looks up their names once per pair rather than once per conversation and action.
+ */
+function actionTermsOf(model: LearnedModel, crossed: string[]): Map<Action, Float64Array[]> {
+  let byContext = actionTermCache.get(model);
+  if (!byContext) actionTermCache.set(model, (byContext = new Map()));
+  const key = crossed.join('\u0000');
+  let terms = byContext.get(key);
+  if (!terms) {
+    const scorer = categoricalScorer(model.outcome);
+    terms = new Map(ACTIONS.map((action) => [action, scorer.termsOf(outcomeFeatures(crossed, action).slice(crossed.length))]));
+    byContext.set(key, terms);
+  }
+  return terms;
 }
 
 /** The best action by `key`, ties broken by the order of ACTIONS (public first, phone last). */

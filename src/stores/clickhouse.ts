@@ -274,7 +274,7 @@ export class ClickHouseStore implements Store {
   /** Rows of a file in batchFormat into a table shaped like `table`: read in place by the embedded engine, else streamed. */
   private async insertFile(table: OutputTable, into: string, file: string): Promise<void> {
     if (this.loadMethod === 'parquet-file') {
-      await this.client.command({ query: sql.insertOutputFromParquet(table, into), query_params: { file } });
+      await this.client.command({ query: sql.insertOutputFromParquet(table, into), query_params: { file }, clickhouse_settings: sql.FILE_INSERT_SETTINGS });
     } else {
       await this.client.exec({ query: sql.insertOutputJson(into), values: fs.createReadStream(file) });
     }
