@@ -9,6 +9,8 @@ import type { LearnedModel } from './model.js';
 import type { Policy } from './policy.js';
 import type { RuleSet } from './rules.schema.js';
 import { composeContext, composeRow, csvRecord, type DecisionRow } from './compose-row.js';
+import { DECISION_FIELDS } from './fields.js';
+import { readDecidedShare } from './predict.sql.js';
 
 export interface ComposeWorkerSetup {
   rules: RuleSet;
@@ -30,15 +32,19 @@ const connection = await instance.connect();
 const layers: Record<string, number> = {};
 let rows = 0;
 try {
-  const result = await connection.stream('SELECT * FROM read_parquet($file) WHERE hash(conversation_id) % $parts = $part', {
+  const numbers = ['customer_rank', ...Object.entries(DECISION_FIELDS).filter(([, type]) => type === 'number').map(([field]) => field)];
+  const result = await connection.stream(readDecidedShare(numbers), {
     file: setup.input,
     parts: BigInt(setup.parts),
     part: BigInt(setup.part),
   });
   const out = fs.createWriteStream(setup.output);
-  for await (const chunk of result.yieldRowObjectJson()) {
+  const names = result.columnNames();
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
     let text = '';
-    for (const row of chunk as DecisionRow[]) {
+    for (const row of decidedRows(names, chunk.getColumns() as unknown[][], chunk.rowCount)) {
       const composed = composeRow(row, context);
       text += csvRecord(composed.columns);
       layers[composed.layer] = (layers[composed.layer] ?? 0) + 1;
@@ -53,3 +59,17 @@ try {
   instance.closeSync();
 }
 parentPort?.postMessage({ layers, rows });
+
+/** A chunk's columns as the row objects compose-row.ts reads (recent words split back into a list). */
+function decidedRows(names: readonly string[], columns: unknown[][], count: number): DecisionRow[] {
+  const words = names.indexOf('recent_words');
+  const out: DecisionRow[] = new Array(count);
+  for (let j = 0; j < count; j += 1) {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i += 1) row[names[i]] = columns[i][j];
+    const text = words < 0 ? null : (columns[words][j] as string | null);
+    row.recent_words = text === null ? null : text === '' ? [] : text.split(' ');
+    out[j] = row as DecisionRow;
+  }
+  return out;
+}

