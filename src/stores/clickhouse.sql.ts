@@ -89,12 +89,22 @@ export const exportAsParquet = (select: string) => `${select}\nFORMAT Parquet`;
 /** A stage's query the embedded engine writes to a local file itself ({file:String}), without a copy through JavaScript. */
 export const exportToFile = (select: string) => `INSERT INTO FUNCTION file({file:String}, Parquet) ${select}`;
 
-/** serve's in-memory data: all profiles and the open conversations. */
-/** serve's rows, in {parts:UInt8} parts by customer ({part:UInt8} of them), so no answer holds them all at once. */
-export const SERVING_PROFILES = `SELECT * FROM customer_profiles WHERE platform_type = {platform:String} AND cityHash64(customer_id) % {parts:UInt8} = {part:UInt8}`;
-export const SERVING_OPEN_CONVERSATIONS = `
+/**
+ * serve's in-memory data (all profiles and the open conversations), read in parts by ranges of customer_id, so no
+ * answer holds them all at once: both tables are ordered by customer_id, so each part reads only its range's granules
+ * (a hash of the id read every granule for every part: 2.7 s against 1.7 s on the 2.8M-row file, bounds included).
+ * `range` is servingRange's condition.
+ */
+export const servingProfiles = (range: string) => `SELECT * FROM customer_profiles WHERE platform_type = {platform:String}${range}`;
+export const servingOpenConversations = (range: string) => `
 SELECT * FROM conversations
-WHERE platform_type = {platform:String} AND resolution_status = 'open' AND cityHash64(customer_id) % {parts:UInt8} = {part:UInt8}`;
+WHERE platform_type = {platform:String} AND resolution_status = 'open'${range}`;
+/** The part's bounds, {lo:String} inclusive and {hi:String} exclusive; the first part has no lower bound, the last no upper. */
+export const servingRange = (lo: boolean, hi: boolean) => `${lo ? ' AND customer_id >= {lo:String}' : ''}${hi ? ' AND customer_id < {hi:String}' : ''}`;
+/** The customer id at a rank ({offset:UInt64}) in byte order: the bounds of serve's parts. */
+export const SERVING_BOUND = `
+SELECT customer_id FROM customer_profiles WHERE platform_type = {platform:String} ORDER BY customer_id LIMIT 1 OFFSET {offset:UInt64}`;
+export const SERVING_CUSTOMERS = `SELECT count() AS n FROM customer_profiles WHERE platform_type = {platform:String}`;
 export const TABLES_PRESENT = `SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN ('interactions', 'conversations', 'customer_profiles')`;
 export const CHAT_LOG = `
 SELECT m.seq AS seq, m.inbound AS inbound, i.participant_external_id AS author, i.raw_text AS text

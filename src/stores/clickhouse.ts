@@ -351,17 +351,26 @@ export class ClickHouseStore implements Store {
 
   async loadServingData(platform: string): Promise<ServingData> {
     return this.heavy('loading customers for serve', async () => {
-      // In parts, one after the other: the engine then holds one part's answer at a time (peak RSS at start-up).
-      const columns = async (query: string) => {
+      // In parts by customer range, one after the other: the engine then holds one part's answer at a time (peak RSS at
+      // start-up). The bounds split the profiles into SERVING_PARTS equal shares; ids beyond them fall in the end parts.
+      const [{ n }] = await this.rows<{ n: string }>(sql.SERVING_CUSTOMERS, { platform });
+      const bounds: string[] = [];
+      for (let part = 1; part < SERVING_PARTS && Number(n) > 0; part += 1) {
+        const [bound] = await this.rows<{ customer_id: string }>(sql.SERVING_BOUND, { platform, offset: Math.floor((Number(n) * part) / SERVING_PARTS) });
+        if (bound && bound.customer_id !== bounds.at(-1)) bounds.push(bound.customer_id);
+      }
+      const ranges = [undefined, ...bounds].map((lo, i) => ({ lo, hi: bounds[i] as string | undefined }));
+      const columns = async (query: (range: string) => string) => {
         const parts: Table[] = [];
-        for (let part = 0; part < SERVING_PARTS; part += 1) {
-          const result = await this.client.exec({ query: `${query} ${ARROW_STREAM_OUTPUT}`, query_params: { platform, parts: SERVING_PARTS, part } });
+        for (const { lo, hi } of ranges) {
+          const range = sql.servingRange(lo !== undefined, hi !== undefined);
+          const result = await this.client.exec({ query: `${query(range)} ${ARROW_STREAM_OUTPUT}`, query_params: { platform, ...(lo === undefined ? {} : { lo }), ...(hi === undefined ? {} : { hi }) } });
           parts.push(await readArrowStream(result.stream));
         }
         return new Table(parts.flatMap((table) => table.batches));
       };
-      const profiles = await columns(sql.SERVING_PROFILES);
-      const openConversations = await columns(sql.SERVING_OPEN_CONVERSATIONS);
+      const profiles = await columns(sql.servingProfiles);
+      const openConversations = await columns(sql.servingOpenConversations);
       return {
         profiles: arrowRowSet<ProfileRow>(profiles, ROW_COLUMNS.profile, DRIVER),
         openConversations: arrowRowSet<ConversationRow>(openConversations, ROW_COLUMNS.conversation, DRIVER),
