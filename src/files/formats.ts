@@ -16,6 +16,8 @@ export type FileFormat = BatchFormat | Exclude<OutputFormat, 'arrow'>;
 export interface CopyOptions {
   /** Parquet only: a work file read once beside this process costs more to compress than it saves. */
   uncompressed?: boolean;
+  /** Parquet only: rows per row group (DuckDB's default is 122,880), which bounds what the writer holds per group. */
+  rowGroupRows?: number;
 }
 
 const COPY_OPTIONS: Record<FileFormat, string> = {
@@ -28,7 +30,8 @@ const COPY_OPTIONS: Record<FileFormat, string> = {
 /** `COPY (select) TO $file (...)` in the given format. */
 export function copyToFile(select: string, format: FileFormat, options: CopyOptions = {}): string {
   const compression = format === 'parquet' ? `, COMPRESSION ${options.uncompressed ? 'uncompressed' : 'snappy'}` : '';
-  return `COPY (${select}) TO $file (${COPY_OPTIONS[format]}${compression})`;
+  const rowGroups = format === 'parquet' && options.rowGroupRows !== undefined ? `, ROW_GROUP_SIZE ${Math.trunc(options.rowGroupRows)}` : '';
+  return `COPY (${select}) TO $file (${COPY_OPTIONS[format]}${compression}${rowGroups})`;
 }
 
 /**

@@ -36,6 +36,8 @@ describe('file formats', () => {
     expect(copyToFile('SELECT 1', 'csv')).toBe('COPY (SELECT 1) TO $file (FORMAT csv, HEADER true)');
     expect(copyToFile('SELECT 1', 'parquet')).toBe('COPY (SELECT 1) TO $file (FORMAT parquet, COMPRESSION snappy)');
     expect(copyToFile('SELECT 1', 'parquet', { uncompressed: true })).toBe('COPY (SELECT 1) TO $file (FORMAT parquet, COMPRESSION uncompressed)');
+    expect(copyToFile('SELECT 1', 'parquet', { uncompressed: true, rowGroupRows: 16384 })).toBe('COPY (SELECT 1) TO $file (FORMAT parquet, COMPRESSION uncompressed, ROW_GROUP_SIZE 16384)');
+    expect(copyToFile('SELECT 1', 'csv', { rowGroupRows: 16384 })).toBe('COPY (SELECT 1) TO $file (FORMAT csv, HEADER true)');
     expect(copyToFile('SELECT 1', 'ndjson')).toBe('COPY (SELECT 1) TO $file (FORMAT json)');
     expect(copyToFile('SELECT 1', 'json')).toBe('COPY (SELECT 1) TO $file (FORMAT json, ARRAY true)');
     expect(timestampForFile('ts', 'parquet')).toBe('ts');
