@@ -1,37 +1,12 @@
 // The API's contract with its clients (issue 14): typed JSON on every route, one error shape for every status, an
 // OpenAPI document with tags, per-status descriptions and examples from the sample, and docs readable without a key.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
-import { loadConfig } from '../../src/config/index.js';
-import { processConversations } from '../../src/conversations/process.js';
-import { defaultRulesPath } from '../../src/decisions/rules-file.js';
-import { loadRuleSet } from '../../src/decisions/rules.schema.js';
-import { ingest } from '../../src/pipeline/ingest.js';
-import { createStore, prepareStore, type Store } from '../../src/stores/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
+import { serveSample } from '../helpers/served-app.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riverline-api-contract-'));
-const config = loadConfig({}, { home: path.join(dir, 'home'), db: 'chdb' });
-const rules = loadRuleSet(defaultRulesPath());
-let store: Store;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  await ingest(config, { file: path.join(ROOT, 'examples', 'twcs_sample.csv') });
-  await processConversations(config, { engine: 'duckdb', asOf: '2017-11-01T15:54:37Z' });
-  store = createStore(config);
-  await prepareStore(store);
-  app = await buildApp({ store, rules, apiKeys: ['good-key'], rateLimit: 0 });
-});
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const served = serveSample('api-contract', [path.join(ROOT, 'examples', 'twcs_sample.csv')]);
 
 const auth = { authorization: 'Bearer good-key' };
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -44,7 +19,7 @@ function expectErrorShape(body: unknown): void {
 
 describe('GET /customers/:id answers typed JSON', () => {
   it('gives arrays as arrays, numbers as numbers and times as ISO 8601 UTC', async () => {
-    const response = await app.inject({ method: 'GET', url: '/customers/115712', headers: auth });
+    const response = await served.app.inject({ method: 'GET', url: '/customers/115712', headers: auth });
     expect(response.statusCode).toBe(200);
     const { profile, open_conversations: open } = response.json();
     expect(profile.peak_hours).toEqual([21, 22]);
@@ -73,7 +48,7 @@ describe('one error shape for every route and status', () => {
   ];
   for (const { name, status, code, request } of cases) {
     it(`answers ${name} with ${status} and {error: ${code}, message}`, async () => {
-      const response = await app.inject(request);
+      const response = await served.app.inject(request);
       expect(response.statusCode).toBe(status);
       expect(response.headers['content-type']).toMatch(/^application\/json/);
       const body = response.json();
@@ -83,7 +58,7 @@ describe('one error shape for every route and status', () => {
   }
 
   it('says which methods a known route allows', async () => {
-    const response = await app.inject({ method: 'GET', url: '/predict_nba', headers: auth });
+    const response = await served.app.inject({ method: 'GET', url: '/predict_nba', headers: auth });
     expect(response.statusCode).toBe(405);
     expect(response.headers.allow).toBe('POST');
   });
@@ -93,7 +68,7 @@ describe('the OpenAPI document', () => {
   type Operation = { tags?: string[]; responses: Record<string, { description: string; content?: Record<string, { schema: Record<string, unknown>; example?: unknown }> }>; requestBody?: { content: Record<string, { schema: { properties: Record<string, { example?: unknown }> }; example?: unknown }> } };
   let document: { tags: Array<{ name: string }>; paths: Record<string, Record<string, Operation>> };
   beforeAll(async () => {
-    document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    document = (await served.app.inject({ method: 'GET', url: '/openapi.json' })).json();
   });
 
   it('groups every route under a tag the document lists, none under "default"', () => {
@@ -130,14 +105,14 @@ describe('the OpenAPI document', () => {
 
 describe('the docs are open, the data is not', () => {
   it('answers /docs and /openapi.json without a key, and 401 on /predict_nba', async () => {
-    const docs = await app.inject({ method: 'GET', url: '/docs' });
+    const docs = await served.app.inject({ method: 'GET', url: '/docs' });
     // /docs may redirect to its page; the page itself must answer without a key too.
-    const page = docs.statusCode === 302 ? await app.inject({ method: 'GET', url: docs.headers.location as string }) : docs;
+    const page = docs.statusCode === 302 ? await served.app.inject({ method: 'GET', url: docs.headers.location as string }) : docs;
     expect(page.statusCode).toBe(200);
     expect(page.body).toMatch(/swagger/i);
-    expect((await app.inject({ method: 'GET', url: '/openapi.json' })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'POST', url: '/predict_nba', payload: { customer_id: '115712' } })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'GET', url: '/customers/115712' })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'GET', url: '/docs/../customers/115712' })).statusCode).not.toBe(200);
+    expect((await served.app.inject({ method: 'GET', url: '/openapi.json' })).statusCode).toBe(200);
+    expect((await served.app.inject({ method: 'POST', url: '/predict_nba', payload: { customer_id: '115712' } })).statusCode).toBe(401);
+    expect((await served.app.inject({ method: 'GET', url: '/customers/115712' })).statusCode).toBe(401);
+    expect((await served.app.inject({ method: 'GET', url: '/docs/../customers/115712' })).statusCode).not.toBe(200);
   });
 });

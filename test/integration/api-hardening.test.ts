@@ -1,45 +1,23 @@
 // The API under hostile or careless clients: key guessing, readiness before data, wrong methods, typed ids, repeated ids.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp, type AppOptions } from '../../src/api/app.js';
 import { CustomerSnapshot } from '../../src/api/snapshot.js';
 import { loadConfig } from '../../src/config/index.js';
-import { processConversations } from '../../src/conversations/process.js';
-import { defaultRulesPath } from '../../src/decisions/rules-file.js';
-import { loadRuleSet } from '../../src/decisions/rules.schema.js';
-import { ingest } from '../../src/pipeline/ingest.js';
-import { createStore, prepareStore, type Store } from '../../src/stores/index.js';
+import { createStore, prepareStore } from '../../src/stores/index.js';
 import { ROOT } from '../helpers/cli.js';
+import { serveSample } from '../helpers/served-app.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riverline-api-hardening-'));
-const config = loadConfig({}, { home: path.join(dir, 'home'), db: 'chdb' });
-const rules = loadRuleSet(defaultRulesPath());
-let store: Store;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  await ingest(config, { file: path.join(ROOT, 'examples', 'twcs_sample.csv') });
-  await ingest(config, { file: path.join(ROOT, 'test', 'fixtures', 'threads.csv') });
-  await processConversations(config, { engine: 'duckdb', asOf: '2017-11-01T15:54:37Z' });
-  store = createStore(config);
-  await prepareStore(store);
-  app = await buildApp({ store, rules, apiKeys: ['good-key'], rateLimit: 0 });
-});
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const served = serveSample('api-hardening', [path.join(ROOT, 'examples', 'twcs_sample.csv'), path.join(ROOT, 'test', 'fixtures', 'threads.csv')]);
+const { dir, rules } = served;
 
 const auth = { authorization: 'Bearer good-key' };
 
 /** A fresh app over the shared store, closed after `run`. */
 async function withApp(options: Partial<AppOptions>, run: (app: FastifyInstance) => Promise<void>): Promise<void> {
-  const built = await buildApp({ store, rules, apiKeys: ['good-key'], rateLimit: 0, ...options });
+  const built = await buildApp({ store: served.store, rules, apiKeys: ['good-key'], rateLimit: 0, ...options });
   try {
     await run(built);
   } finally {
@@ -90,7 +68,7 @@ describe('/ready', () => {
       const before = await loading.inject({ method: 'GET', url: '/ready', headers: auth });
       expect(before.statusCode).toBe(503);
       expect(before.json()).toEqual({ error: 'not_ready', message: 'the customers are still loading', status: 'unavailable', reason: 'the customers are still loading' });
-      await snapshot.load(store, 'twitter');
+      await snapshot.load(served.store, 'twitter');
       const after = await loading.inject({ method: 'GET', url: '/ready', headers: auth });
       expect(after.statusCode).toBe(200);
       expect(after.json()).toMatchObject({ status: 'ready', customers: 40 });
@@ -119,33 +97,33 @@ describe('/ready', () => {
 
 describe('methods and routes', () => {
   it('answers an unknown method on a known route with 405, an Allow header and the usual error shape', async () => {
-    const put = await app.inject({ method: 'PUT', url: '/predict_nba', headers: auth, payload: { customer_id: '115712' } });
+    const put = await served.app.inject({ method: 'PUT', url: '/predict_nba', headers: auth, payload: { customer_id: '115712' } });
     expect(put.statusCode).toBe(405);
     expect(put.headers.allow).toBe('POST');
     expect(put.json()).toEqual({ error: 'method_not_allowed', message: 'PUT is not allowed on /predict_nba; use POST.' });
-    const get = await app.inject({ method: 'GET', url: '/predict_nba/batch', headers: auth });
+    const get = await served.app.inject({ method: 'GET', url: '/predict_nba/batch', headers: auth });
     expect(get.statusCode).toBe(405);
     expect(get.headers.allow).toBe('POST');
-    const remove = await app.inject({ method: 'DELETE', url: '/customers/c5?x=1', headers: auth });
+    const remove = await served.app.inject({ method: 'DELETE', url: '/customers/c5?x=1', headers: auth });
     expect(remove.statusCode).toBe(405);
     expect(remove.headers.allow).toBe('GET, HEAD');
-    expect((await app.inject({ method: 'POST', url: '/ready', headers: auth })).headers.allow).toBe('GET, HEAD');
+    expect((await served.app.inject({ method: 'POST', url: '/ready', headers: auth })).headers.allow).toBe('GET, HEAD');
   });
 
   it('answers an unknown route with 404 in the same shape', async () => {
-    const missing = await app.inject({ method: 'GET', url: '/predict', headers: auth });
+    const missing = await served.app.inject({ method: 'GET', url: '/predict', headers: auth });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ error: 'not_found', message: 'There is no route /predict; the routes are listed at /openapi.json.' });
     expect(missing.headers.allow).toBeUndefined();
   });
 
   it('still asks for the key before saying which methods a route allows', async () => {
-    expect((await app.inject({ method: 'PUT', url: '/predict_nba', remoteAddress: '10.0.0.9' })).statusCode).toBe(401);
+    expect((await served.app.inject({ method: 'PUT', url: '/predict_nba', remoteAddress: '10.0.0.9' })).statusCode).toBe(401);
   });
 });
 
 describe('customer ids are strings, never coerced', () => {
-  const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as object, headers: auth });
+  const post = (url: string, payload: unknown) => served.app.inject({ method: 'POST', url, payload: payload as object, headers: auth });
 
   it('answers 400 naming customer_id for a number or a boolean', async () => {
     for (const customer_id of [115712, true]) {
@@ -165,7 +143,7 @@ describe('customer ids are strings, never coerced', () => {
 
 describe('POST /predict_nba/batch', () => {
   it('answers each distinct customer once, in the order first asked for', async () => {
-    const response = await app.inject({ method: 'POST', url: '/predict_nba/batch', headers: auth, payload: { customer_ids: ['c5', '115712', 'c5', 'nobody', '115712', 'nobody'] } });
+    const response = await served.app.inject({ method: 'POST', url: '/predict_nba/batch', headers: auth, payload: { customer_ids: ['c5', '115712', 'c5', 'nobody', '115712', 'nobody'] } });
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body.predictions.map((p: { customer_id: string }) => p.customer_id)).toEqual(['c5', '115712']);
