@@ -155,11 +155,12 @@ async function countConversations({ store, tracker }: Job): Promise<number> {
   return total;
 }
 
-/** Copies the open conversations and their lines from the target into staging; returns how many are open. */
+/** Copies the open conversations from the target into staging and builds their chat logs from its export of their lines; returns how many are open. */
 async function readOpenConversations({ store, tracker, workDir }: Job, staging: Staging, platform: string): Promise<number> {
   tracker.start('predict_read');
   await loadExport(staging, 'open_conversations', await exportFromStore(store, PREDICT_CONVERSATIONS, { platform }, { dir: workDir, name: 'conversations' }));
-  await loadExport(staging, 'conversation_lines', await exportFromStore(store, PREDICT_MESSAGES, { platform }, { dir: workDir, name: 'lines' }));
+  const lines = await exportFromStore(store, PREDICT_MESSAGES, { platform }, { dir: workDir, name: 'lines' });
+  await staging.run(sql.createChatLogs(lines.reader), { file: lines.file });
   const [{ open }] = await staging.rows<{ open: number }>('SELECT count(*)::INTEGER AS open FROM open_conversations');
   tracker.update('predict_read', open);
   return open;
@@ -173,7 +174,6 @@ async function decide(tracker: StageTracker, staging: Staging, rules: RuleSet, c
   await loadRulesTable(staging, rules);
   const compiled = compileRules(rules);
   await staging.run(sql.createDecisions(compiled.sql), compiled.params);
-  await staging.run(sql.CREATE_CHAT_LOGS);
 }
 
 interface Composed {

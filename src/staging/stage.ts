@@ -112,14 +112,14 @@ export async function stageFile(staging: Staging, source: SourceFile, options: S
     async writeBatch(index) {
       const file = path.join(options.batchDir, `batch_${String(index).padStart(5, '0')}.${options.format}`);
       const first = BigInt(index) * BigInt(options.batchSize);
-      const reader = await staging.connection.runAndReadAll(exportSql, {
+      const [written] = await staging.rows<{ Count: number | string }>(exportSql, {
         platform: options.platform,
         run_id: options.runId,
         first,
         last: first + BigInt(options.batchSize) - 1n,
         file,
       });
-      const rows = Number(reader.getRows()[0]?.[0] ?? 0);
+      const rows = Number(written?.Count ?? 0);
       return { index, path: file, rows };
     },
   };

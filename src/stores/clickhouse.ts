@@ -146,8 +146,10 @@ export class ClickHouseStore implements Store {
    * 0.3 GB (measured in a bare chDB session). A purge takes about 0.1 s; a server manages its own memory.
    */
   private async heavy<T>(doing: string, work: () => Promise<T>): Promise<T> {
+    const started = timingsOn() ? performance.now() : 0;
     const result = await this.guard(doing, work);
     if (this.target.mode === 'embedded') await this.client.command({ query: sql.RELEASE_MEMORY }).catch(() => {});
+    if (started) reportTiming('store', doing, started);
     return result;
   }
 
