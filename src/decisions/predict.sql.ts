@@ -79,11 +79,10 @@ CREATE OR REPLACE TEMP TABLE actions (
   conversation_id VARCHAR, channel VARCHAR, message VARCHAR, send_time VARCHAR, reasoning VARCHAR,
   issue_status VARCHAR, rule_id VARCHAR, fired VARCHAR, receipt VARCHAR)`;
 
-/** The actions the compose workers wrote as CSV files ($files; every text quoted, a null empty), into `actions`. */
-export const INSERT_ACTIONS_FROM_CSV = `
+/** The actions the compose workers wrote as JSON lines ($files; one object per action, keyed by column), into `actions`. */
+export const INSERT_ACTIONS_FROM_JSON = `
 INSERT INTO actions
-SELECT * FROM read_csv($files, header = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false,
-  auto_detect = false, max_line_size = 16777216, columns = {
+SELECT * FROM read_ndjson($files, maximum_object_size = 16777216, columns = {
     'conversation_id': 'VARCHAR', 'channel': 'VARCHAR', 'message': 'VARCHAR', 'send_time': 'VARCHAR', 'reasoning': 'VARCHAR',
     'issue_status': 'VARCHAR', 'rule_id': 'VARCHAR', 'fired': 'VARCHAR', 'receipt': 'VARCHAR'})`;
 

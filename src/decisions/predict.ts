@@ -244,7 +244,7 @@ async function loadRulesTable(staging: Staging, rules: RuleSet): Promise<void> {
 /**
  * The policy's decision, send time, message, reasoning and receipt per conversation, in one pass over the
  * decided rows (no query per row); the chat log and the rest join back in SQL. Where there are worker threads
- * (compose-pool.ts), they compose shares of the rows into CSV files DuckDB then reads in one go; otherwise this thread
+ * (compose-pool.ts), they compose shares of the rows into files of JSON lines DuckDB then reads in one go; otherwise this thread
  * composes and appends each action.
  */
 async function compose(staging: Staging, rules: RuleSet, choice: PolicyChoice, asOf: Date, workDir: string): Promise<{ predictions: number; byLayer: Record<string, number> }> {
@@ -256,7 +256,7 @@ async function compose(staging: Staging, rules: RuleSet, choice: PolicyChoice, a
     const input = path.join(workDir, 'decided.parquet');
     await staging.run(copyToFile(select, 'parquet', { uncompressed: true }), { file: input });
     const composed = await composeInWorkers({ rules, model: choice.model, policy: choice.policy, asOf, input, dir: workDir });
-    await staging.run(sql.INSERT_ACTIONS_FROM_CSV, { files: listValue(composed.files) });
+    await staging.run(sql.INSERT_ACTIONS_FROM_JSON, { files: listValue(composed.files) });
     for (const file of [input, ...composed.files]) fs.rmSync(file, { force: true });
     for (const [layer, n] of Object.entries(composed.byLayer)) byLayer[layer as Layer] += n;
     predictions = composed.predictions;
