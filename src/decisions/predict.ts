@@ -189,11 +189,14 @@ async function composeActions(tracker: StageTracker, staging: Staging, rules: Ru
   tracker.start('compose');
   const [{ data_as_of }] = await staging.rows<{ data_as_of: string | null }>('SELECT max(as_of)::VARCHAR AS data_as_of FROM open_conversations');
   const asOf = context.asOfOverride ?? (data_as_of ? parseTimestamp(data_as_of) : new Date(0));
+  // The decision features hold every column of the open conversations from here on.
+  await staging.run(sql.DROP_OPEN_CONVERSATIONS);
   const { predictions, byLayer } = await compose(staging, rules, choice, asOf, context.workDir);
   tracker.update('compose', predictions);
   const fallbackReasons = llm.enhancer ? await rewriteWithLlm(staging, llm.enhancer, tracker) : {};
   if (!llm.enhancer) tracker.skip('llm', llm.mode === 'off' ? '--llm off' : 'not configured');
-  await staging.run(sql.CREATE_PREDICTIONS, { run_id: context.runId, as_of: asOf.toISOString() });
+  await staging.run(sql.CREATE_PREDICTION_RUN, { run_id: context.runId, as_of: asOf.toISOString() });
+  await staging.run(sql.CREATE_PREDICTIONS);
   const byStatus = Object.fromEntries((await staging.rows<{ llm_status: string; n: number }>(sql.COUNT_BY_LLM_STATUS)).map((row) => [row.llm_status, row.n]));
   return { predictions, byLayer, asOf, byStatus, fallbackReasons };
 }
