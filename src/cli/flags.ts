@@ -49,7 +49,7 @@ const instant = Flags.custom<Date>({
 
 /** The ingest stage's flags: batch size, the file's encoding and the plausible time window. */
 export const ingestFlags = {
-  'batch-size': Flags.integer({ description: 'Rows per load batch (default 500000).', min: 1, max: 100_000_000 }),
+  'batch-size': Flags.integer({ description: 'Rows per load batch (default 250000).', min: 1, max: 100_000_000 }),
   encoding: Flags.option({
     description: 'File encoding: auto reads UTF-8 and decodes records that are not UTF-8 as Windows-1252; windows-1252 (or latin-1) decodes every record so.',
     options: ENCODINGS,

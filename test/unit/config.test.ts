@@ -9,7 +9,7 @@ describe('loadConfig', () => {
     expect(config.target).toMatchObject({ kind: 'clickhouse', mode: 'embedded' });
     expect(config.home.endsWith('.riverline')).toBe(true);
     expect(config.stagingPath.endsWith('.riverline/staging.duckdb')).toBe(true);
-    expect(config.batchSize).toBe(500_000);
+    expect(config.batchSize).toBe(250_000);
   });
 
   it("builds a server URL from the seed's CLICKHOUSE_HOST/PORT/USER/PASSWORD", () => {
