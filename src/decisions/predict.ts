@@ -11,7 +11,7 @@ import { parseAsOf } from '../config/as-of.js';
 import { UserError } from '../errors.js';
 import { runJob, type Job } from '../jobs/run-job.js';
 import type { StageTracker } from '../progress/stage-tracker.js';
-import { openStaging, type Staging } from '../staging/duckdb.js';
+import { openStaging, withUnorderedWrites, type Staging } from '../staging/duckdb.js';
 import { exportFromStore, writeForStore, type ExportedRows } from '../staging/store-files.js';
 import { CONVERSATIONS, NBA_PREDICTIONS } from '../model/schema.js';
 import { compileRules } from './compile.js';
@@ -257,7 +257,8 @@ async function compose(staging: Staging, rules: RuleSet, choice: PolicyChoice, a
   let predictions = 0;
   if (composeWorkersAvailable()) {
     const input = path.join(workDir, 'decided.parquet');
-    await staging.run(copyToFile(select, 'parquet', { uncompressed: true }), { file: input });
+    // Each worker takes its share by a hash of the conversation id, so the file's row order does not matter.
+    await withUnorderedWrites(staging, () => staging.run(copyToFile(select, 'parquet', { uncompressed: true }), { file: input }));
     const composed = await composeInWorkers({ rules, model: choice.model, policy: choice.policy, asOf, input, dir: workDir });
     await staging.run(sql.INSERT_ACTIONS_FROM_JSON, { files: listValue(composed.files) });
     for (const file of [input, ...composed.files]) fs.rmSync(file, { force: true });

@@ -26,6 +26,24 @@ export interface StagingOptions {
   memoryLimit?: string;
 }
 
+/**
+ * Runs `work` with DuckDB free to write rows in whatever order its threads finish (COPY in parallel), for files whose
+ * reader does not care about order: a store keeps rows in its own order and every reader of a work file joins or sorts.
+ * Writing predict's 606k rows for the store took 1.6 to 2.8 s this way against 6.0 to 7.3 s in input order. Only around
+ * such writes: elsewhere staging relies on insertion order (a CSV's rows keep their line order as rowid).
+ */
+export async function withUnorderedWrites<T>(staging: Staging, work: () => Promise<T>): Promise<T> {
+  await staging.run(UNORDERED_WRITES);
+  try {
+    return await work();
+  } finally {
+    await staging.run(ORDERED_WRITES);
+  }
+}
+
+const UNORDERED_WRITES = 'SET preserve_insertion_order = false';
+const ORDERED_WRITES = 'RESET preserve_insertion_order';
+
 export async function openStaging(file: string, options: StagingOptions = {}): Promise<Staging> {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   let instance: DuckDBInstance;

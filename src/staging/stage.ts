@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BatchFile } from '../model/interactions.js';
-import type { Staging } from './duckdb.js';
+import { withUnorderedWrites, type Staging } from './duckdb.js';
 import type { SourceFile } from './source-file.js';
 import * as sql from './sql.js';
 import { DuckDBTimestampTZValue } from '@duckdb/node-api';
@@ -112,13 +112,16 @@ export async function stageFile(staging: Staging, source: SourceFile, options: S
     async writeBatch(index) {
       const file = path.join(options.batchDir, `batch_${String(index).padStart(5, '0')}.${options.format}`);
       const first = BigInt(index) * BigInt(options.batchSize);
-      const [written] = await staging.rows<{ Count: number | string }>(exportSql, {
-        platform: options.platform,
-        run_id: options.runId,
-        first,
-        last: first + BigInt(options.batchSize) - 1n,
-        file,
-      });
+      // The batch's rows are chosen by rowid; within the file their order does not matter to either store.
+      const [written] = await withUnorderedWrites(staging, () =>
+        staging.rows<{ Count: number | string }>(exportSql, {
+          platform: options.platform,
+          run_id: options.runId,
+          first,
+          last: first + BigInt(options.batchSize) - 1n,
+          file,
+        }),
+      );
       const rows = Number(written?.Count ?? 0);
       return { index, path: file, rows };
     },

@@ -5,7 +5,7 @@ import { copyToFile, readFile, timestampForFile } from '../files/formats.js';
 import type { NamedQuery, QueryParams } from '../model/named-query.js';
 import type { OutputTable } from '../model/schema.js';
 import type { Store } from '../stores/index.js';
-import type { Staging } from './duckdb.js';
+import { withUnorderedWrites, type Staging } from './duckdb.js';
 
 export interface ExportedRows {
   file: string;
@@ -45,6 +45,8 @@ export async function writeForStore(staging: Staging, store: Store, table: Outpu
   const columns = table.columns
     .map((column) => (column.type === 'timestamp' ? `${timestampForFile(`CAST(${column.name} AS TIMESTAMPTZ)`, format)} AS ${column.name}` : column.name))
     .join(', ');
-  await staging.run(copyToFile(`SELECT ${columns} FROM ${from}`, format, { uncompressed: true, rowGroupRows: STORE_FILE_ROW_GROUP }), { file });
+  await withUnorderedWrites(staging, () =>
+    staging.run(copyToFile(`SELECT ${columns} FROM ${from}`, format, { uncompressed: true, rowGroupRows: STORE_FILE_ROW_GROUP }), { file }),
+  );
   return file;
 }
