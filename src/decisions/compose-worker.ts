@@ -109,4 +109,3 @@ function decidedRows(names: readonly string[], columns: unknown[][], count: numb
   }
   return out;
 }
-
