@@ -1,43 +1,75 @@
 // serve answers from memory: every customer's profile and open conversations, loaded from the store at start
 // (and again on SIGHUP). A request is then pure computation, with no query on the hot path.
-import type { ConversationRow, CustomerRecord, ProfileRow, RowSet, Store } from '../stores/index.js';
+import type { ConversationRow, CustomerRecord, ProfileRow, RowSet, ServingData, Store } from '../stores/index.js';
 import { arrayRowSet } from '../stores/rows.js';
+
+/**
+ * Where a customer's rows are: one Map lookup per request (customer -> slot), then typed arrays. A slot holds the
+ * profile's row (-1: none) and its open conversations' rows, `openRows[openFrom[slot]]` up to `openFrom[slot + 1]`
+ * (a compressed index, in row order). Two maps of 600,000+ entries each cost a second lookup and twice the heap.
+ */
+interface Index {
+  slots: Map<string, number>;
+  profileRow: Int32Array;
+  openFrom: Int32Array;
+  openRows: Int32Array;
+}
+
+function buildIndex(profiles: RowSet<ProfileRow>, open: RowSet<ConversationRow>): Index {
+  const slots = new Map<string, number>();
+  for (let i = 0; i < profiles.length; i += 1) slots.set(profiles.customerId(i), i);
+  // Open conversations' customers in slots; a customer without a profile gets a slot after the profiles'.
+  const slotOfOpen = new Int32Array(open.length);
+  for (let i = 0; i < open.length; i += 1) {
+    const customer = open.customerId(i);
+    let slot = slots.get(customer);
+    if (slot === undefined) slots.set(customer, (slot = slots.size));
+    slotOfOpen[i] = slot;
+  }
+  const profileRow = new Int32Array(slots.size).fill(-1);
+  // A customer id twice among the profiles keeps its last row, as a Map of customer -> row did.
+  for (let i = 0; i < profiles.length; i += 1) profileRow[slots.get(profiles.customerId(i)) as number] = i;
+  const openFrom = new Int32Array(slots.size + 1);
+  for (const slot of slotOfOpen) openFrom[slot + 1] += 1;
+  for (let slot = 0; slot < slots.size; slot += 1) openFrom[slot + 1] += openFrom[slot];
+  const next = openFrom.slice(0, slots.size);
+  const openRows = new Int32Array(open.length);
+  for (let i = 0; i < open.length; i += 1) openRows[next[slotOfOpen[i]]++] = i;
+  return { slots, profileRow, openFrom, openRows };
+}
 
 export class CustomerSnapshot {
   private profiles: RowSet<ProfileRow> = arrayRowSet([]);
   private open: RowSet<ConversationRow> = arrayRowSet([]);
-  /** customer -> row of profiles. */
-  private profileIndex = new Map<string, number>();
-  /** customer -> row of open (or rows, for a customer with several open conversations). */
-  private openIndex = new Map<string, number | number[]>();
+  private index: Index = buildIndex(this.profiles, this.open);
+  private profileCount = 0;
   loadedAt: Date | null = null;
 
   async load(store: Store, platform: string): Promise<void> {
-    const data = await store.loadServingData(platform);
-    const profileIndex = new Map<string, number>();
-    for (let i = 0; i < data.profiles.length; i += 1) profileIndex.set(data.profiles.customerId(i), i);
-    const openIndex = new Map<string, number | number[]>();
-    for (let i = 0; i < data.openConversations.length; i += 1) {
-      const customer = data.openConversations.customerId(i);
-      const seen = openIndex.get(customer);
-      if (seen === undefined) openIndex.set(customer, i);
-      else if (typeof seen === 'number') openIndex.set(customer, [seen, i]);
-      else seen.push(i);
-    }
-    // Swap everything at once, so a request sees the old data or the new, never a mix.
-    Object.assign(this, { profiles: data.profiles, open: data.openConversations, profileIndex, openIndex, loadedAt: new Date() });
+    this.replace(await store.loadServingData(platform));
   }
 
+  /** Serves `data` from now on. */
+  replace(data: ServingData): void {
+    const index = buildIndex(data.profiles, data.openConversations);
+    const profileCount = index.profileRow.reduce((count, row) => (row >= 0 ? count + 1 : count), 0);
+    // Swap everything at once, so a request sees the old data or the new, never a mix.
+    Object.assign(this, { profiles: data.profiles, open: data.openConversations, index, profileCount, loadedAt: new Date() });
+  }
+
+  /** The customers with a profile. */
   get customers(): number {
-    return this.profileIndex.size;
+    return this.profileCount;
   }
 
   /** null for a customer the data does not know. */
   get(customerId: string): CustomerRecord | null {
-    const at = this.profileIndex.get(customerId);
-    const rows = this.openIndex.get(customerId);
-    if (at === undefined && rows === undefined) return null;
-    const open = rows === undefined ? [] : typeof rows === 'number' ? [rows] : rows;
-    return { profile: at === undefined ? null : this.profiles.row(at), conversations: open.map((i) => this.open.row(i)) };
+    const { slots, profileRow, openFrom, openRows } = this.index;
+    const slot = slots.get(customerId);
+    if (slot === undefined) return null;
+    const at = profileRow[slot];
+    const conversations: ConversationRow[] = [];
+    for (let k = openFrom[slot]; k < openFrom[slot + 1]; k += 1) conversations.push(this.open.row(openRows[k]));
+    return { profile: at < 0 ? null : this.profiles.row(at), conversations };
   }
 }

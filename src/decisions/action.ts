@@ -1,6 +1,6 @@
 // Turns a policy's decision into an action: channel, send time, message, reasoning, expected status and receipt.
 // Shared by batch predict and serve (both decide with policy.ts), so the two agree conversation by conversation.
-import { distinctFieldsOf, NO_RULE_MATCHED } from './decide.js';
+import { distinctFieldsOf, NO_RULE_MATCHED, valuesOf } from './decide.js';
 import type { DecisionFeatures } from './fields.js';
 import type { PolicyDecision, Receipt } from './policy.js';
 import type { Channel, IssueStatus, Rule, RuleSet, Timing } from './rules.schema.js';
@@ -68,14 +68,23 @@ function timingOf(decision: PolicyDecision, rule: Rule | undefined): { timing: T
   return { timing: sends ? decision.match.timing : 'soon', issue_status: sends ? decision.match.issue_status : 'pending_customer_response' };
 }
 
-export function composeAction(input: ActionInput, rules: RuleSet, asOf: Date, byId: Map<string, Rule> = new Map(rules.rules.map((r) => [r.id, r]))): Action {
+const rulesById = new WeakMap<RuleSet, Map<string, Rule>>();
+
+/** A rule set's rules by id, built once per rule set (serve composes an action on every request). */
+export function rulesByIdOf(rules: RuleSet): Map<string, Rule> {
+  let byId = rulesById.get(rules);
+  if (!byId) rulesById.set(rules, (byId = new Map(rules.rules.map((r) => [r.id, r]))));
+  return byId;
+}
+
+export function composeAction(input: ActionInput, rules: RuleSet, asOf: Date, byId: Map<string, Rule> = rulesByIdOf(rules)): Action {
   const { decision } = input;
   const rule = decision.rule_id === null ? undefined : byId.get(decision.rule_id);
   const ruleId = decision.rule_id ?? `model_${decision.layer}`;
   const channel = decision.channel;
   const { timing, issue_status } = timingOf(decision, rule);
   const fired = rule
-    ? Object.fromEntries(distinctFieldsOf(rule.when).map((field) => [field, input.features[field as keyof DecisionFeatures] ?? null]))
+    ? valuesOf(distinctFieldsOf(rule.when), input.features, null)
     : decision.rule_id === null
       ? Object.fromEntries(decision.receipt.top_features.map((f) => [f.feature, f.contribution]))
       : {};

@@ -1,7 +1,7 @@
 // One open conversation's action as batch predict composes it: decided under the policy, then given its send time,
 // message, reasoning and receipt, as the text columns of the `actions` staging table. Pure, so the predict job runs it
 // in its own thread or in worker threads (compose-worker.ts), with the same result either way.
-import { composeAction } from './action.js';
+import { composeAction, rulesByIdOf } from './action.js';
 import { featuresOfDuckDbRow, type DecisionFeatures } from './fields.js';
 import type { LearnedModel } from './model.js';
 import { decideWithPolicy, modelContext, type Layer, type Policy } from './policy.js';
@@ -32,7 +32,7 @@ export interface ComposeContext {
 export type ActionColumns = [string, string, string, string | null, string, string, string, string, string];
 
 export function composeContext(rules: RuleSet, model: LearnedModel | null, policy: Policy, asOf: Date): ComposeContext {
-  return { rules, model, policy, asOf, byId: new Map(rules.rules.map((rule) => [rule.id, rule])) };
+  return { rules, model, policy, asOf, byId: rulesByIdOf(rules) };
 }
 
 export function composeRow(row: DecisionRow, context: ComposeContext): { columns: ActionColumns; layer: Layer } {

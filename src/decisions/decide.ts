@@ -37,9 +37,16 @@ function compare(test: Comparison, features: DecisionFeatures): boolean {
   }
 }
 
+// Loops rather than every/some with a closure: serve and batch predict test every rule of every open conversation.
 export function holds(condition: Condition, features: DecisionFeatures): boolean {
-  if ('all' in condition) return condition.all.every((c) => holds(c, features));
-  if ('any' in condition) return condition.any.some((c) => holds(c, features));
+  if ('all' in condition) {
+    for (const c of condition.all) if (!holds(c, features)) return false;
+    return true;
+  }
+  if ('any' in condition) {
+    for (const c of condition.any) if (holds(c, features)) return true;
+    return false;
+  }
   if ('not' in condition) return !holds(condition.not, features);
   return compare(condition, features);
 }
@@ -60,10 +67,19 @@ export function distinctFieldsOf(condition: Condition): readonly string[] {
   return fields;
 }
 
+/** The values of `fields` in `features`, by name (`missing` for a feature without a value). */
+export function valuesOf(fields: readonly string[], features: Partial<DecisionFeatures>, missing: null | undefined): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const field of fields) values[field] = features[field as keyof DecisionFeatures] ?? missing;
+  return values;
+}
+
 export function matchRule(features: DecisionFeatures, rules: RuleSet | Rule[]): RuleMatch {
   const ordered = Array.isArray(rules) ? rules : orderedRules(rules);
-  const rule = ordered.find((candidate) => holds(candidate.when, features));
-  if (!rule) return { ...NO_RULE_MATCHED, fired: {} };
-  const fired = Object.fromEntries(distinctFieldsOf(rule.when).map((field) => [field, features[field as keyof DecisionFeatures]]));
-  return { rule_id: rule.id, channel: rule.channel, timing: rule.timing, issue_status: rule.issue_status, fired };
+  for (const rule of ordered) {
+    if (!holds(rule.when, features)) continue;
+    const fired = valuesOf(distinctFieldsOf(rule.when), features, undefined);
+    return { rule_id: rule.id, channel: rule.channel, timing: rule.timing, issue_status: rule.issue_status, fired };
+  }
+  return { ...NO_RULE_MATCHED, fired: {} };
 }

@@ -54,13 +54,24 @@ export const STORED_SIGNALS_SQL: Record<Signal, string> = Object.fromEntries(
 
 /** The derived features from their inputs (TypeScript); null or a missing input holds not. */
 export function deriveFeatures(inputs: Partial<Record<DerivedInput, boolean | number | null>>): Record<DerivedFeature, boolean> {
-  const holds = (t: Term): boolean => {
-    if ('signal' in t) return inputs[t.signal] === true;
-    const value = inputs[t.number];
-    return typeof value === 'number' && value <= t.atMost;
-  };
-  return Object.fromEntries(entries(DERIVED_FEATURES).map(([feature, terms]) => [feature, (terms as readonly Term[]).some(holds)])) as Record<DerivedFeature, boolean>;
+  // Loops over lists made once: serve derives the features of every open conversation on every request.
+  const derived: Record<string, boolean> = {};
+  for (const [feature, terms] of DERIVED_LIST) {
+    let any = false;
+    for (const t of terms) {
+      const value = 'signal' in t ? inputs[t.signal] : inputs[t.number];
+      if ('signal' in t ? value === true : typeof value === 'number' && value <= t.atMost) {
+        any = true;
+        break;
+      }
+    }
+    derived[feature] = any;
+  }
+  return derived as Record<DerivedFeature, boolean>;
 }
+
+const DERIVED_LIST = entries(DERIVED_FEATURES) as Array<[DerivedFeature, readonly Term[]]>;
+const STORED_SIGNAL_LIST = entries(STORED_SIGNALS);
 
 /** ClickHouse hands JSON columns over as text, node-postgres as parsed values: compare them as text. */
 const jsonText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
@@ -75,8 +86,8 @@ export function storedConversationFeatures(conversation: StoredConversationInput
     return includes ? jsonText(value).includes(includes) : jsonText(value) !== '[]';
   };
   const trend = conversation.sentiment_trend;
-  return deriveFeatures({
-    ...(Object.fromEntries(entries(STORED_SIGNALS).map(([name, where]) => [name, signal(where)])) as Record<Signal, boolean | null>),
-    sentiment_trend: trend === null || trend === undefined ? null : Number(trend),
-  });
+  const inputs: Partial<Record<DerivedInput, boolean | number | null>> = {};
+  for (const [name, where] of STORED_SIGNAL_LIST) inputs[name] = signal(where);
+  inputs.sentiment_trend = trend === null || trend === undefined ? null : Number(trend);
+  return deriveFeatures(inputs);
 }

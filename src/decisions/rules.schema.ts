@@ -163,8 +163,14 @@ export const DEFAULT_ACTION_SETTINGS: ActionSettings = {
 };
 
 /** The rule set's learned-policy settings, or the defaults, where every rule that answers no_action holds a conversation. */
+const defaultSettings = new WeakMap<RuleSet, ActionSettings>();
+
+/** Worked out once per rule set: every decision asks. */
 export function actionSettings(set: RuleSet): ActionSettings {
-  return set.actions ?? { ...DEFAULT_ACTION_SETTINGS, hold_rules: set.rules.filter((r) => r.channel === 'no_action').map((r) => r.id) };
+  if (set.actions) return set.actions;
+  let settings = defaultSettings.get(set);
+  if (!settings) defaultSettings.set(set, (settings = { ...DEFAULT_ACTION_SETTINGS, hold_rules: set.rules.filter((r) => r.channel === 'no_action').map((r) => r.id) }));
+  return settings;
 }
 
 /** The rules sorted by priority (then id, so ties are stable). */

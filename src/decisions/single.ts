@@ -2,7 +2,7 @@
 // The same rules, policy and composition as batch predict; a test checks the two agree customer by customer.
 import { composeAction, type Action } from './action.js';
 import { matchRule } from './decide.js';
-import { storedConversationFeatures } from './derived.js';
+import { DERIVED_FEATURES, storedConversationFeatures } from './derived.js';
 import { DECISION_FIELDS, type DecisionFeatures } from './fields.js';
 import type { LearnedModel } from './model.js';
 import { decideWithPolicy, modelContext, type Policy } from './policy.js';
@@ -22,26 +22,32 @@ export interface CustomerDecision {
 
 /** The decision features of one stored conversation, with the derived flags batch predict computes in SQL (one definition, derived.ts). */
 export function decisionFeatures(conversation: ConversationRow, profile: ProfileRow | null): DecisionFeatures {
-  // A loop over the fields (serve calls this for every open conversation of every request): the derived flags, then
-  // the profile's two, then the conversation's own columns.
-  const derived: Record<string, unknown> = storedConversationFeatures(conversation);
-  const row = conversation as unknown as Record<string, unknown>;
-  const features: Record<string, unknown> = {};
-  for (const field of FIELD_NAMES) {
-    const value =
-      field in derived
-        ? derived[field]
-        : field === 'customer_conversations'
-          ? (profile?.conversations ?? 1)
-          : field === 'customer_resolution_rate'
-            ? (profile?.resolution_rate ?? 0)
-            : row[field];
-    features[field] = value ?? null;
-  }
-  return features as DecisionFeatures;
+  return buildFeatures(conversation, storedConversationFeatures(conversation), profile);
 }
 
-const FIELD_NAMES = Object.keys(DECISION_FIELDS);
+/** Where each decision field comes from: a derived flag, the profile, or the conversation's own column. */
+const FIELD_SOURCES = Object.keys(DECISION_FIELDS).map((field) => {
+  const source = Object.hasOwn(DERIVED_FEATURES, field)
+    ? `derived.${field}`
+    : field === 'customer_conversations'
+      ? '(profile?.conversations ?? 1)'
+      : field === 'customer_resolution_rate'
+        ? '(profile?.resolution_rate ?? 0)'
+        : `row.${field}`;
+  if (!/^[a-z_]+$/.test(field)) throw new Error(`decision field ${field} is not a plain identifier`);
+  return `${field}: ${source} ?? null`;
+});
+
+/**
+ * One object literal with every field, compiled once from DECISION_FIELDS (a closed set of identifiers in this code, no
+ * user text): serve builds it for every open conversation of every request, and a literal has one shape and reads each
+ * column directly, where a loop over the names read and wrote by key.
+ */
+const buildFeatures = new Function('row', 'derived', 'profile', `return { ${FIELD_SOURCES.join(', ')} };`) as (
+  row: ConversationRow,
+  derived: Record<string, boolean>,
+  profile: ProfileRow | null,
+) => DecisionFeatures;
 
 /** The policy a decision runs under: the rules alone, or a policy with the model it reads (null: the rules decide). */
 export interface PolicyChoice {
@@ -63,6 +69,22 @@ function rulesInOrder(rules: RuleSet): { ordered: Rule[]; priority: Map<string, 
   return entry;
 }
 
+/** A customer's open conversations, the one that gets the action first. */
+function rankOpen(open: ConversationRow[], profile: ProfileRow | null, rules: RuleSet) {
+  const { ordered, priority } = rulesInOrder(rules);
+  return open
+    .map((conversation) => {
+      const features = decisionFeatures(conversation, profile);
+      return { conversation, features, match: matchRule(features, ordered) };
+    })
+    .sort(
+      (a, b) =>
+        (priority.get(a.match.rule_id) ?? Number.MAX_SAFE_INTEGER) - (priority.get(b.match.rule_id) ?? Number.MAX_SAFE_INTEGER) ||
+        b.conversation.ended_at.getTime() - a.conversation.ended_at.getTime() ||
+        a.conversation.conversation_id.localeCompare(b.conversation.conversation_id),
+    );
+}
+
 export function decideForCustomer(customerId: string, record: CustomerRecord, rules: RuleSet, choice: PolicyChoice = RULES_ONLY): CustomerDecision {
   const open = record.conversations.filter((conversation) => conversation.resolution_status === 'open');
   if (open.length === 0) {
@@ -75,18 +97,12 @@ export function decideForCustomer(customerId: string, record: CustomerRecord, ru
       features: {},
     };
   }
-  const { ordered, priority } = rulesInOrder(rules);
   // The contact policy of batch predict: the conversation whose rule ranks first (then the most recent) gets the action.
-  const ranked = open
-    .map((conversation) => ({ conversation, features: decisionFeatures(conversation, record.profile) }))
-    .map((entry) => ({ ...entry, match: matchRule(entry.features, ordered) }))
-    .sort(
-      (a, b) =>
-        (priority.get(a.match.rule_id) ?? Number.MAX_SAFE_INTEGER) - (priority.get(b.match.rule_id) ?? Number.MAX_SAFE_INTEGER) ||
-        b.conversation.ended_at.getTime() - a.conversation.ended_at.getTime() ||
-        a.conversation.conversation_id.localeCompare(b.conversation.conversation_id),
-    );
-  const best = ranked[0];
+  // Most customers have one open conversation: it is the one, with no rule to match for the ranking.
+  const best =
+    open.length === 1
+      ? { conversation: open[0], features: decisionFeatures(open[0], record.profile) }
+      : rankOpen(open, record.profile, rules)[0];
   const asOf = best.conversation.as_of;
   const action = composeAction(
     {

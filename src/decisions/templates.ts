@@ -101,7 +101,10 @@ export function customerSignals(input: SignalInput): CustomerSignals {
   const text = input.last_customer_message ?? null;
   const tokens = text !== null ? (text.toLowerCase().match(TOKEN) ?? []) : (input.recent_words ?? []);
   const { kind, negation, dm } = words();
-  const has = (set: Set<string>) => tokens.some((token) => set.has(token));
+  const has = (set: Set<string>) => {
+    for (const token of tokens) if (set.has(token)) return true;
+    return false;
+  };
   const question = text !== null && QUESTION.test(text.replace(LEADING_MENTIONS, ''));
   return {
     thanks: !upset && !question && (has(kind) || input.topic === 'praise') && !has(negation) && !has(REQUEST),
@@ -176,9 +179,11 @@ export function signalNote(signals: CustomerSignals | undefined): string {
 }
 
 export function templateReasoning(input: TemplateInput): string {
-  const evidence = Object.entries(input.fired)
-    .map(([field, value]) => `${field}=${typeof value === 'number' ? Number(value.toFixed(2)) : String(value)}`)
-    .join(', ');
+  let evidence = '';
+  for (const field in input.fired) {
+    const value = input.fired[field];
+    evidence += `${evidence ? ', ' : ''}${field}=${typeof value === 'number' ? Number(value.toFixed(2)) : String(value)}`;
+  }
   const when = input.send_time ? ` Send at ${input.send_time.toISOString()}.` : '';
   return `Rule ${input.rule_id} fired (${input.rule_description})${evidence ? ` on ${evidence}` : ''}; topic ${input.topic}${signalNote(input.signals)}.${when}`;
 }
