@@ -16,6 +16,13 @@ import type { ComposeWorkerSetup } from './compose-worker.js';
 
 const WORKER_FILE = new URL('./compose-worker.js', import.meta.url);
 
+/**
+ * Each worker's young generation: a worker allocates a few KB per row and keeps almost none of it, so a larger nursery
+ * means fewer scavenges. On the 2.8M-row file's 606k rows, compose took 9.5-9.7 s against 10.5-11.0 s with V8's
+ * default, peak RSS unchanged.
+ */
+const YOUNG_GENERATION_MB = 64;
+
 /** Whether worker threads can compose here: a compiled worker file and more than one core. */
 export function composeWorkersAvailable(): boolean {
   return os.availableParallelism() > 1 && WORKER_FILE.protocol === 'file:' && fs.existsSync(fileURLToPath(WORKER_FILE));
@@ -41,7 +48,7 @@ export async function composeInWorkers(setup: { rules: RuleSet; model: LearnedMo
       part,
       parts,
     };
-    return { output: data.output, worker: new Worker(WORKER_FILE, { workerData: data }) };
+    return { output: data.output, worker: new Worker(WORKER_FILE, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }) };
   });
   try {
     const reports = await Promise.all(

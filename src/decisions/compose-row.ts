@@ -26,6 +26,8 @@ export interface ComposeContext {
   policy: Policy;
   asOf: Date;
   byId: Map<string, Rule>;
+  /** The features of a row (default featuresOfDuckDbRow; a compose worker compiles one for its columns, fields.ts featureReader). */
+  features?: (row: DecisionRow) => Partial<DecisionFeatures>;
 }
 
 /** The columns of the `actions` table, in order (send_time is ISO text or null; fired and receipt JSON text). */
@@ -36,7 +38,7 @@ export function composeContext(rules: RuleSet, model: LearnedModel | null, polic
 }
 
 export function composeRow(row: DecisionRow, context: ComposeContext): { columns: ActionColumns; layer: Layer } {
-  const features = featuresOfDuckDbRow(row) as DecisionFeatures;
+  const features = (context.features ?? featuresOfDuckDbRow)(row) as DecisionFeatures;
   const decision = decideWithPolicy(
     { features, context: modelContext(features, row.brand, row.recent_words), customer_rank: Number(row.customer_rank) },
     context.rules,

@@ -8,7 +8,7 @@ import type { LearnedModel } from './model.js';
 import type { Policy } from './policy.js';
 import type { RuleSet } from './rules.schema.js';
 import { composeContext, composeRow, jsonRecord, type DecisionRow } from './compose-row.js';
-import { DECISION_FIELDS } from './fields.js';
+import { DECISION_FIELDS, featureReader, rowReader } from './fields.js';
 import { readDecidedShare } from './predict.sql.js';
 
 export interface ComposeWorkerSetup {
@@ -76,11 +76,13 @@ try {
   });
   const out = new RecordFile(setup.output);
   const names = result.columnNames();
+  context.features = featureReader(names);
+  const readRow = rowReader(names);
   try {
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      for (const row of decidedRows(names, chunk.getColumns() as unknown[][], chunk.rowCount)) {
+      for (const row of decidedRows(readRow, names, chunk.getColumns() as unknown[][], chunk.rowCount)) {
         const composed = composeRow(row, context);
         out.add(jsonRecord(composed.columns));
         layers[composed.layer] = (layers[composed.layer] ?? 0) + 1;
@@ -97,12 +99,11 @@ try {
 parentPort?.postMessage({ layers, rows });
 
 /** A chunk's columns as the row objects compose-row.ts reads (recent words split back into a list). */
-function decidedRows(names: readonly string[], columns: unknown[][], count: number): DecisionRow[] {
+function decidedRows(readRow: ReturnType<typeof rowReader>, names: readonly string[], columns: unknown[][], count: number): DecisionRow[] {
   const words = names.indexOf('recent_words');
   const out: DecisionRow[] = new Array(count);
   for (let j = 0; j < count; j += 1) {
-    const row: Record<string, unknown> = {};
-    for (let i = 0; i < names.length; i += 1) row[names[i]] = columns[i][j];
+    const row = readRow(columns, j);
     const text = words < 0 ? null : (columns[words][j] as string | null);
     row.recent_words = text === null ? null : text === '' ? [] : text.split(' ');
     out[j] = row as DecisionRow;

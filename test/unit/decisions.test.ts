@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matchRule } from '../../src/decisions/decide.js';
-import type { DecisionFeatures } from '../../src/decisions/fields.js';
+import { featureReader, featuresOfDuckDbRow, rowReader, type DecisionFeatures } from '../../src/decisions/fields.js';
 import { defaultRulesPath } from '../../src/decisions/rules-file.js';
 import { loadRuleSet, parseRuleSet } from '../../src/decisions/rules.schema.js';
 import { computeSendTime, inQuietHours } from '../../src/decisions/send-time.js';
@@ -137,5 +137,36 @@ describe('templates', () => {
     expect(templateReasoning(input)).toBe(
       'Rule public_first_reply fired (A public complaint no brand has answered) on brand_messages=0, customer_sentiment_end=-0.61; topic connectivity. Send at 2017-11-01T16:09:37.000Z.',
     );
+  });
+});
+
+describe("the compose workers' compiled readers", () => {
+  // A row as DuckDB hands it over: BIGINT as text, a NULL, a boolean, and columns that are no decision field.
+  const row: Record<string, unknown> = {
+    conversation_id: 'c1',
+    message_count: '7',
+    customer_messages: 4,
+    first_response_minutes: null,
+    last_speaker: 'customer',
+    topic: 'refund',
+    is_escalating: true,
+    brand_asked_dm: false,
+    customer_conversations: '3',
+    recent_words: 'thanks a lot',
+  };
+
+  it('read the features as featuresOfDuckDbRow does: same values, same types, same keys in the same order', () => {
+    const compiled = featureReader(Object.keys(row))(row);
+    expect(compiled).toStrictEqual(featuresOfDuckDbRow(row));
+    expect(Object.keys(compiled)).toEqual(Object.keys(featuresOfDuckDbRow(row)));
+    expect(compiled).toMatchObject({ message_count: 7, first_response_minutes: null, is_escalating: true, customer_conversations: 3, topic: 'refund' });
+    expect(compiled).not.toHaveProperty('turns');
+  });
+
+  it('build a row from columns by name, and refuse a name that is not a plain identifier', () => {
+    const read = rowReader(['conversation_id', 'message_count']);
+    expect(read([['c1', 'c2'], [7, 9]], 1)).toEqual({ conversation_id: 'c2', message_count: 9 });
+    expect(() => rowReader(['ok', 'x: process.exit(1), y'])).toThrow(/not a plain identifier/);
+    expect(() => featureReader(['message_count', 'a.b'])).not.toThrow();
   });
 });
