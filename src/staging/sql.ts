@@ -3,7 +3,7 @@
 // Each expensive expression appears once per row: DuckDB inlines aliases, so reusing one would run it again.
 import type { SourceColumn, SourceFile } from './source-file.js';
 import { FIRST_FAILING_CHECK } from '../quality/checks.sql.js';
-import { PARSE_INBOUND, PARSE_TIMESTAMP, decodeEntities, normalizeId } from './expressions.sql.js';
+import { PARSE_INBOUND, PARSE_TIMESTAMP, decodeEntities, normalizeId, trimSpaces } from './expressions.sql.js';
 import { REJECT_COLUMNS } from '../model/interactions.js';
 import { copyToFile, timestampForFile, type BatchFormat } from '../files/formats.js';
 
@@ -113,11 +113,15 @@ export const COUNT_REJECTS_BY_REASON = `SELECT reason, count(*)::INTEGER AS n FR
 /**
  * Cleaned text for features: leading @mentions (the reply addressing) and URLs removed, # dropped from hashtags,
  * trimmed. Mentions inside a sentence stay, so "thanks to @bob" keeps its meaning; raw_text keeps everything.
+ * In three steps over named columns of nested selects (exportBatch), so each runs once per row and the last two only
+ * where they change something: `replace` and `trim` cost 0.6 s and 1.0 s on the 2.8M-row file's texts, their guards
+ * 0.2 s each.
  */
-export const CLEAN_TEXT = `trim(replace(
-    CASE WHEN contains(text, 'http')
+export const STRIP_ADDRESSING = `CASE WHEN contains(text, 'http')
       THEN regexp_replace(regexp_replace(text, '^(?:@\\w+\\s*)+', ''), '\\s*https?://\\S+', '', 'g')
-      ELSE regexp_replace(text, '^(?:@\\w+\\s*)+', '') END, '#', ''))`;
+      ELSE regexp_replace(text, '^(?:@\\w+\\s*)+', '') END`;
+export const DROP_HASHES = `CASE WHEN contains(stripped, '#') THEN replace(stripped, '#', '') ELSE stripped END`;
+export const CLEAN_TEXT = trimSpaces('unhashed');
 
 /** Mentions, hashtags and URLs, extracted from the raw text before cleaning. */
 export const CONTENT_METADATA = `json_object(
@@ -156,8 +160,12 @@ export function exportBatch(format: BatchFormat): string {
     ${PLATFORM_METADATA} AS platform_metadata,
     $run_id AS run_id
   FROM (
-    SELECT * REPLACE (${decodeEntities('text')} AS text) FROM raw_rows
-    WHERE rowid BETWEEN $first AND $last AND rowid NOT IN (SELECT row_index FROM rejected_records)
+    SELECT *, ${DROP_HASHES} AS unhashed FROM (
+      SELECT *, ${STRIP_ADDRESSING} AS stripped FROM (
+        SELECT * REPLACE (${decodeEntities('text')} AS text) FROM raw_rows
+        WHERE rowid BETWEEN $first AND $last AND rowid NOT IN (SELECT row_index FROM rejected_records)
+      )
+    )
   )
 `;
   return copyToFile(select, format);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStaging, type Staging } from '../../src/staging/duckdb.js';
 import { inspectSourceFile } from '../../src/staging/source-file.js';
 import { stageFile, type StagedFile } from '../../src/staging/stage.js';
+import { trimSpaces } from '../../src/staging/expressions.sql.js';
 import { ROOT } from '../helpers/cli.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riverline-staging-'));
@@ -128,5 +129,37 @@ describe('closing staging', () => {
     own.close();
     expect(() => own.close()).not.toThrow();
     await expect(own.rows('SELECT 1')).rejects.toThrow();
+  });
+});
+
+describe('trimSpaces, the guarded trim of the cleaned text', () => {
+  it("equals DuckDB's trim() on every edge: each space separator at either end, marks beside spaces, tabs, empty, NULL", async () => {
+    const staging = await openStaging(':memory:');
+    try {
+      const separators = [0x20, 0xa0, 0x1680, 0x2000, 0x2005, 0x200a, 0x202f, 0x205f, 0x3000].map((cp) => String.fromCodePoint(cp));
+      const cases = [
+        ...separators.flatMap((s) => [`${s}x`, `x${s}`, `${s}x${s}`, s, `${s}${s}`]),
+        // A prepended mark then a space (one grapheme), a combining mark after a space, a zero-width space (not Zs), tabs.
+        '\u0600 x',
+        'x\u0600 ',
+        ' \u0301e',
+        'e\u0301 ',
+        'x\u200b',
+        '\tx\t',
+        '',
+        'plain',
+        '@brand thanks',
+      ];
+      const rows = await staging.rows<{ x: string | null; guarded: string | null; trimmed: string | null }>(
+        `SELECT x, ${trimSpaces('x')} AS guarded, trim(x) AS trimmed FROM (SELECT unnest(from_json($cases, '["VARCHAR"]')) AS x UNION ALL SELECT NULL)`,
+        { cases: JSON.stringify(cases) },
+      );
+      expect(rows).toHaveLength(cases.length + 1);
+      for (const row of rows) expect({ x: row.x, value: row.guarded }).toEqual({ x: row.x, value: row.trimmed });
+      // The guard does trim: a case that would pass with no trimming at all fails here.
+      expect(rows.find((row) => row.x === '\u3000x\u3000')?.guarded).toBe('x');
+    } finally {
+      staging.close();
+    }
   });
 });
