@@ -17,7 +17,16 @@ interface Index {
 
 function buildIndex(profiles: RowSet<ProfileRow>, open: RowSet<ConversationRow>): Index {
   const slots = new Map<string, number>();
-  for (let i = 0; i < profiles.length; i += 1) slots.set(profiles.customerId(i), i);
+  // Sized for the most slots there can be (every row a customer of its own), trimmed at the end: each customer id is
+  // read and looked up once (a second pass over 700,000 profiles cost a third of the index's 1.4 s).
+  const profileRows = new Int32Array(profiles.length + open.length).fill(-1);
+  for (let i = 0; i < profiles.length; i += 1) {
+    const customer = profiles.customerId(i);
+    let slot = slots.get(customer);
+    if (slot === undefined) slots.set(customer, (slot = slots.size));
+    // A customer id twice among the profiles keeps its last row, as a Map of customer -> row did.
+    profileRows[slot] = i;
+  }
   // Open conversations' customers in slots; a customer without a profile gets a slot after the profiles'.
   const slotOfOpen = new Int32Array(open.length);
   for (let i = 0; i < open.length; i += 1) {
@@ -26,9 +35,7 @@ function buildIndex(profiles: RowSet<ProfileRow>, open: RowSet<ConversationRow>)
     if (slot === undefined) slots.set(customer, (slot = slots.size));
     slotOfOpen[i] = slot;
   }
-  const profileRow = new Int32Array(slots.size).fill(-1);
-  // A customer id twice among the profiles keeps its last row, as a Map of customer -> row did.
-  for (let i = 0; i < profiles.length; i += 1) profileRow[slots.get(profiles.customerId(i)) as number] = i;
+  const profileRow = profileRows.slice(0, slots.size);
   const openFrom = new Int32Array(slots.size + 1);
   for (const slot of slotOfOpen) openFrom[slot + 1] += 1;
   for (let slot = 0; slot < slots.size; slot += 1) openFrom[slot + 1] += openFrom[slot];
