@@ -54,8 +54,8 @@ export function featuresOfDuckDbRow(row: Record<string, unknown>): Partial<Decis
 
 const FIELD_TYPES = Object.entries(DECISION_FIELDS) as Array<[DecisionField, FieldType]>;
 
-/** A name the readers below compile into code: a plain identifier, as every column and field of this code is. */
-function identifier(name: string): string {
+/** A name compiled into code (the readers below, single.ts): a plain identifier, as every column and field of this code is. */
+export function identifier(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`${JSON.stringify(name)} is not a plain identifier`);
   return name;
 }

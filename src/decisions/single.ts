@@ -3,7 +3,7 @@
 import { composeAction, type Action } from './action.js';
 import { matchRule } from './decide.js';
 import { DERIVED_FEATURES, storedConversationFeatures } from './derived.js';
-import { DECISION_FIELDS, type DecisionFeatures } from './fields.js';
+import { DECISION_FIELDS, identifier, type DecisionFeatures } from './fields.js';
 import type { LearnedModel } from './model.js';
 import { decideWithPolicy, modelContext, type Policy } from './policy.js';
 import { orderedRules, type Rule, type RuleSet } from './rules.schema.js';
@@ -34,8 +34,7 @@ const FIELD_SOURCES = Object.keys(DECISION_FIELDS).map((field) => {
       : field === 'customer_resolution_rate'
         ? '(profile?.resolution_rate ?? 0)'
         : `row.${field}`;
-  if (!/^[a-z_]+$/.test(field)) throw new Error(`decision field ${field} is not a plain identifier`);
-  return `${field}: ${source} ?? null`;
+  return `${identifier(field)}: ${source} ?? null`;
 });
 
 /**
