@@ -10,6 +10,8 @@ import { arrayRowSet } from '../stores/rows.js';
  */
 interface Index {
   slots: Map<string, number>;
+  /** The customers with a profile: the first slots. */
+  profileCustomers: number;
   profileRow: Int32Array;
   openFrom: Int32Array;
   openRows: Int32Array;
@@ -27,6 +29,7 @@ function buildIndex(profiles: RowSet<ProfileRow>, open: RowSet<ConversationRow>)
     // A customer id twice among the profiles keeps its last row, as a Map of customer -> row did.
     profileRows[slot] = i;
   }
+  const profileCustomers = slots.size;
   // Open conversations' customers in slots; a customer without a profile gets a slot after the profiles'.
   const slotOfOpen = new Int32Array(open.length);
   for (let i = 0; i < open.length; i += 1) {
@@ -42,14 +45,13 @@ function buildIndex(profiles: RowSet<ProfileRow>, open: RowSet<ConversationRow>)
   const next = openFrom.slice(0, slots.size);
   const openRows = new Int32Array(open.length);
   for (let i = 0; i < open.length; i += 1) openRows[next[slotOfOpen[i]]++] = i;
-  return { slots, profileRow, openFrom, openRows };
+  return { slots, profileCustomers, profileRow, openFrom, openRows };
 }
 
 export class CustomerSnapshot {
   private profiles: RowSet<ProfileRow> = arrayRowSet([]);
   private open: RowSet<ConversationRow> = arrayRowSet([]);
   private index: Index = buildIndex(this.profiles, this.open);
-  private profileCount = 0;
   loadedAt: Date | null = null;
 
   async load(store: Store, platform: string): Promise<void> {
@@ -59,14 +61,13 @@ export class CustomerSnapshot {
   /** Serves `data` from now on. */
   replace(data: ServingData): void {
     const index = buildIndex(data.profiles, data.openConversations);
-    const profileCount = index.profileRow.reduce((count, row) => (row >= 0 ? count + 1 : count), 0);
     // Swap everything at once, so a request sees the old data or the new, never a mix.
-    Object.assign(this, { profiles: data.profiles, open: data.openConversations, index, profileCount, loadedAt: new Date() });
+    Object.assign(this, { profiles: data.profiles, open: data.openConversations, index, loadedAt: new Date() });
   }
 
   /** The customers with a profile. */
   get customers(): number {
-    return this.profileCount;
+    return this.index.profileCustomers;
   }
 
   /** null for a customer the data does not know. */

@@ -59,8 +59,8 @@ export function deriveFeatures(inputs: Partial<Record<DerivedInput, boolean | nu
   for (const [feature, terms] of DERIVED_LIST) {
     let any = false;
     for (const t of terms) {
-      const value = 'signal' in t ? inputs[t.signal] : inputs[t.number];
-      if ('signal' in t ? value === true : typeof value === 'number' && value <= t.atMost) {
+      const value = 'signal' in t ? inputs[t.signal] === true : atMost(inputs[t.number], t.atMost);
+      if (value) {
         any = true;
         break;
       }
@@ -70,6 +70,7 @@ export function deriveFeatures(inputs: Partial<Record<DerivedInput, boolean | nu
   return derived as Record<DerivedFeature, boolean>;
 }
 
+const atMost = (value: unknown, bound: number): boolean => typeof value === 'number' && value <= bound;
 const DERIVED_LIST = entries(DERIVED_FEATURES) as Array<[DerivedFeature, readonly Term[]]>;
 const STORED_SIGNAL_LIST = entries(STORED_SIGNALS);
 
