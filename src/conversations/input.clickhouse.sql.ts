@@ -20,17 +20,24 @@ export const AGENT_MIN_REPLIES = 2;
  * Only lexicon terms can become features, so just those ship, space-joined (a plain string column encodes faster than
  * a Parquet list). The brand a customer mentions first is set only for customers' tweets, the only ones it is read from.
  * customer_words holds every token of a customer's tweet (the learned model reads the words of recent messages).
+ * Each tweet's tokens are extracted once, in the inner select, for both word columns: on the 2.8M-row file the export
+ * took 5.0 s against 5.5 s extracting them twice, and wrote the same rows.
  */
 export const PROCESS_INPUT = `
-SELECT external_id, participant_external_id AS author, customer AS inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
-  arrayStringConcat(arrayFilter(t -> t IN {terms:Array(String)}, extractAll(lower(content_text), '[a-z0-9\\']+')), ' ') AS words,
-  if(customer, ${BRAND_MENTION}, NULL) AS first_mention,
-  if(customer, arrayStringConcat(extractAll(lower(content_text), '[a-z0-9\\']+'), ' '), NULL) AS customer_words
+SELECT external_id, author, inbound, ts, parent_id,
+  arrayStringConcat(arrayFilter(t -> t IN {terms:Array(String)}, tokens), ' ') AS words,
+  first_mention,
+  if(inbound, arrayStringConcat(tokens, ' '), NULL) AS customer_words
 FROM (
-  SELECT *, inbound AND participant_external_id NOT IN (
-    SELECT participant_external_id FROM interactions
-    WHERE platform_type = {platform:String} AND inbound AND parent_external_id IS NOT NULL
-      AND match(participant_external_id, '${AGENT_ACCOUNT}') AND match(content_text, '${AGENT_SIGN_OFF}')
-    GROUP BY participant_external_id HAVING count() >= ${AGENT_MIN_REPLIES}) AS customer
-  FROM interactions FINAL WHERE platform_type = {platform:String}
+  SELECT external_id, participant_external_id AS author, customer AS inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
+    extractAll(lower(content_text), '[a-z0-9\\']+') AS tokens,
+    if(customer, ${BRAND_MENTION}, NULL) AS first_mention
+  FROM (
+    SELECT *, inbound AND participant_external_id NOT IN (
+      SELECT participant_external_id FROM interactions
+      WHERE platform_type = {platform:String} AND inbound AND parent_external_id IS NOT NULL
+        AND match(participant_external_id, '${AGENT_ACCOUNT}') AND match(content_text, '${AGENT_SIGN_OFF}')
+      GROUP BY participant_external_id HAVING count() >= ${AGENT_MIN_REPLIES}) AS customer
+    FROM interactions FINAL WHERE platform_type = {platform:String}
+  )
 )`;

@@ -12,7 +12,7 @@ import { UserError } from '../errors.js';
 import { runJob, type Job } from '../jobs/run-job.js';
 import type { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging, withUnorderedWrites, type Staging } from '../staging/duckdb.js';
-import { exportFromStore, writeForStore, type ExportedRows } from '../staging/store-files.js';
+import { exportFromStore, writeForStore } from '../staging/store-files.js';
 import { CONVERSATIONS, NBA_PREDICTIONS } from '../model/schema.js';
 import { compileRules } from './compile.js';
 import { DECISION_FIELDS } from './fields.js';
@@ -155,13 +155,14 @@ async function countConversations({ store, tracker }: Job): Promise<number> {
   return total;
 }
 
-/** Copies the open conversations from the target into staging and builds their chat logs from its export of their lines; returns how many are open. */
+/** Reads the open conversations from the target into their decision features and builds their chat logs from its export of their lines; returns how many are open. */
 async function readOpenConversations({ store, tracker, workDir }: Job, staging: Staging, platform: string): Promise<number> {
   tracker.start('predict_read');
-  await loadExport(staging, 'open_conversations', await exportFromStore(store, PREDICT_CONVERSATIONS, { platform }, { dir: workDir, name: 'conversations' }));
+  const conversations = await exportFromStore(store, PREDICT_CONVERSATIONS, { platform }, { dir: workDir, name: 'conversations' });
+  await staging.run(sql.createDecisionFeatures(conversations.reader), { file: conversations.file });
   const lines = await exportFromStore(store, PREDICT_MESSAGES, { platform }, { dir: workDir, name: 'lines' });
   await staging.run(sql.createChatLogs(lines.reader), { file: lines.file });
-  const [{ open }] = await staging.rows<{ open: number }>('SELECT count(*)::INTEGER AS open FROM open_conversations');
+  const [{ open }] = await staging.rows<{ open: number }>('SELECT count(*)::INTEGER AS open FROM decision_features');
   tracker.update('predict_read', open);
   return open;
 }
@@ -169,7 +170,6 @@ async function readOpenConversations({ store, tracker, workDir }: Job, staging: 
 /** The matched rule of every open conversation, set-based: one compiled CASE over all of them. */
 async function decide(tracker: StageTracker, staging: Staging, rules: RuleSet, customers: number | undefined): Promise<void> {
   tracker.start('decide');
-  await staging.run(sql.CREATE_DECISION_FEATURES);
   if (customers !== undefined) await staging.run(sql.LIMIT_CUSTOMERS, { limit: BigInt(customers) });
   await loadRulesTable(staging, rules);
   const compiled = compileRules(rules);
@@ -187,10 +187,8 @@ interface Composed {
 /** Send time, message and reasoning per decision, rewritten by the model when there is one: `nba_predictions_out`. */
 async function composeActions(tracker: StageTracker, staging: Staging, rules: RuleSet, choice: PolicyChoice, llm: Llm, context: { runId: string; asOfOverride?: Date; workDir: string }): Promise<Composed> {
   tracker.start('compose');
-  const [{ data_as_of }] = await staging.rows<{ data_as_of: string | null }>('SELECT max(as_of)::VARCHAR AS data_as_of FROM open_conversations');
+  const [{ data_as_of }] = await staging.rows<{ data_as_of: string | null }>('SELECT max(as_of)::VARCHAR AS data_as_of FROM decision_features');
   const asOf = context.asOfOverride ?? (data_as_of ? parseTimestamp(data_as_of) : new Date(0));
-  // The decision features hold every column of the open conversations from here on.
-  await staging.run(sql.DROP_OPEN_CONVERSATIONS);
   const { predictions, byLayer } = await compose(staging, rules, choice, asOf, context.workDir);
   tracker.update('compose', predictions);
   const fallbackReasons = llm.enhancer ? await rewriteWithLlm(staging, llm.enhancer, tracker) : {};
@@ -227,10 +225,6 @@ function llmSummary(config: Config, { enhancer }: Llm, byStatus: Record<string, 
     cost_usd: enhancer?.totals.cost_usd ?? null,
     model: config.llm && enhancer ? config.llm.model : null,
   };
-}
-
-async function loadExport(staging: Staging, table: string, { file, reader }: ExportedRows): Promise<void> {
-  await staging.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${reader}`, { file });
 }
 
 async function loadRulesTable(staging: Staging, rules: RuleSet): Promise<void> {

@@ -7,7 +7,7 @@ import { processConversations } from '../../src/conversations/process.js';
 import { compileRules } from '../../src/decisions/compile.js';
 import { matchRule } from '../../src/decisions/decide.js';
 import { DERIVED_FEATURES, type DerivedFeature } from '../../src/decisions/derived.js';
-import { CREATE_DECISION_FEATURES } from '../../src/decisions/predict.sql.js';
+import { createDecisionFeatures } from '../../src/decisions/predict.sql.js';
 import { decisionFeatures } from '../../src/decisions/single.js';
 import { readCsv } from '../../src/files/csv.js';
 import { predict, PREDICTION_COLUMNS } from '../../src/decisions/predict.js';
@@ -139,7 +139,7 @@ describe('rules in SQL and in TypeScript', () => {
          FROM read_json($file, format = 'newline_delimited')`,
         { file },
       );
-      await staging.run(CREATE_DECISION_FEATURES);
+      await staging.run(createDecisionFeatures('open_conversations'));
       const derived = Object.keys(DERIVED_FEATURES);
       const fromSql = await staging.rows<Record<string, unknown>>(`SELECT conversation_id, ${derived.join(', ')}, ${compiled.sql} AS rule_id FROM decision_features`, compiled.params);
       const bySql = new Map(fromSql.map((row) => [String(row.conversation_id), row]));
