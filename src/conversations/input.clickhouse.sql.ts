@@ -19,7 +19,9 @@ export const AGENT_MIN_REPLIES = 2;
  * Word tokens (lower-case runs of [a-z0-9']), not text: ClickHouse finds them ten times faster than DuckDB's regex does.
  * Only lexicon terms can become features, so just those ship, space-joined (a plain string column encodes faster than
  * a Parquet list). The brand a customer mentions first is set only for customers' tweets, the only ones it is read from.
- * customer_words holds every token of a customer's tweet (the learned model reads the words of recent messages).
+ * customer_words holds the distinct tokens of a customer's tweet in byte order (the learned model reads the words of
+ * recent messages): sorted here, where it is cheap, so that the conversation's recent words need no sort when its
+ * customer wrote one message (RECENT_WORDS in duckdb.sql.ts).
  * Each tweet's tokens are extracted once, in the inner select, for both word columns: on the 2.8M-row file the export
  * took 5.0 s against 5.5 s extracting them twice, and wrote the same rows.
  */
@@ -27,7 +29,7 @@ export const PROCESS_INPUT = `
 SELECT external_id, author, inbound, ts, parent_id,
   arrayStringConcat(arrayFilter(t -> t IN {terms:Array(String)}, tokens), ' ') AS words,
   first_mention,
-  if(inbound, arrayStringConcat(tokens, ' '), NULL) AS customer_words
+  if(inbound, arrayStringConcat(arraySort(arrayDistinct(tokens)), ' '), NULL) AS customer_words
 FROM (
   SELECT external_id, participant_external_id AS author, customer AS inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
     extractAll(lower(content_text), '[a-z0-9\\']+') AS tokens,
