@@ -9,11 +9,14 @@ export const PREDICT_CONVERSATIONS: NamedQuery = {
   postgres: postgres.OPEN_CONVERSATIONS,
 };
 
-export const PREDICT_MESSAGES: NamedQuery = {
-  name: 'predict messages',
-  clickhouse: clickhouse.OPEN_CONVERSATION_MESSAGES,
-  postgres: postgres.OPEN_CONVERSATION_MESSAGES,
+export const PREDICT_CHAT_LOGS: NamedQuery = {
+  name: 'predict chat logs',
+  clickhouse: clickhouse.OPEN_CONVERSATION_CHAT_LOGS,
+  postgres: postgres.OPEN_CONVERSATION_CHAT_LOGS,
 };
+
+/** The columns of PREDICT_CHAT_LOGS, typed for an export that carries no types (PostgreSQL's CSV). */
+export const CHAT_LOG_COLUMNS = { conversation_id: 'VARCHAR', chat_log: 'VARCHAR' };
 
 /**
  * DuckDB: the open conversation's recent words as VARCHAR[] whichever store exported them (a Parquet list from

@@ -22,7 +22,7 @@ import { composeInWorkers, composeWorkersAvailable } from './compose-pool.js';
 import { choosePolicy } from './policy-choice.js';
 import type { PolicyChoice } from './single.js';
 import * as sql from './predict.sql.js';
-import { PREDICT_CONVERSATIONS, PREDICT_MESSAGES } from './predict-input.js';
+import { CHAT_LOG_COLUMNS, PREDICT_CHAT_LOGS, PREDICT_CONVERSATIONS } from './predict-input.js';
 import { defaultRulesPath } from './rules-file.js';
 import { copyToFile } from '../files/formats.js';
 import { writeQueryAsArrow } from '../files/arrow.js';
@@ -155,13 +155,13 @@ async function countConversations({ store, tracker }: Job): Promise<number> {
   return total;
 }
 
-/** Reads the open conversations from the target into their decision features and builds their chat logs from its export of their lines; returns how many are open. */
+/** Reads the open conversations from the target into their decision features and their chat logs; returns how many are open. */
 async function readOpenConversations({ store, tracker, workDir }: Job, staging: Staging, platform: string): Promise<number> {
   tracker.start('predict_read');
   const conversations = await exportFromStore(store, PREDICT_CONVERSATIONS, { platform }, { dir: workDir, name: 'conversations' });
   await staging.run(sql.createDecisionFeatures(conversations.reader), { file: conversations.file });
-  const lines = await exportFromStore(store, PREDICT_MESSAGES, { platform }, { dir: workDir, name: 'lines' });
-  await staging.run(sql.createChatLogs(lines.reader), { file: lines.file });
+  const logs = await exportFromStore(store, PREDICT_CHAT_LOGS, { platform }, { dir: workDir, name: 'chat_logs', columns: CHAT_LOG_COLUMNS });
+  await staging.run(sql.createChatLogs(logs.reader), { file: logs.file });
   const [{ open }] = await staging.rows<{ open: number }>('SELECT count(*)::INTEGER AS open FROM decision_features');
   tracker.update('predict_read', open);
   return open;
