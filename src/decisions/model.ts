@@ -85,7 +85,9 @@ export type Dialect = 'duckdb' | 'clickhouse';
 
 /**
  * SQL: a list of the context's feature strings, from columns named as the ModelContext fields. Names and thresholds
- * come from this module, never from user text.
+ * come from this module, never from user text. The recent words are a sample's stored list, distinct by construction
+ * (RECENT_WORDS in conversations/duckdb.sql.ts), so no step makes them distinct again: DuckDB's list_distinct took 3.5
+ * of the 10 s it took to build the 2.8M-row file's 1.28M samples' features, and the counts came out the same.
  */
 export function contextFeaturesSql(dialect: Dialect): string {
   const items = CONTEXT_FEATURES.map((feature) => {
@@ -95,9 +97,9 @@ export function contextFeaturesSql(dialect: Dialect): string {
     return `CASE WHEN ${feature.input} IS NULL THEN NULL ${cases} ELSE '${feature.name}>=${feature.upper[feature.upper.length - 1]}' END`;
   });
   if (dialect === 'duckdb') {
-    return `list_concat(list_filter([${items.join(', ')}], f -> f IS NOT NULL), list_transform(list_distinct(coalesce(recent_words, [])), w -> '${WORD_PREFIX}' || w))`;
+    return `list_concat(list_filter([${items.join(', ')}], f -> f IS NOT NULL), list_transform(coalesce(recent_words, []), w -> '${WORD_PREFIX}' || w))`;
   }
-  return `arrayConcat(arrayFilter(f -> f IS NOT NULL, [${items.join(', ')}]), arrayMap(w -> concat('${WORD_PREFIX}', w), arrayDistinct(ifNull(recent_words, []))))`;
+  return `arrayConcat(arrayFilter(f -> f IS NOT NULL, [${items.join(', ')}]), arrayMap(w -> concat('${WORD_PREFIX}', w), ifNull(recent_words, [])))`;
 }
 
 /** The outcome model's features: the context's, the action, and the action crossed with the brand and the topic. */
