@@ -25,6 +25,8 @@ interface Read {
   predictions: Array<Omit<PredictionRow, 'run_id'>>;
   reviews: LatestReview[];
   chatLog: string;
+  /** serve's chat log (store.chatLog) of every conversation predict wrote a row for. */
+  servedChatLogs: Map<string, string>;
 }
 const read = new Map<TargetName, Read>();
 
@@ -58,11 +60,15 @@ beforeAll(async () => {
       } finally {
         staging.close();
       }
+      const predictions = byId(await store.latestPredictions(), (row) => row.conversation_id).map(({ run_id: _run, ...row }) => row);
+      const servedChatLogs = new Map<string, string>();
+      for (const row of predictions) servedChatLogs.set(row.conversation_id, await store.chatLog(row.conversation_id, 'twitter'));
       read.set(target, {
         predictInput,
         profiles: byId(serving.profiles),
         conversations: byId(serving.openConversations, (row) => row.conversation_id),
-        predictions: byId(await store.latestPredictions(), (row) => row.conversation_id).map(({ run_id: _run, ...row }) => row),
+        predictions,
+        servedChatLogs,
         reviews: await store.latestReviews(runId),
         chatLog: await store.chatLog(sprint.conversation_id, 'twitter'),
       });
@@ -83,6 +89,15 @@ describe('typed rows', () => {
     expect(postgres.predictions).toEqual(clickhouse.predictions);
     expect(postgres.reviews).toEqual(clickhouse.reviews);
     expect(postgres.chatLog).toEqual(clickhouse.chatLog);
+  });
+
+  it("give serve the same chat log as predict's, which each store builds in its own SQL", () => {
+    for (const target of TARGET_NAMES) {
+      const { predictions, servedChatLogs } = on(target);
+      expect(predictions.length, target).toBeGreaterThan(10);
+      for (const row of predictions) expect(servedChatLogs.get(row.conversation_id), `${target} ${row.conversation_id}`).toBe(row.chat_log);
+      expect(predictions.some((row) => row.chat_log.includes('\nAgent (')), target).toBe(true);
+    }
   });
 
   it("hand predict the customer's recent words as a list from either store", () => {
