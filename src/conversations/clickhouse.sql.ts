@@ -132,7 +132,7 @@ SELECT conversation_id, topic, terms FROM (
   )
 ) WHERE nth = 1`;
 
-/** The distinct tokens of the customer's last two messages, in byte order: RECENT_WORDS of duckdb.sql.ts, over process_messages grouped. */
+/** The distinct tokens of the customer's last two messages, in byte order: conversationWordsSql of duckdb.sql.ts, here over process_messages grouped. */
 const RECENT_WORDS = `arraySort(arrayDistinct(arrayFilter(w -> w != '', arrayFlatten(arrayMap(x -> splitByChar(' ', ifNull(x.2, '')),
     arraySlice(arrayReverseSort(x -> x.1, groupArrayIf((seq, customer_words), inbound)), 1, 2))))))`;
 

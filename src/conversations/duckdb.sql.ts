@@ -47,24 +47,11 @@ export const SPLIT_WORDS = `CASE WHEN coalesce(words, '') = '' THEN []::VARCHAR[
 const sortedDistinct = (list: string) => `list_transform([list_sort(${list})], l -> list_filter(l, (x, i) -> i = 1 OR x <> l[i - 1]))[1]`;
 /**
  * A customer tweet's distinct tokens in byte order, space-joined (ClickHouse ships this itself); NULL for a brand's.
- * Reads `tokens` of the same select. RECENT_WORDS relies on the order.
+ * Reads `tokens` of the same select. conversationWordsSql relies on the order.
  */
 export const CUSTOMER_WORDS_OF_TOKENS = `CASE WHEN inbound::BOOLEAN THEN array_to_string(${sortedDistinct('tokens')}, ' ') END`;
 /** The distinct words of space-joined texts, in byte order. */
 const SORTED_DISTINCT_WORDS = (text: string) => sortedDistinct(`list_filter(string_split(${text}, ' '), x -> x <> '')`);
-/**
- * The distinct tokens of the customer's last two messages, in byte order, from `inbound`, `seq` and `customer_words`
- * of the messages grouped (an aggregate). clickhouse.sql.ts has its twin (RECENT_WORDS). A tweet's words are already
- * distinct and sorted (CUSTOMER_WORDS_OF_TOKENS), so a conversation whose customer wrote one message (six in ten on the
- * 2.8M-row file) takes them as they are; with two, their words are sorted together, then each kept where it differs
- * from the one before (checked against list_sort(list_distinct(...)) on that file's 850,987 conversations).
- * process's feature step took 3.4 s for these words against 5.1 s sorting every conversation's.
- */
-export const RECENT_WORDS = `list_transform([arg_max(customer_words, seq, 2) FILTER (WHERE inbound)], w -> CASE
-    WHEN w IS NULL OR len(w) = 0 THEN []::VARCHAR[]
-    WHEN len(w) = 1 THEN CASE WHEN coalesce(w[1], '') = '' THEN []::VARCHAR[] ELSE string_split(w[1], ' ') END
-    ELSE ${SORTED_DISTINCT_WORDS(`array_to_string(w, ' ')`)} END)[1]`;
-
 /**
  * A reply keeps its pointer only to a parent that comes before it in the order messages are numbered in (time, then
  * id): time does not go backwards, so self-replies and reply cycles in broken data lose the pointer that closes the
@@ -229,6 +216,8 @@ export interface FeatureScope {
   join: string;
   /** The table the conversation rows go to. */
   output: string;
+  /** Restricts the conversations whose recent words are spelled out (a semi join on `f`; empty for all of them). */
+  wordsOf: string;
 }
 
 export const PROCESS_SCOPE: FeatureScope = {
@@ -238,6 +227,7 @@ export const PROCESS_SCOPE: FeatureScope = {
   asOf: AS_OF,
   join: '',
   output: 'conversations_out',
+  wordsOf: '',
 };
 
 const keyList = (scope: FeatureScope, alias = '') => scope.keys.map((key) => `${alias}${key}`).join(', ');
@@ -277,6 +267,12 @@ export const CREATE_CONVERSATION_LISTS = conversationListsSql(PROCESS_SCOPE);
 
 
 /**
+ * Where a conversation's recent words come from: the positions of its customer's last two messages (newest first), an
+ * aggregate over its messages. Integers are cheap to keep in the feature step's group-by; the words are read after.
+ */
+export const RECENT_SEQS = `max(seq, 2) FILTER (WHERE inbound)`;
+
+/**
  * A message's sentiment packed after its position, so that min/max give the first/last customer message's sentiment
  * (cheaper than arg_min/arg_max): seq * 100000 + (sentiment in ten-thousandths, shifted to 0..20000).
  */
@@ -314,7 +310,7 @@ SELECT ${keyList(scope)},
   min(author) FILTER (WHERE NOT inbound) AS brand_low,
   max(author) FILTER (WHERE NOT inbound) AS brand_high,
   ${round('quantile_cont(reply_delay_ms, 0.5) / 60000.0', 2)} AS median_response_minutes,
-  ${RECENT_WORDS} AS recent_words
+  ${RECENT_SEQS} AS recent_seqs
 FROM ${scope.messages} GROUP BY ${keyList(scope)}`;
 export const CREATE_CONVERSATION_FEATURES = conversationFeaturesSql(PROCESS_SCOPE);
 
@@ -332,6 +328,32 @@ SELECT ${keyList(scope)}, first(author ORDER BY n DESC, author) AS brand FROM (
   GROUP BY ${keyList(scope, 'm.')}, m.author
 ) GROUP BY ${keyList(scope)}`;
 export const CREATE_CONVERSATION_BRANDS = conversationBrandsSql(PROCESS_SCOPE);
+
+/**
+ * The distinct words of the customer's last two messages, in byte order: those two messages are found by position in
+ * `messages` (a scope's messages keep their conversation's positions). A tweet's words are already distinct and sorted
+ * (CUSTOMER_WORDS_OF_TOKENS, or ClickHouse's export), so a conversation whose customer wrote one message (six in ten on
+ * the 2.8M-row file) takes them as they are; two messages' words are sorted together, each kept where it differs from
+ * the one before. clickhouse.sql.ts has the twin (RECENT_WORDS). Kept inside the feature step's group-by as the top two
+ * of a string argument (arg_max(customer_words, seq, 2)), the words took that step from 2.4-3.5 s to 6.1-9.2 s on that
+ * file; found by position they take 2.8 s, and the backtest's cuts 5.3 s where they took about 7.
+ */
+export const conversationWordsSql = (scope: FeatureScope) => `
+CREATE OR REPLACE TEMP TABLE ${scope.prefix}conversation_words AS
+SELECT ${keyList(scope, 'f.')}, CASE
+    WHEN w2.customer_words IS NULL THEN CASE WHEN coalesce(w1.customer_words, '') = '' THEN []::VARCHAR[] ELSE string_split(w1.customer_words, ' ') END
+    ELSE ${SORTED_DISTINCT_WORDS(`concat_ws(' ', w1.customer_words, w2.customer_words)`)}
+  END AS recent_words
+FROM (
+  SELECT ${keyList(scope)}, recent_seqs[1] AS last_seq, recent_seqs[2] AS previous_seq
+  FROM ${scope.prefix}conversation_features f ${scope.wordsOf}
+  WHERE len(recent_seqs) > 0
+) f
+JOIN (SELECT root_ptr, customer_id, seq, customer_words FROM messages WHERE inbound) w1
+  ON w1.root_ptr = f.root_ptr AND w1.customer_id = f.customer_id AND w1.seq = f.last_seq
+LEFT JOIN (SELECT root_ptr, customer_id, seq, customer_words FROM messages WHERE inbound) w2
+  ON w2.root_ptr = f.root_ptr AND w2.customer_id = f.customer_id AND w2.seq = f.previous_seq`;
+export const CREATE_CONVERSATION_WORDS = conversationWordsSql(PROCESS_SCOPE);
 
 export const conversationsSql = (scope: FeatureScope) => `
 CREATE OR REPLACE TEMP TABLE ${scope.output} AS
@@ -382,9 +404,10 @@ SELECT ${scope.keys.filter((key) => key !== 'root_ptr' && key !== 'customer_id')
   CASE WHEN f.resolution_signal IS NULL THEN 'open' ELSE 'resolved' END AS resolution_status,
   f.resolution_signal,
   f.scope_as_of AS as_of,
-  to_json(f.recent_words)::VARCHAR AS recent_words,
+  to_json(coalesce(w.recent_words, []::VARCHAR[]))::VARCHAR AS recent_words,
   f.root_ptr, f.moved_dm, f.moved_email, f.moved_phone
-FROM f JOIN conversation_keys k USING (root_ptr, customer_id) LEFT JOIN ${scope.prefix}conversation_brands b USING (${keyList(scope)})`;
+FROM f JOIN conversation_keys k USING (root_ptr, customer_id) LEFT JOIN ${scope.prefix}conversation_brands b USING (${keyList(scope)})
+LEFT JOIN ${scope.prefix}conversation_words w USING (${keyList(scope)})`;
 export const CREATE_CONVERSATIONS = conversationsSql(PROCESS_SCOPE);
 
 const HOURS = Array.from({ length: 24 }, (_, hour) => hour);

@@ -21,7 +21,7 @@ export const AGENT_MIN_REPLIES = 2;
  * a Parquet list). The brand a customer mentions first is set only for customers' tweets, the only ones it is read from.
  * customer_words holds the distinct tokens of a customer's tweet in byte order (the learned model reads the words of
  * recent messages): sorted here, where it is cheap, so that the conversation's recent words need no sort when its
- * customer wrote one message (RECENT_WORDS in duckdb.sql.ts).
+ * customer wrote one message (conversationWordsSql in duckdb.sql.ts).
  * Each tweet's tokens are extracted once, in the inner select, for both word columns: on the 2.8M-row file the export
  * took 5.0 s against 5.5 s extracting them twice, and wrote the same rows.
  */

@@ -104,6 +104,7 @@ async function processInDuckDB(config: Config, store: Store, context: { platform
       await buildSignals(staging, build);
       const params = { platform, as_of: context.asOf.toISOString(), window_hours: RESOLUTION_WINDOW_HOURS };
       await staging.run(duck.CREATE_CONVERSATION_FEATURES);
+      await staging.run(duck.CREATE_CONVERSATION_WORDS);
       await staging.run(duck.CREATE_CONVERSATION_BRANDS);
       await staging.run(duck.CREATE_CONVERSATION_LIST_HITS);
       await staging.run(duck.CREATE_CONVERSATION_LISTS);

@@ -86,7 +86,7 @@ export type Dialect = 'duckdb' | 'clickhouse';
 /**
  * SQL: a list of the context's feature strings, from columns named as the ModelContext fields. Names and thresholds
  * come from this module, never from user text. The recent words are a sample's stored list, distinct by construction
- * (RECENT_WORDS in conversations/duckdb.sql.ts), so no step makes them distinct again: DuckDB's list_distinct took 3.5
+ * (conversationWordsSql in conversations/duckdb.sql.ts), so no step makes them distinct again: DuckDB's list_distinct took 3.5
  * of the 10 s it took to build the 2.8M-row file's 1.28M samples' features, and the counts came out the same.
  */
 export function contextFeaturesSql(dialect: Dialect): string {

@@ -42,6 +42,9 @@ export const CUT_SCOPE: FeatureScope = {
   asOf: 'cut.as_of',
   join: 'JOIN feature_cuts cut USING (sample_idx)',
   output: 'cut_conversations',
+  // Only the cut's own conversation is read for its words (CREATE_CUT_FEATURES): the customer's other conversations give
+  // the profile's counts, and their rows in cut_conversations carry no words ('[]').
+  wordsOf: 'SEMI JOIN feature_cuts cut ON cut.sample_idx = f.sample_idx AND cut.cut_root = f.root_ptr AND cut.cut_customer = f.customer_id',
 };
 
 /** The decision fields that are columns of a conversation row; the others are derived flags or the profile's. */

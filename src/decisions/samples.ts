@@ -42,6 +42,7 @@ export async function buildCutFeatures(staging: Staging, platform: string): Prom
   const scope = sql.CUT_SCOPE;
   await staging.run(sql.CREATE_CUT_MEMBERS);
   await staging.run(duck.conversationFeaturesSql(scope));
+  await staging.run(duck.conversationWordsSql(scope));
   await staging.run(duck.conversationBrandsSql(scope));
   await staging.run(duck.conversationListHitsSql(scope));
   await staging.run(duck.conversationListsSql(scope));

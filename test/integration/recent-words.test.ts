@@ -1,10 +1,11 @@
-// The recent words of a conversation (RECENT_WORDS) rest on each customer tweet's words arriving distinct and sorted
-// (CUSTOMER_WORDS_OF_TOKENS here, the ClickHouse export's customer_words there): a conversation whose customer wrote
-// one message takes them as they are. This pins both against the plain definition, list_sort(list_distinct(...)) of
-// the last two customer messages' tokens, on the cases that could tell them apart.
+// The recent words of a conversation (conversationWordsSql, from the positions RECENT_SEQS keeps) rest on each customer
+// tweet's words arriving distinct and sorted (CUSTOMER_WORDS_OF_TOKENS here, the ClickHouse export's customer_words
+// there): a conversation whose customer wrote one message takes them as they are. This pins both against the plain
+// definition, list_sort(list_distinct(...)) of the last two customer messages' tokens, on the cases that could tell
+// them apart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStaging, type Staging } from '../../src/staging/duckdb.js';
-import { CUSTOMER_WORDS_OF_TOKENS, RECENT_WORDS } from '../../src/conversations/duckdb.sql.js';
+import { CREATE_CONVERSATION_WORDS, CUSTOMER_WORDS_OF_TOKENS, RECENT_SEQS } from '../../src/conversations/duckdb.sql.js';
 
 let staging: Staging;
 
@@ -46,14 +47,21 @@ beforeAll(async () => {
   }
   appender.closeSync();
   await staging.run(`CREATE OR REPLACE TEMP TABLE words_msgs AS SELECT *, ${CUSTOMER_WORDS_OF_TOKENS} AS customer_words FROM words_in`);
+  // process's tables as the statement reads them: a conversation is (root_ptr, customer_id)
+  await staging.run(`CREATE OR REPLACE TEMP TABLE messages AS SELECT 7::BIGINT AS root_ptr, conversation AS customer_id, seq, inbound, customer_words FROM words_msgs`);
+  await staging.run(`CREATE OR REPLACE TEMP TABLE conversation_features AS SELECT root_ptr, customer_id, ${RECENT_SEQS} AS recent_seqs FROM messages GROUP BY root_ptr, customer_id`);
+  await staging.run(CREATE_CONVERSATION_WORDS);
 });
 
 describe('a conversation recent words', () => {
   it('are the distinct tokens of the customer last two messages in byte order, whatever the messages hold', async () => {
     const rows = await staging.rows<{ conversation: string; recent: string[]; plain: string[] }>(`
-      SELECT conversation, ${RECENT_WORDS} AS recent,
-        list_sort(list_distinct(flatten(coalesce(arg_max(tokens, seq, 2) FILTER (WHERE inbound), [])))) AS plain
-      FROM words_msgs GROUP BY conversation ORDER BY conversation`);
+      SELECT p.conversation, coalesce(w.recent_words, []::VARCHAR[]) AS recent, p.plain
+      FROM (
+        SELECT conversation, list_sort(list_distinct(flatten(coalesce(arg_max(tokens, seq, 2) FILTER (WHERE inbound), [])))) AS plain
+        FROM words_msgs GROUP BY conversation
+      ) p LEFT JOIN conversation_words w ON w.customer_id = p.conversation
+      ORDER BY p.conversation`);
     const by = Object.fromEntries(rows.map((row) => [row.conversation, row]));
     for (const row of rows) expect(row.recent, row.conversation).toEqual(row.plain);
     expect(by.one.recent).toEqual(["'", 'a', 'b', "don't", 'thanks']);
