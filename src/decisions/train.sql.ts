@@ -25,6 +25,17 @@ CREATE OR REPLACE TEMP TABLE training_features AS
 SELECT ${featureColumns('duckdb')}
 FROM (SELECT *, epoch_ms(ts)::DOUBLE AS ts_ms, ${contextFeaturesSql('duckdb')} AS ctx FROM decision_samples)`;
 
+/** Joins a sample's context features into one text (a feature never holds this control character). */
+export const CONTEXT_SEPARATOR = '\x1f';
+
+/**
+ * The held-out samples (at or after $until_ms) with their action and context features, joined by CONTEXT_SEPARATOR:
+ * the train job scores them with the holdout model. Read a column at a time, this took 0.6 s for the 2.8M-row file's
+ * 127,715 held-out samples, against 6 s for their rows as JSON objects with the features built again in TypeScript.
+ */
+export const DUCKDB_HELD_OUT_CONTEXTS = `
+SELECT action, array_to_string(context, chr(31)) AS context FROM training_features WHERE ts_ms >= $until_ms`;
+
 /** The rows the ClickHouse engine receives: SAMPLE_INPUTS and the time in epoch milliseconds, numbers as JSON numbers. */
 export const duckdbTrainingInputs = (until: boolean) => `
 SELECT epoch_ms(ts)::DOUBLE AS ts_ms, ${SAMPLE_INPUTS.map((column) => (['message_count', 'brand_messages'].includes(column) ? `${column}::DOUBLE AS ${column}` : column)).join(', ')}

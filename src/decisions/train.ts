@@ -8,11 +8,9 @@ import type { Config } from '../config/index.js';
 import { UserError } from '../errors.js';
 import { runJob } from '../jobs/run-job.js';
 import type { StageTracker } from '../progress/stage-tracker.js';
-import { openStaging, type Staging } from '../staging/duckdb.js';
+import { openStaging, reportTiming, timingsOn, type Staging } from '../staging/duckdb.js';
 import type { SqlEngine } from '../stores/index.js';
-import { featuresOfDuckDbRow, type DecisionFeatures } from './fields.js';
-import { ACTIONS, WORD_PREFIX, categoricalReader, contextFeatures, keptWords, learnedModelSchema, type LearnedModel, type NaiveBayes } from './model.js';
-import { modelContext } from './policy.js';
+import { ACTIONS, WORD_PREFIX, categoricalReader, keptWords, learnedModelSchema, type LearnedModel, type NaiveBayes } from './model.js';
 import { latestModel, writeModelFile } from './model-file.js';
 import { OUTCOMES, buildDecisionSamples } from './samples.js';
 import * as sql from './train.sql.js';
@@ -111,19 +109,24 @@ async function holdoutMetrics(staging: Staging, samples: number): Promise<Record
   const confusion = new Map<string, number>();
   const actual = new Map<string, number>();
   let rows = 0;
-  const result = await staging.connection.stream(`SELECT * FROM decision_samples WHERE ts >= $until::TIMESTAMPTZ`, { until });
-  for await (const chunk of result.yieldRowObjectJson()) {
-    for (const row of chunk) {
-      const features = featuresOfDuckDbRow(row) as DecisionFeatures;
-      const words = Array.isArray(row.recent_words) ? row.recent_words.map(String) : null;
-      const probabilities = categoricalReader(model.propensity)(contextFeatures(modelContext(features, row.brand === null ? null : String(row.brand), words)));
+  // The held-out samples' context features as trainModel counted them (training_features), read a column at a time.
+  const read = categoricalReader(model.propensity);
+  const started = performance.now();
+  const result = await staging.connection.stream(sql.DUCKDB_HELD_OUT_CONTEXTS, { until_ms: new Date(until).getTime() });
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const [actions, contexts] = chunk.getColumns() as [string[], string[]];
+    for (let j = 0; j < chunk.rowCount; j += 1) {
+      const probabilities = read(contexts[j] === '' ? [] : contexts[j].split(sql.CONTEXT_SEPARATOR));
       const chosen = ACTIONS.reduce((best, action) => (probabilities[action] > probabilities[best] ? action : best));
-      const key = `${String(row.action)}>${chosen}`;
+      const key = `${actions[j]}>${chosen}`;
       confusion.set(key, (confusion.get(key) ?? 0) + 1);
-      actual.set(String(row.action), (actual.get(String(row.action)) ?? 0) + 1);
+      actual.set(actions[j], (actual.get(actions[j]) ?? 0) + 1);
       rows += 1;
     }
   }
+  if (timingsOn()) reportTiming('train', 'scoring the held-out samples', started);
   const count = (a: string, p: string) => confusion.get(`${a}>${p}`) ?? 0;
   const f1s = ACTIONS.flatMap((action) => {
     const support = actual.get(action) ?? 0;
