@@ -42,20 +42,37 @@ SELECT epoch_ms(ts)::DOUBLE AS ts_ms, ${SAMPLE_INPUTS.map((column) => (['message
 FROM decision_samples ${until ? 'WHERE ts < $until::TIMESTAMPTZ' : ''}`;
 
 /**
- * The counts over training_features: `duckdbCounts(true)` counts only the samples before $until_ms (epoch milliseconds;
- * the sample times are whole milliseconds, so this is ts < until).
+ * Each (feature, class) pair counted once over training_features, split by `early`: the sample comes before $until_ms
+ * (epoch milliseconds; sample times are whole milliseconds, so this is ts < until), or every sample without a split.
+ * The holdout model sums the early counts and the full model all of them, so the features are unnested once for both:
+ * on the 2.8M-row file, counting them twice took 1.3 to 2.0 s per count and model.
+ */
+export const duckdbFeatureCounts = (until: boolean) => {
+  const early = until ? 'ts_ms < $until_ms' : 'true';
+  return [
+    `
+CREATE OR REPLACE TEMP TABLE propensity_counts AS
+SELECT feature, action AS class, ${early} AS early, count(*) AS n FROM (SELECT action, ts_ms, unnest(context) AS feature FROM training_features) GROUP BY ALL`,
+    `
+CREATE OR REPLACE TEMP TABLE outcome_counts AS
+SELECT feature, CASE WHEN resolved THEN 'resolved' ELSE 'not_resolved' END AS class, ${early} AS early, count(*) AS n
+FROM (SELECT resolved, ts_ms, unnest(outcome_features) AS feature FROM training_features) GROUP BY ALL`,
+  ];
+};
+
+/**
+ * The counts over training_features: `duckdbCounts(true)` counts only the samples before $until_ms, the feature counts
+ * from the split duckdbFeatureCounts made (so a split count must have been made with the same $until_ms).
  */
 export const duckdbCounts = (until: boolean) => {
   const rows = until ? '(SELECT * FROM training_features WHERE ts_ms < $until_ms)' : 'training_features';
+  const counts = (table: string) => `SELECT feature, class, sum(n)::DOUBLE AS n FROM ${table} ${until ? 'WHERE early' : ''} GROUP BY feature, class`;
   return {
     summary: `
 SELECT count(*)::DOUBLE AS n, min(ts_ms) AS first_ms, max(ts_ms) AS last_ms FROM ${rows}`,
     actions: `SELECT action AS class, count(*)::DOUBLE AS n FROM ${rows} GROUP BY action`,
-    propensityCounts: `
-SELECT feature, action AS class, count(*)::DOUBLE AS n FROM (SELECT action, unnest(context) AS feature FROM ${rows}) GROUP BY feature, action`,
-    outcomeCounts: `
-SELECT feature, CASE WHEN resolved THEN 'resolved' ELSE 'not_resolved' END AS class, count(*)::DOUBLE AS n
-FROM (SELECT resolved, unnest(outcome_features) AS feature FROM ${rows}) GROUP BY ALL`,
+    propensityCounts: counts('propensity_counts'),
+    outcomeCounts: counts('outcome_counts'),
     evidence: `
 SELECT brand, count(*)::DOUBLE AS samples, (count(*) FILTER (WHERE resolved))::DOUBLE AS resolved FROM ${rows} GROUP BY brand`,
     outcomes: `SELECT outcome AS class, count(*)::DOUBLE AS n FROM ${rows} GROUP BY outcome`,

@@ -173,7 +173,7 @@ export interface TrainOptions {
   trainedAt?: Date;
   /** Figures measured elsewhere (the train job's holdout), kept in the model's metrics. */
   metrics?: Record<string, number>;
-  /** DuckDB: training_features already holds these decision_samples' features (an earlier trainModel built it). */
+  /** DuckDB: training_features and the feature counts already hold these decision_samples (an earlier trainModel built them, with or without its until). */
   reuseFeatures?: boolean;
 }
 
@@ -204,16 +204,19 @@ export async function trainModel(staging: Staging, options: TrainOptions): Promi
 }
 
 async function countInDuckDB(staging: Staging, options: TrainOptions): Promise<Counted> {
-  if (!options.reuseFeatures) await staging.run(sql.DUCKDB_TRAINING_FEATURES);
   const params = options.until ? { until_ms: options.until.getTime() } : undefined;
+  if (!options.reuseFeatures) {
+    await staging.run(sql.DUCKDB_TRAINING_FEATURES);
+    for (const statement of sql.duckdbFeatureCounts(params !== undefined)) await staging.run(statement, params);
+  }
   const q = sql.duckdbCounts(params !== undefined);
   const [summary] = await staging.rows<Counted['summary']>(q.summary, params);
   return {
     summary,
     actions: await staging.rows<ClassCount>(q.actions, params),
     outcomes: await staging.rows<ClassCount>(q.outcomes, params),
-    propensityCounts: await staging.rows<FeatureCount>(q.propensityCounts, params),
-    outcomeCounts: await staging.rows<FeatureCount>(q.outcomeCounts, params),
+    propensityCounts: await staging.rows<FeatureCount>(q.propensityCounts),
+    outcomeCounts: await staging.rows<FeatureCount>(q.outcomeCounts),
     evidence: await staging.rows<Counted['evidence'][number]>(q.evidence, params),
   };
 }
