@@ -112,14 +112,12 @@ export function outcomeFeatures(context: string[], action: Action): string[] {
 export const CROSSED_PREFIXES = ['brand=', 'topic='] as const;
 
 /**
- * SQL: outcomeFeatures of a context list `context` and an action `action` (two SQL expressions), in either dialect;
- * a test checks it gives what the TypeScript gives.
+ * ClickHouse SQL: outcomeFeatures of a context list `context` and an action `action` (two SQL expressions). The DuckDB
+ * engine counts the same features without building the list (duckdbCounts in train.sql.ts); the test that trains with
+ * both engines compares the models.
  */
-export function outcomeFeaturesSql(dialect: Dialect, context: string, action: string): string {
+export function outcomeFeaturesSqlClickHouse(context: string, action: string): string {
   const crossed = (f: string) => CROSSED_PREFIXES.map((prefix) => `startsWith(${f}, '${prefix}')`).join(' OR ');
-  if (dialect === 'duckdb') {
-    return `list_concat(${context}, ['action=' || ${action}], list_transform(list_filter(${context}, f -> ${crossed('f').replace(/startsWith/g, 'starts_with')}), f -> 'action=' || ${action} || '|' || f))`;
-  }
   return `arrayConcat(${context}, [concat('action=', ${action})], arrayMap(f -> concat('action=', ${action}, '|', f), arrayFilter(f -> ${crossed('f')}, ${context})))`;
 }
 
