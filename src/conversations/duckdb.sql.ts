@@ -216,8 +216,8 @@ export interface FeatureScope {
   join: string;
   /** The table the conversation rows go to. */
   output: string;
-  /** Restricts the conversations whose recent words are spelled out (a semi join on `f`; empty for all of them). */
-  wordsOf: string;
+  /** Which conversations get a row (and recent words): a condition on the conversation `c` and `join`'s columns. */
+  rows: string;
 }
 
 export const PROCESS_SCOPE: FeatureScope = {
@@ -227,7 +227,7 @@ export const PROCESS_SCOPE: FeatureScope = {
   asOf: AS_OF,
   join: '',
   output: 'conversations_out',
-  wordsOf: '',
+  rows: 'true',
 };
 
 const keyList = (scope: FeatureScope, alias = '') => scope.keys.map((key) => `${alias}${key}`).join(', ');
@@ -345,9 +345,9 @@ SELECT ${keyList(scope, 'f.')}, CASE
     ELSE ${SORTED_DISTINCT_WORDS(`concat_ws(' ', w1.customer_words, w2.customer_words)`)}
   END AS recent_words
 FROM (
-  SELECT ${keyList(scope)}, recent_seqs[1] AS last_seq, recent_seqs[2] AS previous_seq
-  FROM ${scope.prefix}conversation_features f ${scope.wordsOf}
-  WHERE len(recent_seqs) > 0
+  SELECT ${keyList(scope, 'c.')}, c.recent_seqs[1] AS last_seq, c.recent_seqs[2] AS previous_seq
+  FROM ${scope.prefix}conversation_features c ${scope.join}
+  WHERE len(c.recent_seqs) > 0 AND ${scope.rows}
 ) f
 JOIN (SELECT root_ptr, customer_id, seq, customer_words FROM messages WHERE inbound) w1
   ON w1.root_ptr = f.root_ptr AND w1.customer_id = f.customer_id AND w1.seq = f.last_seq
@@ -355,19 +355,26 @@ LEFT JOIN (SELECT root_ptr, customer_id, seq, customer_words FROM messages WHERE
   ON w2.root_ptr = f.root_ptr AND w2.customer_id = f.customer_id AND w2.seq = f.previous_seq`;
 export const CREATE_CONVERSATION_WORDS = conversationWordsSql(PROCESS_SCOPE);
 
+/**
+ * How a conversation resolved, from its feature row as of `asOf` (NULL while open): the customer confirmed after a brand
+ * reply, or the brand closed and the customer stayed silent for $window_hours.
+ */
+export const resolutionSignalSql = (asOf: string) => `CASE
+      WHEN last_customer_confirms AND first_brand_seq < last_customer_seq THEN 'customer_confirmed'
+      WHEN NOT last_inbound AND last_closes AND epoch_ms(${asOf}) - epoch_ms(ended_at) >= $window_hours * 3600000 THEN 'brand_closed_no_return'
+    END`;
+
 export const conversationsSql = (scope: FeatureScope) => `
 CREATE OR REPLACE TEMP TABLE ${scope.output} AS
 WITH f AS (
   SELECT c.*, l.urgency_terms, l.escalation_terms, coalesce(l.topic_index, 0) AS topic_index, l.topic_terms, ${scope.asOf} AS scope_as_of,
-    CASE
-      WHEN last_customer_confirms AND first_brand_seq < last_customer_seq THEN 'customer_confirmed'
-      WHEN NOT last_inbound AND last_closes AND epoch_ms(${scope.asOf}) - epoch_ms(ended_at) >= $window_hours * 3600000 THEN 'brand_closed_no_return'
-    END AS resolution_signal,
+    ${resolutionSignalSql(scope.asOf)} AS resolution_signal,
     CASE WHEN first_brand_at >= first_customer_at THEN epoch_ms(first_brand_at) - epoch_ms(first_customer_at) END AS first_response_ms,
     coalesce(dm_said_seq > dm_ask_seq, false) AS moved_dm,
     coalesce(email_said_seq > email_ask_seq, false) AS moved_email,
     coalesce(phone_said_seq > phone_ask_seq, false) AS moved_phone
   FROM ${scope.prefix}conversation_features c LEFT JOIN ${scope.prefix}conversation_lists l USING (${keyList(scope)}) ${scope.join}
+  WHERE ${scope.rows}
 )
 SELECT ${scope.keys.filter((key) => key !== 'root_ptr' && key !== 'customer_id').map((key) => `f.${key}, `).join('')}
   k.conversation_id,

@@ -2,7 +2,7 @@
 // as they were just before it (process's own SQL, over a cut of the history), the action it took and what followed.
 // Runs after buildMessageSignals (messages, message_features, listed_hits). Bound values: $platform, $window_hours
 // (process's resolution window), $outcome_hours (the outcome window).
-import { ESCALATION_LIST, PROFILE_CONVERSATIONS, PROFILE_RESOLUTION_RATE, type FeatureScope } from '../conversations/duckdb.sql.js';
+import { ESCALATION_LIST, PROFILE_CONVERSATIONS, PROFILE_RESOLUTION_RATE, resolutionSignalSql, type FeatureScope } from '../conversations/duckdb.sql.js';
 import { derivedFeaturesSql, STORED_SIGNALS_SQL } from './derived.js';
 import { DECISION_FIELDS } from './fields.js';
 import { RECENT_WORDS_AS_LIST } from './predict-input.js';
@@ -42,9 +42,9 @@ export const CUT_SCOPE: FeatureScope = {
   asOf: 'cut.as_of',
   join: 'JOIN feature_cuts cut USING (sample_idx)',
   output: 'cut_conversations',
-  // Only the cut's own conversation is read for its words (CREATE_CUT_FEATURES): the customer's other conversations give
-  // the profile's counts, and their rows in cut_conversations carry no words ('[]').
-  wordsOf: 'SEMI JOIN feature_cuts cut ON cut.sample_idx = f.sample_idx AND cut.cut_root = f.root_ptr AND cut.cut_customer = f.customer_id',
+  // Only the cut's own conversation becomes a row (CREATE_CUT_FEATURES reads no other); the customer's other
+  // conversations count in the profile, which reads their resolution from their feature rows.
+  rows: 'c.root_ptr = cut.cut_root AND c.customer_id = cut.cut_customer',
 };
 
 /** The decision fields that are columns of a conversation row; the others are derived flags or the profile's. */
@@ -53,13 +53,17 @@ const CONVERSATION_FIELDS = Object.keys(DECISION_FIELDS).filter((field) => CONVE
 /**
  * Each cut's decision features, defined as predict defines them on a stored conversation and its customer's profile:
  * the conversation row of the cut's own conversation, the derived flags from its stored lists, and the profile's
- * conversation count and resolution rate over the customer's conversations as of the cut.
+ * conversation count and resolution rate over the customer's conversations as of the cut (their resolution as process
+ * gives it, from their feature rows: only the own conversation gets a full row). Bound: $window_hours.
  */
 export const CREATE_CUT_FEATURES = `
 CREATE OR REPLACE TEMP TABLE cut_features AS
 WITH profile AS (
   SELECT sample_idx, ${PROFILE_CONVERSATIONS} AS customer_conversations, ${PROFILE_RESOLUTION_RATE} AS customer_resolution_rate
-  FROM cut_conversations GROUP BY sample_idx
+  FROM (
+    SELECT c.sample_idx, CASE WHEN ${resolutionSignalSql('cut.as_of')} IS NULL THEN 'open' ELSE 'resolved' END AS resolution_status
+    FROM cut_conversation_features c JOIN feature_cuts cut USING (sample_idx)
+  ) GROUP BY sample_idx
 )
 SELECT cut.sample_idx, o.conversation_id, o.customer_id, o.brand, o.as_of,
   ${CONVERSATION_FIELDS.map((field) => `o.${field}`).join(', ')},

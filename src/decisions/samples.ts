@@ -47,5 +47,5 @@ export async function buildCutFeatures(staging: Staging, platform: string): Prom
   await staging.run(duck.conversationListHitsSql(scope));
   await staging.run(duck.conversationListsSql(scope));
   await staging.run(duck.conversationsSql(scope), { platform, window_hours: RESOLUTION_WINDOW_HOURS });
-  await staging.run(sql.CREATE_CUT_FEATURES);
+  await staging.run(sql.CREATE_CUT_FEATURES, { window_hours: RESOLUTION_WINDOW_HOURS });
 }
