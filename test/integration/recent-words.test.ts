@@ -56,7 +56,7 @@ beforeAll(async () => {
 describe('a conversation recent words', () => {
   it('are the distinct tokens of the customer last two messages in byte order, whatever the messages hold', async () => {
     const rows = await staging.rows<{ conversation: string; recent: string[]; plain: string[] }>(`
-      SELECT p.conversation, coalesce(w.recent_words, []::VARCHAR[]) AS recent, p.plain
+      SELECT p.conversation, CAST(coalesce(w.recent_words, '[]') AS VARCHAR[]) AS recent, p.plain
       FROM (
         SELECT conversation, list_sort(list_distinct(flatten(coalesce(arg_max(tokens, seq, 2) FILTER (WHERE inbound), [])))) AS plain
         FROM words_msgs GROUP BY conversation
@@ -71,6 +71,19 @@ describe('a conversation recent words', () => {
     expect(by['empty-and-words'].recent).toEqual(['apple', 'zebra']);
     expect(by['brand-only'].recent).toEqual([]);
     expect(by.bytes.recent).toEqual(["'a", '10', '9', 'a', 'b']);
+  });
+
+  it('are stored as the JSON text to_json prints for the list, whether joined by hand (one message) or not (two)', async () => {
+    const rows = await staging.rows<{ customer_id: string; recent_words: string; printed: string }>(
+      `SELECT customer_id, recent_words, to_json(CAST(recent_words AS VARCHAR[]))::VARCHAR AS printed FROM conversation_words ORDER BY customer_id`,
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    for (const row of rows) expect(row.recent_words, row.customer_id).toBe(row.printed);
+    expect(Object.fromEntries(rows.map((row) => [row.customer_id, row.recent_words]))).toMatchObject({
+      one: `["'","a","b","don't","thanks"]`,
+      empty: '[]',
+      two: '["dm","is","late","my","order","sent"]',
+    });
   });
 
   it('arrive sorted and distinct per customer tweet, and a brand tweet has none', async () => {
