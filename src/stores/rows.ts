@@ -176,12 +176,12 @@ export function typedRows<T>(columns: readonly Column[], rows: ReadonlyArray<Rec
  */
 export interface RowSet<T> {
   readonly length: number;
-  /** The customer of row `index`: what serve indexes the rows by. */
-  customerId(index: number): string;
+  /** The customer of every row, in row order: what serve indexes the rows by. */
+  customerIds(): string[];
   row(index: number): T;
 }
 
 /** Rows already typed, as a RowSet. */
 export function arrayRowSet<T extends { customer_id: string }>(rows: readonly T[]): RowSet<T> {
-  return { length: rows.length, customerId: (index) => rows[index].customer_id, row: (index) => rows[index] };
+  return { length: rows.length, customerIds: () => rows.map((row) => row.customer_id), row: (index) => rows[index] };
 }

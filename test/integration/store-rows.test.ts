@@ -46,7 +46,8 @@ beforeAll(async () => {
       // Every row, typed on access (ClickHouse keeps them as Arrow columns until asked).
       const all = <T,>(rows: RowSet<T>) => Array.from({ length: rows.length }, (_, i) => rows.row(i));
       const serving = { profiles: all(loaded.profiles), openConversations: all(loaded.openConversations) };
-      expect(loaded.openConversations.customerId(0)).toBe(serving.openConversations[0].customer_id);
+      expect(loaded.openConversations.customerIds()).toEqual(serving.openConversations.map((row) => row.customer_id));
+      expect(loaded.profiles.customerIds()).toEqual(serving.profiles.map((row) => row.customer_id));
       const byId = <T extends { customer_id: string }>(rows: T[], key: (row: T) => string = (row) => row.customer_id) => [...rows].sort((a, b) => key(a).localeCompare(key(b)));
       const sprint = serving.openConversations.find((row) => row.customer_id === '115712')!;
       const staging = await openStaging(path.join(targets.home, `${target}-staging.duckdb`));
