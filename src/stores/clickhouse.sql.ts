@@ -104,6 +104,9 @@ export const servingRange = (lo: boolean, hi: boolean) => `${lo ? ' AND customer
 /** The customer id at a rank ({offset:UInt64}) in byte order: the bounds of serve's parts. */
 export const SERVING_BOUND = `
 SELECT customer_id FROM customer_profiles WHERE platform_type = {platform:String} ORDER BY customer_id LIMIT 1 OFFSET {offset:UInt64}`;
+/** Background merges, held while serve loads its customers (embedded only: a server's merges are the server's). */
+export const STOP_MERGES = 'SYSTEM STOP MERGES';
+export const START_MERGES = 'SYSTEM START MERGES';
 export const SERVING_CUSTOMERS = `SELECT count() AS n FROM customer_profiles WHERE platform_type = {platform:String}`;
 export const TABLES_PRESENT = `SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN ('interactions', 'conversations', 'customer_profiles')`;
 export const CHAT_LOG = `

@@ -353,7 +353,7 @@ export class ClickHouseStore implements Store {
   }
 
   async loadServingData(platform: string): Promise<ServingData> {
-    return this.heavy('loading customers for serve', async () => {
+    return this.heavy('loading customers for serve', () => this.withoutMerges(async () => {
       // In parts by customer range, one after the other: the engine then holds one part's answer at a time (peak RSS at
       // start-up). The bounds split the profiles into SERVING_PARTS equal shares; ids beyond them fall in the end parts.
       const [{ n }] = await this.rows<{ n: string }>(sql.SERVING_CUSTOMERS, { platform });
@@ -378,7 +378,22 @@ export class ClickHouseStore implements Store {
         profiles: arrowRowSet<ProfileRow>(profiles, ROW_COLUMNS.profile, DRIVER),
         openConversations: arrowRowSet<ConversationRow>(openConversations, ROW_COLUMNS.conversation, DRIVER),
       };
-    });
+    }));
+  }
+
+  /**
+   * Embedded, the first process to open the store after a job merges the parts that job left (predict's 606k rows, say)
+   * in the background, on the same cores. serve loads its customers first and lets the merges run once it answers:
+   * its start-up right after predict took 7.3 s against 4.9 s once the merges were done.
+   */
+  private async withoutMerges<T>(work: () => Promise<T>): Promise<T> {
+    if (this.target.mode !== 'embedded') return work();
+    await this.client.command({ query: sql.STOP_MERGES });
+    try {
+      return await work();
+    } finally {
+      await this.client.command({ query: sql.START_MERGES }).catch(() => {});
+    }
   }
 
   async chatLog(conversationId: string, platform: string): Promise<string> {

@@ -27,6 +27,8 @@ interface Read {
   chatLog: string;
   /** serve's chat log (store.chatLog) of every conversation predict wrote a row for. */
   servedChatLogs: Map<string, string>;
+  /** Whether the store merges parts again once serve's customers are loaded (an OPTIMIZE fails while merges are held). */
+  mergesAfterLoad: boolean | null;
 }
 const read = new Map<TargetName, Read>();
 
@@ -43,6 +45,9 @@ beforeAll(async () => {
       const review = { review_id: `r-${target}`, run_id: runId, conversation_id: 'c-unknown', customer_id: 'c1', reviewer: 'lead', reviewed_at: new Date() };
       await store.saveReview({ ...review, decision: 'edited', channel: 'email_reply', message: 'Edited, with "quotes"\nand a new line', reason: '' });
       const loaded = await store.loadServingData('twitter');
+      const mergesAfterLoad = store.sqlEngine
+        ? await store.sqlEngine.execute('OPTIMIZE TABLE customer_profiles FINAL').then(() => true, () => false)
+        : null;
       // Every row, typed on access (ClickHouse keeps them as Arrow columns until asked).
       const all = <T,>(rows: RowSet<T>) => Array.from({ length: rows.length }, (_, i) => rows.row(i));
       const serving = { profiles: all(loaded.profiles), openConversations: all(loaded.openConversations) };
@@ -72,6 +77,7 @@ beforeAll(async () => {
         servedChatLogs,
         reviews: await store.latestReviews(runId),
         chatLog: await store.chatLog(sprint.conversation_id, 'twitter'),
+        mergesAfterLoad,
       });
     } finally {
       await store.close();
@@ -80,6 +86,12 @@ beforeAll(async () => {
 });
 
 const on = (target: TargetName) => read.get(target)!;
+
+describe("serve's load", () => {
+  it('holds the embedded store merges only while it reads, so the store merges again once the customers are loaded', () => {
+    expect(on('chdb').mergesAfterLoad).toBe(true);
+  });
+});
 
 describe('typed rows', () => {
   it('are identical on embedded ClickHouse and PostgreSQL', () => {
