@@ -342,6 +342,7 @@ export const CREATE_CONVERSATION_BRANDS = conversationBrandsSql(PROCESS_SCOPE);
  */
 export const conversationWordsSql = (scope: FeatureScope) => `
 CREATE OR REPLACE TEMP TABLE ${scope.prefix}conversation_words AS
+WITH said AS (SELECT root_ptr, customer_id, seq, customer_words FROM messages WHERE inbound)
 SELECT ${keyList(scope, 'f.')}, CASE
     WHEN w2.customer_words IS NULL THEN CASE WHEN coalesce(w1.customer_words, '') = '' THEN '[]' ELSE '["' || replace(w1.customer_words, ' ', '","') || '"]' END
     ELSE to_json(${SORTED_DISTINCT_WORDS(`concat_ws(' ', w1.customer_words, w2.customer_words)`)})::VARCHAR
@@ -351,10 +352,8 @@ FROM (
   FROM ${scope.prefix}conversation_features c ${scope.join}
   WHERE len(c.recent_seqs) > 0 AND ${scope.rows}
 ) f
-JOIN (SELECT root_ptr, customer_id, seq, customer_words FROM messages WHERE inbound) w1
-  ON w1.root_ptr = f.root_ptr AND w1.customer_id = f.customer_id AND w1.seq = f.last_seq
-LEFT JOIN (SELECT root_ptr, customer_id, seq, customer_words FROM messages WHERE inbound) w2
-  ON w2.root_ptr = f.root_ptr AND w2.customer_id = f.customer_id AND w2.seq = f.previous_seq`;
+JOIN said w1 ON w1.root_ptr = f.root_ptr AND w1.customer_id = f.customer_id AND w1.seq = f.last_seq
+LEFT JOIN said w2 ON w2.root_ptr = f.root_ptr AND w2.customer_id = f.customer_id AND w2.seq = f.previous_seq`;
 export const CREATE_CONVERSATION_WORDS = conversationWordsSql(PROCESS_SCOPE);
 
 /**

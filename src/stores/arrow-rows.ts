@@ -64,23 +64,23 @@ export function arrowRowSet<T>(table: Table, columns: readonly Column[], driver:
  * column (a byte >= 0x80, a null) is read value by value.
  */
 function textColumn(vector: Vector | null, count: number, out: string[], at: number): void {
-  const data = vector?.data.length === 1 ? vector.data[0] : undefined;
-  const offsets = data?.valueOffsets as Int32Array | undefined;
-  const values = data?.values as Uint8Array | undefined;
-  let ascii = vector !== null && data !== undefined && data.nullCount === 0 && offsets instanceof Int32Array && values instanceof Uint8Array;
-  if (ascii) {
-    for (let i = offsets![0]; i < offsets![count]; i += 1) {
-      if (values![i] >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-  }
+  const ascii = asciiBytes(vector, count);
   if (!ascii) {
     for (let i = 0; i < count; i += 1) out[at + i] = String(vector?.get(i));
     return;
   }
-  const first = offsets![0];
-  const text = Buffer.from(values!.buffer, values!.byteOffset, values!.byteLength).toString('latin1', first, offsets![count]);
-  for (let i = 0; i < count; i += 1) out[at + i] = text.slice(offsets![i] - first, offsets![i + 1] - first);
+  const { offsets, values } = ascii;
+  const first = offsets[0];
+  const text = Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('latin1', first, offsets[count]);
+  for (let i = 0; i < count; i += 1) out[at + i] = text.slice(offsets[i] - first, offsets[i + 1] - first);
+}
+
+/** A one-chunk text column's offsets and bytes when it has no null and every byte is ASCII; else null. */
+function asciiBytes(vector: Vector | null, count: number): { offsets: Int32Array; values: Uint8Array } | null {
+  const data = vector?.data.length === 1 ? vector.data[0] : undefined;
+  const offsets: unknown = data?.valueOffsets;
+  const values: unknown = data?.values;
+  if (!data || data.nullCount !== 0 || !(offsets instanceof Int32Array) || !(values instanceof Uint8Array)) return null;
+  for (let i = offsets[0]; i < offsets[count]; i += 1) if (values[i] >= 0x80) return null;
+  return { offsets, values };
 }
