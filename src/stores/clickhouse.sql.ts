@@ -93,12 +93,16 @@ export const exportToFile = (select: string) => `INSERT INTO FUNCTION file({file
  * serve's in-memory data (all profiles and the open conversations), read in parts by ranges of customer_id, so no
  * answer holds them all at once: both tables are ordered by customer_id, so each part reads only its range's granules
  * (a hash of the id read every granule for every part: 2.7 s against 1.7 s on the 2.8M-row file, bounds included).
- * `range` is servingRange's condition.
+ * `range` is servingRange's condition. Each part comes sorted by customer id (the tables' own order, so read in order
+ * rather than sorted), which lets serve find a customer by binary search instead of indexing every row at start.
  */
-export const servingProfiles = (range: string) => `SELECT * FROM customer_profiles WHERE platform_type = {platform:String}${range}`;
+export const servingProfiles = (range: string) => `
+SELECT * FROM customer_profiles WHERE platform_type = {platform:String}${range}
+ORDER BY customer_id`;
 export const servingOpenConversations = (range: string) => `
 SELECT * FROM conversations
-WHERE platform_type = {platform:String} AND resolution_status = 'open'${range}`;
+WHERE platform_type = {platform:String} AND resolution_status = 'open'${range}
+ORDER BY customer_id, conversation_id`;
 /** The part's bounds, {lo:String} inclusive and {hi:String} exclusive; the first part has no lower bound, the last no upper. */
 export const servingRange = (lo: boolean, hi: boolean) => `${lo ? ' AND customer_id >= {lo:String}' : ''}${hi ? ' AND customer_id < {hi:String}' : ''}`;
 /** The customer id at a rank ({offset:UInt64}) in byte order: the bounds of serve's parts. */

@@ -172,16 +172,30 @@ export function typedRows<T>(columns: readonly Column[], rows: ReadonlyArray<Rec
 
 /**
  * Rows serve keeps in memory, typed when a request asks for one: a store may hold them as columns (Arrow) and build a
- * row object only on access, so start-up neither parses nor allocates an object per row.
+ * row object only on access, so start-up neither parses nor allocates an object per row. The rows answer for their
+ * customers themselves: Arrow rows sorted by customer id are searched in place, with no index built at start.
  */
 export interface RowSet<T> {
   readonly length: number;
-  /** The customer of every row, in row order: what serve indexes the rows by. */
-  customerIds(): string[];
+  /** How many distinct customers the rows hold. */
+  readonly customers: number;
+  /** A customer's rows, in row order; none for a customer the rows do not hold. */
+  rowsOf(customerId: string): number[];
   row(index: number): T;
+}
+
+/** Where each customer's rows are, from every row's customer id in row order: one Map entry per customer. */
+export function customerIndex(ids: readonly string[]): Pick<RowSet<unknown>, 'customers' | 'rowsOf'> {
+  const rowsByCustomer = new Map<string, number[]>();
+  ids.forEach((id, index) => {
+    const rows = rowsByCustomer.get(id);
+    if (rows) rows.push(index);
+    else rowsByCustomer.set(id, [index]);
+  });
+  return { customers: rowsByCustomer.size, rowsOf: (customerId) => rowsByCustomer.get(customerId) ?? [] };
 }
 
 /** Rows already typed, as a RowSet. */
 export function arrayRowSet<T extends { customer_id: string }>(rows: readonly T[]): RowSet<T> {
-  return { length: rows.length, customerIds: () => rows.map((row) => row.customer_id), row: (index) => rows[index] };
+  return { length: rows.length, ...customerIndex(rows.map((row) => row.customer_id)), row: (index) => rows[index] };
 }

@@ -29,6 +29,8 @@ interface Read {
   servedChatLogs: Map<string, string>;
   /** Whether the store merges parts again once serve's customers are loaded (an OPTIMIZE fails while merges are held). */
   mergesAfterLoad: boolean | null;
+  /** Whether serve's profiles and open conversations are searched in their Arrow bytes (they arrive sorted by customer). */
+  searchedInPlace: unknown[];
 }
 const read = new Map<TargetName, Read>();
 
@@ -51,8 +53,12 @@ beforeAll(async () => {
       // Every row, typed on access (ClickHouse keeps them as Arrow columns until asked).
       const all = <T,>(rows: RowSet<T>) => Array.from({ length: rows.length }, (_, i) => rows.row(i));
       const serving = { profiles: all(loaded.profiles), openConversations: all(loaded.openConversations) };
-      expect(loaded.openConversations.customerIds()).toEqual(serving.openConversations.map((row) => row.customer_id));
-      expect(loaded.profiles.customerIds()).toEqual(serving.profiles.map((row) => row.customer_id));
+      // Each row is found under its customer, and the customers are counted once each.
+      for (const [rows, typed] of [[loaded.profiles, serving.profiles], [loaded.openConversations, serving.openConversations]] as const) {
+        typed.forEach((row, index) => expect(rows.rowsOf(row.customer_id)).toContain(index));
+        expect(rows.customers).toBe(new Set(typed.map((row) => row.customer_id)).size);
+      }
+      const searchedInPlace = [loaded.profiles, loaded.openConversations].map((rows) => ('searchedInPlace' in rows ? rows.searchedInPlace : null));
       const byId = <T extends { customer_id: string }>(rows: T[], key: (row: T) => string = (row) => row.customer_id) => [...rows].sort((a, b) => key(a).localeCompare(key(b)));
       const sprint = serving.openConversations.find((row) => row.customer_id === '115712')!;
       const staging = await openStaging(path.join(targets.home, `${target}-staging.duckdb`));
@@ -78,6 +84,7 @@ beforeAll(async () => {
         reviews: await store.latestReviews(runId),
         chatLog: await store.chatLog(sprint.conversation_id, 'twitter'),
         mergesAfterLoad,
+        searchedInPlace,
       });
     } finally {
       await store.close();
@@ -90,6 +97,11 @@ const on = (target: TargetName) => read.get(target)!;
 describe("serve's load", () => {
   it('holds the embedded store merges only while it reads, so the store merges again once the customers are loaded', () => {
     expect(on('chdb').mergesAfterLoad).toBe(true);
+  });
+
+  it('gets the embedded store rows sorted by customer, so serve searches them in place instead of indexing each row', () => {
+    expect(on('chdb').searchedInPlace).toEqual([true, true]);
+    expect(on('postgres').searchedInPlace).toEqual([null, null]);
   });
 });
 
