@@ -40,7 +40,7 @@ export function arrowRowSet<T>(table: Table, columns: readonly Column[], driver:
   // A row built once is kept: a customer asked about again costs a lookup, as when every row was built at start.
   const built: Array<T | undefined> = new Array(rows);
   const keys = table.batches.map((batch, b) => utf8Column(vectors[b][customer], batch.numRows));
-  const sorted = keys.every((key): key is Utf8Bytes => key !== null) ? sortedCustomers(keys, starts, rows, locate) : null;
+  const sorted = keys.every((key): key is Utf8Bytes => key !== null) ? sortedCustomers(keys, starts, rows) : null;
   const { customers, rowsOf } = sorted ?? customerIndex(customerIds(table, vectors.map((columnsOf) => columnsOf[customer]), starts, rows));
   return {
     length: rows,
@@ -66,6 +66,7 @@ interface Utf8Bytes {
 }
 
 function utf8Column(vector: Vector | null, count: number): Utf8Bytes | null {
+  if (count === 0) return { offsets: new Int32Array(1), values: new Uint8Array(0) };
   const data = vector?.data.length === 1 ? vector.data[0] : undefined;
   const offsets: unknown = data?.valueOffsets;
   const values: unknown = data?.values;
@@ -93,7 +94,7 @@ function compareBytes(column: Utf8Bytes, i: number, bytes: Uint8Array, from: num
  * serve built instead took 0.65 s of its start-up, and its garbage more. Rows out of order answer null (the caller then
  * builds a Map).
  */
-function sortedCustomers(keys: Utf8Bytes[], starts: number[], rows: number, locate: (index: number) => [number, number]): Pick<RowSet<unknown>, 'customers' | 'rowsOf'> | null {
+function sortedCustomers(keys: Utf8Bytes[], starts: number[], rows: number): Pick<RowSet<unknown>, 'customers' | 'rowsOf'> | null {
   let customers = 0;
   let previous: Utf8Bytes | null = null;
   let previousAt = 0;
@@ -107,23 +108,37 @@ function sortedCustomers(keys: Utf8Bytes[], starts: number[], rows: number, loca
     }
   });
   if (Number.isNaN(customers)) return null;
-  const compareRow = (index: number, key: Uint8Array) => {
-    const [batch, at] = locate(index);
-    return compareBytes(keys[batch], at, key, 0, key.length);
-  };
+  // Batches that hold no row are left out of the search; each kept batch's row count, for the search inside it.
+  const batches = keys.map((column, batch) => ({ column, start: starts[batch], count: (starts[batch + 1] ?? rows) - starts[batch] })).filter((batch) => batch.count > 0);
   return {
     customers,
     rowsOf(customerId) {
       const key = Buffer.from(customerId, 'utf8');
+      // The first batch whose last row is not below the key, then the first such row in it: no row of an earlier
+      // batch can be the customer's, and the customer's rows run on from there (into the next batches, if need be).
       let low = 0;
-      let high = rows;
+      let high = batches.length;
       while (low < high) {
         const middle = (low + high) >> 1;
-        if (compareRow(middle, key) < 0) low = middle + 1;
+        const { column, count } = batches[middle];
+        if (compareBytes(column, count - 1, key, 0, key.length) < 0) low = middle + 1;
         else high = middle;
       }
       const found: number[] = [];
-      for (let index = low; index < rows && compareRow(index, key) === 0; index += 1) found.push(index);
+      for (let batch = low; batch < batches.length; batch += 1) {
+        const { column, start, count } = batches[batch];
+        let at = 0;
+        if (batch === low) {
+          let end = count;
+          while (at < end) {
+            const middle = (at + end) >> 1;
+            if (compareBytes(column, middle, key, 0, key.length) < 0) at = middle + 1;
+            else end = middle;
+          }
+        }
+        for (; at < count && compareBytes(column, at, key, 0, key.length) === 0; at += 1) found.push(start + at);
+        if (at < count) break;
+      }
       return found;
     },
   };
