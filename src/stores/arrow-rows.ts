@@ -95,21 +95,21 @@ function compareBytes(column: Utf8Bytes, i: number, bytes: Uint8Array, from: num
  * builds a Map).
  */
 function sortedCustomers(keys: Utf8Bytes[], starts: number[], rows: number): Pick<RowSet<unknown>, 'customers' | 'rowsOf'> | null {
+  // Batches that hold no row are left out; each kept batch's first row and row count.
+  const batches = keys.map((column, batch) => ({ column, start: starts[batch], count: (starts[batch + 1] ?? rows) - starts[batch] })).filter((batch) => batch.count > 0);
+  // One pass over the ids, each compared with the one before: the rows must not step down, and each step up is a customer.
   let customers = 0;
   let previous: Utf8Bytes | null = null;
   let previousAt = 0;
-  keys.forEach((column, batch) => {
-    for (let at = 0; at < (starts[batch + 1] ?? rows) - starts[batch]; at += 1) {
+  for (const { column, count } of batches) {
+    for (let at = 0; at < count; at += 1) {
       const order = previous === null ? -1 : compareBytes(previous, previousAt, column.values, column.offsets[at], column.offsets[at + 1]);
-      if (order > 0) customers = Number.NaN;
+      if (order > 0) return null;
       if (order < 0) customers += 1;
       previous = column;
       previousAt = at;
     }
-  });
-  if (Number.isNaN(customers)) return null;
-  // Batches that hold no row are left out of the search; each kept batch's row count, for the search inside it.
-  const batches = keys.map((column, batch) => ({ column, start: starts[batch], count: (starts[batch + 1] ?? rows) - starts[batch] })).filter((batch) => batch.count > 0);
+  }
   return {
     customers,
     rowsOf(customerId) {
@@ -169,12 +169,11 @@ function textColumn(vector: Vector | null, count: number, out: string[], at: num
   for (let i = 0; i < count; i += 1) out[at + i] = text.slice(offsets[i] - first, offsets[i + 1] - first);
 }
 
-/** A one-chunk text column's offsets and bytes when it has no null and every byte is ASCII; else null. */
-function asciiBytes(vector: Vector | null, count: number): { offsets: Int32Array; values: Uint8Array } | null {
-  const data = vector?.data.length === 1 ? vector.data[0] : undefined;
-  const offsets: unknown = data?.valueOffsets;
-  const values: unknown = data?.values;
-  if (!data || data.nullCount !== 0 || !(offsets instanceof Int32Array) || !(values instanceof Uint8Array)) return null;
+/** A text column's bytes (utf8Column) when every byte is ASCII; else null. */
+function asciiBytes(vector: Vector | null, count: number): Utf8Bytes | null {
+  const column = utf8Column(vector, count);
+  if (!column) return null;
+  const { offsets, values } = column;
   for (let i = offsets[0]; i < offsets[count]; i += 1) if (values[i] >= 0x80) return null;
-  return { offsets, values };
+  return column;
 }
