@@ -213,7 +213,7 @@ export class ClickHouseStore implements Store {
     const check = context.newestLoaded !== null;
     await this.heavy(`loading batch ${batch.index}`, async () => {
       if (this.loadMethod === 'parquet-file') {
-        await this.client.command({ query: sql.insertInteractionsFromParquet(check), query_params: { ...params, file: batch.path } });
+        await this.client.command({ query: sql.insertInteractionsFromParquet(check), query_params: { ...params, file: batch.path }, clickhouse_settings: sql.FILE_READ_SETTINGS });
         return;
       }
       const table = sql.loadTableName(context.runId);
@@ -241,7 +241,7 @@ export class ClickHouseStore implements Store {
   async quarantine(file: string): Promise<void> {
     await this.heavy('writing rejected rows', async () => {
       if (this.loadMethod === 'parquet-file') {
-        await this.client.command({ query: sql.INSERT_REJECTS_FROM_PARQUET, query_params: { file } });
+        await this.client.command({ query: sql.INSERT_REJECTS_FROM_PARQUET, query_params: { file }, clickhouse_settings: sql.FILE_READ_SETTINGS });
       } else {
         await this.client.exec({ query: sql.INSERT_REJECTS_JSON, values: fs.createReadStream(file) });
       }
