@@ -158,9 +158,11 @@ async function countConversations({ store, tracker }: Job): Promise<number> {
 /** Reads the open conversations from the target into their decision features and their chat logs; returns how many are open. */
 async function readOpenConversations({ store, tracker, workDir }: Job, staging: Staging, platform: string): Promise<number> {
   tracker.start('predict_read');
+  // Both exports first, then DuckDB reads them: the store's chat-log query (its largest, about 1.6 GB on the 2.8M-row
+  // file) then runs while staging holds nothing, rather than beside the decision features it had already built.
   const conversations = await exportFromStore(store, PREDICT_CONVERSATIONS, { platform }, { dir: workDir, name: 'conversations' });
-  await staging.run(sql.createDecisionFeatures(conversations.reader), { file: conversations.file });
   const logs = await exportFromStore(store, PREDICT_CHAT_LOGS, { platform }, { dir: workDir, name: 'chat_logs', columns: CHAT_LOG_COLUMNS });
+  await staging.run(sql.createDecisionFeatures(conversations.reader), { file: conversations.file });
   await staging.run(sql.createChatLogs(logs.reader), { file: logs.file });
   const [{ open }] = await staging.rows<{ open: number }>('SELECT count(*)::INTEGER AS open FROM decision_features');
   tracker.update('predict_read', open);
@@ -202,6 +204,8 @@ async function composeActions(tracker: StageTracker, staging: Staging, rules: Ru
 /** Writes the user's file and appends the predictions to the target; returns the count per channel. */
 async function writePredictions({ store, tracker, workDir }: Job, staging: Staging, output: { out: string; format: OutputFormat; predictions: number }): Promise<Record<string, number>> {
   tracker.start('predict_write');
+  // Staging is closed once the files are written, so the lower limit holds for the rest of its life.
+  await staging.run(sql.limitMemory(sql.OUTPUT_MEMORY_MB));
   await writeOutput(staging, output.out, output.format);
   const forStore = await writeForStore(staging, store, NBA_PREDICTIONS, 'nba_predictions_out', workDir);
   const byChannel = Object.fromEntries((await staging.rows<{ channel: string; n: number }>(sql.COUNT_BY_CHANNEL)).map((row) => [row.channel, row.n]));
