@@ -117,6 +117,32 @@ FROM (
 )
 WINDOW w AS (PARTITION BY root_ptr, customer_id ORDER BY ts, external_id)`;
 
+/**
+ * Work tables no later step reads, dropped as soon as they are done with so that DuckDB's memory goes to the steps
+ * after them: kept, they made process spill up to 900 MB to disk on the 2.8M-row file (compressed on the way out and
+ * read back), from conversation features on. Tweets keep their row ids when a column goes (messages point at them).
+ */
+export const DROP_POINTERS = [`DROP TABLE pointers`];
+export const DROP_TOKENS = [`ALTER TABLE tweets DROP COLUMN tokens`];
+/** What only building the messages and their keys read: tweets keep their author, time and direction for the profiles. */
+export const DROP_THREAD_COLUMNS = [`ALTER TABLE tweets DROP COLUMN parent_id`, `ALTER TABLE tweets DROP COLUMN external_id`, `ALTER TABLE tweets DROP COLUMN first_mention`, `ALTER TABLE tweets DROP COLUMN customer_words`];
+/** Once each conversation's listed terms are found, the messages are done with (the conversation tables hold the rest). */
+export const DROP_MESSAGES = [
+  `DROP VIEW conversation_messages_out`,
+  `DROP VIEW message_features`,
+  `DROP TABLE message_signals`,
+  `DROP TABLE listed_hits`,
+  `DROP TABLE messages`,
+];
+export const DROP_CONVERSATION_PARTS = [
+  `DROP TABLE conversation_list_hits`,
+  `DROP TABLE conversation_features`,
+  `DROP TABLE conversation_words`,
+  `DROP TABLE conversation_brands`,
+  `DROP TABLE conversation_lists`,
+  `DROP TABLE conversation_keys`,
+];
+
 /** A conversation's id: md5 of platform, thread root and customer, so the same data always gives the same ids. */
 export const CREATE_CONVERSATION_KEYS = `
 CREATE OR REPLACE TEMP TABLE conversation_keys AS

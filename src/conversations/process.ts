@@ -100,6 +100,7 @@ async function processInDuckDB(config: Config, store: Store, context: { platform
       await staging.run(duck.CREATE_CONVERSATION_KEYS, { platform });
       await staging.run(duck.CREATE_CONVERSATION_MESSAGES);
       yield await exported(CONVERSATION_MESSAGES);
+      await runAll(staging, duck.DROP_THREAD_COLUMNS);
 
       await buildSignals(staging, build);
       const params = { platform, as_of: context.asOf.toISOString(), window_hours: RESOLUTION_WINDOW_HOURS };
@@ -107,8 +108,10 @@ async function processInDuckDB(config: Config, store: Store, context: { platform
       await staging.run(duck.CREATE_CONVERSATION_WORDS);
       await staging.run(duck.CREATE_CONVERSATION_BRANDS);
       await staging.run(duck.CREATE_CONVERSATION_LIST_HITS);
+      await runAll(staging, duck.DROP_MESSAGES);
       await staging.run(duck.CREATE_CONVERSATION_LISTS);
       await staging.run(duck.CREATE_CONVERSATIONS, params);
+      await runAll(staging, duck.DROP_CONVERSATION_PARTS);
       const conversations = await exported(CONVERSATIONS);
 
       tracker.start('profiles');
@@ -156,6 +159,7 @@ async function buildMessages(staging: Staging, store: Store, context: BuildConte
   await staging.run(duck.CREATE_POINTERS);
   await stepPointers(staging);
   await staging.run(duck.CREATE_MESSAGES);
+  await runAll(staging, duck.DROP_POINTERS);
 }
 
 /** Each message's lexicon signals (`message_features`) and its listed terms (`listed_hits`). */
@@ -165,6 +169,11 @@ async function buildSignals(staging: Staging, context: BuildContext): Promise<vo
   await staging.run(duck.CREATE_MESSAGE_SIGNALS);
   await staging.run(duck.CREATE_MESSAGE_FEATURES);
   await staging.run(duck.CREATE_LISTED_HITS);
+  await runAll(staging, duck.DROP_TOKENS);
+}
+
+async function runAll(staging: Staging, statements: readonly string[]): Promise<void> {
+  for (const statement of statements) await staging.run(statement);
 }
 
 const TWEET_COLUMNS = { external_id: 'VARCHAR', author: 'VARCHAR', inbound: 'BOOLEAN', ts: 'TIMESTAMPTZ', parent_id: 'VARCHAR', text: 'VARCHAR', first_mention: 'VARCHAR' };
