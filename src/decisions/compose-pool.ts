@@ -1,8 +1,8 @@
 // Worker threads for batch predict's compose step. Composing is pure per row (compose-row.ts) and the staging
-// database waits meanwhile, so the decided rows go to a Parquet file and each worker composes a share of them (by a
-// hash of the conversation id) into its own file of JSON lines, which DuckDB then reads in one go: the cores do the work in
-// parallel and this thread only waits. Running from the TypeScript sources (the tests), there is no compiled worker
-// file and predict composes in its own thread, with the same result.
+// database waits meanwhile, so the decided rows go to a Parquet file and each worker composes a range of them
+// (compose-share.ts): the cores do the work in parallel and this thread only waits. Running from the TypeScript
+// sources (the tests), there is no compiled worker file and predict composes the one share in its own thread, with the
+// same result.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { LearnedModel } from './model.js';
 import type { Layer, Policy } from './policy.js';
 import type { RuleSet } from './rules.schema.js';
-import type { ComposeWorkerSetup } from './compose-worker.js';
+import { composeShare, type ComposeShareReport, type ComposeShareSetup, type CsvShare } from './compose-share.js';
 
 const WORKER_FILE = new URL('./compose-worker.js', import.meta.url);
 
@@ -24,43 +24,79 @@ const WORKER_FILE = new URL('./compose-worker.js', import.meta.url);
 const YOUNG_GENERATION_MB = 64;
 
 /** Whether worker threads can compose here: a compiled worker file and more than one core. */
-export function composeWorkersAvailable(): boolean {
+function composeWorkersAvailable(): boolean {
   return os.availableParallelism() > 1 && WORKER_FILE.protocol === 'file:' && fs.existsSync(fileURLToPath(WORKER_FILE));
 }
 
 export interface ComposedFiles {
+  /** The actions, one file of JSON lines per share. */
   files: string[];
   predictions: number;
   byLayer: Partial<Record<Layer, number>>;
 }
 
-/** Composes the decided rows of `input` (Parquet) in worker threads; one file of actions (JSON lines) per worker. */
-export async function composeInWorkers(setup: { rules: RuleSet; model: LearnedModel | null; policy: Policy; asOf: Date; input: string; dir: string }): Promise<ComposedFiles> {
-  const parts = Math.min(os.availableParallelism(), 4);
-  const workers = Array.from({ length: parts }, (_, part) => {
-    const data: ComposeWorkerSetup = {
-      rules: setup.rules,
-      model: setup.model,
-      policy: setup.policy,
-      asOfMs: setup.asOf.getTime(),
-      input: setup.input,
-      output: path.join(setup.dir, `actions_${part}.ndjson`),
-      part,
-      parts,
-    };
-    return { output: data.output, worker: new Worker(WORKER_FILE, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }) };
-  });
+export interface ComposeSetup {
+  rules: RuleSet;
+  model: LearnedModel | null;
+  policy: Policy;
+  asOf: Date;
+  /** The decided rows (Parquet) and how many there are. */
+  input: string;
+  rows: number;
+  dir: string;
+  /** Also write the user's CSV: each share its lines, in the input's order, after the header `file` holds already. */
+  csv?: Omit<CsvShare, 'append'>;
+}
+
+/** Composes the decided rows in shares of consecutive rows: in worker threads where there are, else in this thread. */
+export async function composeShares(setup: ComposeSetup): Promise<ComposedFiles> {
+  const parts = composeWorkersAvailable() ? Math.min(os.availableParallelism(), 4) : 1;
+  const shares: ComposeShareSetup[] = Array.from({ length: parts }, (_, part) => ({
+    rules: setup.rules,
+    model: setup.model,
+    policy: setup.policy,
+    asOfMs: setup.asOf.getTime(),
+    input: setup.input,
+    from: Math.floor((part * setup.rows) / parts),
+    to: Math.floor(((part + 1) * setup.rows) / parts),
+    output: path.join(setup.dir, `actions_${part}.ndjson`),
+    // The first share writes after the header; the others to files of their own, appended in order when all are done.
+    csv: setup.csv && { ...setup.csv, file: part === 0 ? setup.csv.file : path.join(setup.dir, `predictions_${part}.csv`), append: part === 0 },
+  }));
+  const reports = parts === 1 ? [await composeShare(shares[0])] : await inWorkers(shares);
+  if (setup.csv) for (const share of shares.slice(1)) appendFile(setup.csv.file, share.csv!.file);
+  const byLayer: Partial<Record<Layer, number>> = {};
+  for (const report of reports) for (const [layer, n] of Object.entries(report.layers)) byLayer[layer as Layer] = (byLayer[layer as Layer] ?? 0) + n;
+  return { files: shares.map((share) => share.output), predictions: reports.reduce((sum, report) => sum + report.rows, 0), byLayer };
+}
+
+async function inWorkers(shares: ComposeShareSetup[]): Promise<ComposeShareReport[]> {
+  const workers = shares.map((share) => new Worker(WORKER_FILE, { workerData: share, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
   try {
-    const reports = await Promise.all(
-      workers.map(async ({ worker }) => {
-        const [report] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([error]) => Promise.reject(error))])) as [{ layers: Record<Layer, number>; rows: number }];
+    return await Promise.all(
+      workers.map(async (worker) => {
+        const [report] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([error]) => Promise.reject(error))])) as [ComposeShareReport];
         return report;
       }),
     );
-    const byLayer: Partial<Record<Layer, number>> = {};
-    for (const report of reports) for (const [layer, n] of Object.entries(report.layers)) byLayer[layer as Layer] = (byLayer[layer as Layer] ?? 0) + n;
-    return { files: workers.map(({ output }) => output), predictions: reports.reduce((sum, report) => sum + report.rows, 0), byLayer };
   } finally {
-    await Promise.all(workers.map(({ worker }) => worker.terminate()));
+    await Promise.all(workers.map((worker) => worker.terminate()));
   }
+}
+
+/** Appends `part` to `file`, then removes it. */
+function appendFile(file: string, part: string): void {
+  const buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
+  const into = fs.openSync(file, 'a');
+  const from = fs.openSync(part, 'r');
+  try {
+    for (let n = fs.readSync(from, buffer); n > 0; n = fs.readSync(from, buffer)) {
+      let written = 0;
+      while (written < n) written += fs.writeSync(into, buffer, written, n - written);
+    }
+  } finally {
+    fs.closeSync(from);
+    fs.closeSync(into);
+  }
+  fs.rmSync(part, { force: true });
 }

@@ -50,26 +50,38 @@ export function createChatLogs(reader: string): string {
   return `CREATE OR REPLACE TEMP TABLE chat_logs AS SELECT conversation_id, chat_log FROM ${reader}`;
 }
 
-/** What deciding and composing need: the decision features (`fields` come from the closed set in fields.ts) and the recent words. */
-export function selectForTemplates(fields: string[]): string {
+/** The order of the user's file: by customer, then conversation. */
+export const PREDICTION_ORDER = 'customer_id, conversation_id';
+
+/**
+ * What deciding and composing need: the decision features (`fields` come from the closed set in fields.ts) and the
+ * recent words. `withChatLogs`: also each conversation's chat log, sorted as the user's CSV is (PREDICTION_ORDER), for
+ * compose shares that write the CSV's lines themselves.
+ */
+export function selectForTemplates(fields: string[], options: { withChatLogs?: boolean } = {}): string {
   const extra = fields.filter((field) => !['customer_sentiment_end', 'topic'].includes(field)).map((field) => `f.${field}`);
+  const columns = `d.conversation_id, d.customer_rank, f.customer_id, f.brand, f.topic, f.customer_sentiment_end, f.peak_hours, f.recent_words
+  ${extra.length > 0 ? `, ${extra.join(', ')}` : ''}`;
+  if (!options.withChatLogs) return `SELECT ${columns} FROM decisions d JOIN decision_features f USING (conversation_id)`;
   return `
-SELECT d.conversation_id, d.customer_rank, f.customer_id, f.brand, f.topic, f.customer_sentiment_end, f.peak_hours, f.recent_words
-  ${extra.length > 0 ? `, ${extra.join(', ')}` : ''}
-FROM decisions d JOIN decision_features f USING (conversation_id)`;
+SELECT ${columns}, coalesce(l.chat_log, '') AS chat_log
+FROM decisions d JOIN decision_features f USING (conversation_id) LEFT JOIN chat_logs l USING (conversation_id)
+ORDER BY ${PREDICTION_ORDER}`;
 }
 
 /**
- * A compose worker's share of the decided rows (a Parquet file, $file), for a columnar read: counts as DOUBLE and the
- * recent words as one space-separated text (words are [a-z0-9'] tokens), so that each value reaches JavaScript as a
- * number or a string without a conversion per value (BIGINT to text, a list to an array). Measured on 303k rows: 2.1 s
- * read this way, 7.7 s as JSON row objects. `numbers` are decision fields (a closed set) and customer_rank.
+ * A compose share: rows [$from, $to) of the decided rows' Parquet file ($file), for a columnar read: counts as DOUBLE
+ * and the recent words as one space-separated text (words are [a-z0-9'] tokens), so that each value reaches JavaScript
+ * as a number or a string without a conversion per value (BIGINT to text, a list to an array). Measured on 303k rows:
+ * 2.1 s read this way, 7.7 s as JSON row objects. `numbers` are decision fields (a closed set) and customer_rank.
  */
 export function readDecidedShare(numbers: readonly string[]): string {
   return `
-SELECT * REPLACE (${[...numbers.map((field) => `${field}::DOUBLE AS ${field}`), `array_to_string(recent_words, ' ') AS recent_words`].join(', ')})
-FROM read_parquet($file) WHERE hash(conversation_id) % $parts = $part`;
+SELECT * EXCLUDE (file_row_number) REPLACE (${[...numbers.map((field) => `${field}::DOUBLE AS ${field}`), `array_to_string(recent_words, ' ') AS recent_words`].join(', ')})
+FROM read_parquet($file, file_row_number = true) WHERE file_row_number >= $from AND file_row_number < $to`;
 }
+
+export const COUNT_DECISIONS = `SELECT count(*)::INTEGER AS n FROM decisions`;
 
 /** The composed part of each action, written from TypeScript; send_time is ISO 8601 UTC text, fired and receipt JSON text. */
 export const CREATE_ACTIONS = `
@@ -84,6 +96,19 @@ SELECT * FROM read_ndjson($files, maximum_object_size = 16777216, columns = {
     'conversation_id': 'VARCHAR', 'channel': 'VARCHAR', 'message': 'VARCHAR', 'send_time': 'VARCHAR', 'reasoning': 'VARCHAR',
     'issue_status': 'VARCHAR', 'rule_id': 'VARCHAR', 'fired': 'VARCHAR', 'receipt': 'VARCHAR'})`;
 
+/**
+ * Once every action is composed, only what the predictions show of each conversation is kept: the decision features
+ * (all of them, about 400 MB on the 2.8M-row file) and the decisions go, so the sort of the user's file has DuckDB's
+ * memory to itself rather than spilling beside them. The sentiment is a DOUBLE whichever store it came from (a CSV
+ * export of whole numbers reads as integers), as the compose shares print it.
+ */
+export const KEEP_OUTPUT_FEATURES = [
+  `CREATE OR REPLACE TEMP TABLE prediction_features AS
+   SELECT conversation_id, customer_id, brand, topic, customer_sentiment_end::DOUBLE AS customer_sentiment_end FROM decision_features`,
+  `DROP TABLE decisions`,
+  `DROP TABLE decision_features`,
+];
+
 /** What the model wrote (or why it fell back), per conversation it was asked about. */
 export const CREATE_LLM_RESULTS = `
 CREATE OR REPLACE TEMP TABLE llm_results (conversation_id VARCHAR, message VARCHAR, reasoning VARCHAR, llm_status VARCHAR)`;
@@ -91,7 +116,7 @@ CREATE OR REPLACE TEMP TABLE llm_results (conversation_id VARCHAR, message VARCH
 export const SELECT_FOR_LLM = `
 SELECT a.conversation_id, f.customer_id, f.brand, a.channel, a.rule_id, a.issue_status, a.send_time, f.topic, a.fired,
   coalesce(l.chat_log, '') AS chat_log, a.message, a.reasoning
-FROM actions a JOIN decision_features f USING (conversation_id) LEFT JOIN chat_logs l USING (conversation_id)
+FROM actions a JOIN prediction_features f USING (conversation_id) LEFT JOIN chat_logs l USING (conversation_id)
 WHERE a.channel <> 'no_action'
 ORDER BY f.customer_id, a.conversation_id`;
 
@@ -109,7 +134,7 @@ SELECT f.customer_id, coalesce(l.chat_log, '') AS chat_log, a.channel, coalesce(
   coalesce(r.reasoning, a.reasoning) AS reasoning, a.issue_status,
   f.conversation_id, f.brand, a.rule_id, coalesce(r.llm_status, 'off') AS llm_status, f.topic, f.customer_sentiment_end AS sentiment, a.fired,
   p.run_id, p.as_of, a.receipt
-FROM actions a JOIN decision_features f USING (conversation_id) LEFT JOIN chat_logs l USING (conversation_id)
+FROM actions a JOIN prediction_features f USING (conversation_id) LEFT JOIN chat_logs l USING (conversation_id)
 LEFT JOIN llm_results r USING (conversation_id) CROSS JOIN prediction_run p`;
 
 /**

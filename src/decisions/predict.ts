@@ -17,8 +17,7 @@ import { CONVERSATIONS, NBA_PREDICTIONS } from '../model/schema.js';
 import { compileRules } from './compile.js';
 import { DECISION_FIELDS } from './fields.js';
 import type { Layer, Policy } from './policy.js';
-import { composeContext, composeRow, type DecisionRow } from './compose-row.js';
-import { composeInWorkers, composeWorkersAvailable } from './compose-pool.js';
+import { composeShares } from './compose-pool.js';
 import { choosePolicy } from './policy-choice.js';
 import type { PolicyChoice } from './single.js';
 import * as sql from './predict.sql.js';
@@ -101,8 +100,10 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
     try {
       const open = await readOpenConversations(job, staging, platform);
       await decide(job.tracker, staging, rules, options.customers);
-      const composed = await composeActions(job.tracker, staging, rules, choice, llm, { runId, asOfOverride, workDir: job.workDir });
-      const byChannel = await writePredictions(job, staging, { out, format, predictions: composed.predictions });
+      // Without a model to rewrite the messages, the compose shares write the CSV as they go (compose-share.ts).
+      const csvByShares = format === 'csv' && !llm.enhancer;
+      const composed = await composeActions(job.tracker, staging, rules, choice, llm, { runId, asOfOverride, workDir: job.workDir, csvFile: csvByShares ? out : undefined });
+      const byChannel = await writePredictions(job, staging, { out: csvByShares ? null : out, format, predictions: composed.predictions });
       return {
         run_id: runId,
         target: job.store.name,
@@ -187,11 +188,19 @@ interface Composed {
 }
 
 /** Send time, message and reasoning per decision, rewritten by the model when there is one: `nba_predictions_out`. */
-async function composeActions(tracker: StageTracker, staging: Staging, rules: RuleSet, choice: PolicyChoice, llm: Llm, context: { runId: string; asOfOverride?: Date; workDir: string }): Promise<Composed> {
+async function composeActions(
+  tracker: StageTracker,
+  staging: Staging,
+  rules: RuleSet,
+  choice: PolicyChoice,
+  llm: Llm,
+  context: { runId: string; asOfOverride?: Date; workDir: string; csvFile?: string },
+): Promise<Composed> {
   tracker.start('compose');
   const [{ data_as_of }] = await staging.rows<{ data_as_of: string | null }>('SELECT max(as_of)::VARCHAR AS data_as_of FROM decision_features');
   const asOf = context.asOfOverride ?? (data_as_of ? parseTimestamp(data_as_of) : new Date(0));
-  const { predictions, byLayer } = await compose(staging, rules, choice, asOf, context.workDir);
+  const csv = context.csvFile === undefined ? undefined : { file: context.csvFile, runId: context.runId };
+  const { predictions, byLayer } = await compose(staging, rules, choice, asOf, { workDir: context.workDir, csv });
   tracker.update('compose', predictions);
   const fallbackReasons = llm.enhancer ? await rewriteWithLlm(staging, llm.enhancer, tracker) : {};
   if (!llm.enhancer) tracker.skip('llm', llm.mode === 'off' ? '--llm off' : 'not configured');
@@ -201,12 +210,12 @@ async function composeActions(tracker: StageTracker, staging: Staging, rules: Ru
   return { predictions, byLayer, asOf, byStatus, fallbackReasons };
 }
 
-/** Writes the user's file and appends the predictions to the target; returns the count per channel. */
-async function writePredictions({ store, tracker, workDir }: Job, staging: Staging, output: { out: string; format: OutputFormat; predictions: number }): Promise<Record<string, number>> {
+/** Writes the user's file (unless compose wrote it: `out` null) and appends the predictions to the target; returns the count per channel. */
+async function writePredictions({ store, tracker, workDir }: Job, staging: Staging, output: { out: string | null; format: OutputFormat; predictions: number }): Promise<Record<string, number>> {
   tracker.start('predict_write');
   // Staging is closed once the files are written, so the lower limit holds for the rest of its life.
   await staging.run(sql.limitMemory(sql.OUTPUT_MEMORY_MB));
-  await writeOutput(staging, output.out, output.format);
+  if (output.out !== null) await writeOutput(staging, output.out, output.format);
   const forStore = await writeForStore(staging, store, NBA_PREDICTIONS, 'nba_predictions_out', workDir);
   const byChannel = Object.fromEntries((await staging.rows<{ channel: string; n: number }>(sql.COUNT_BY_CHANNEL)).map((row) => [row.channel, row.n]));
   // Staging is done: closed before the store reads the file, so the two engines' memory never peaks together (on the
@@ -243,47 +252,43 @@ async function loadRulesTable(staging: Staging, rules: RuleSet): Promise<void> {
 }
 
 /**
- * The policy's decision, send time, message, reasoning and receipt per conversation, in one pass over the
- * decided rows (no query per row); the chat log and the rest join back in SQL. Where there are worker threads
- * (compose-pool.ts), they compose shares of the rows into files of JSON lines DuckDB then reads in one go; otherwise this thread
- * composes and appends each action.
+ * The policy's decision, send time, message, reasoning and receipt per conversation, in one pass over the decided
+ * rows (no query per row): they go to a Parquet file, compose shares (compose-pool.ts) write the actions as JSON lines,
+ * and DuckDB reads them in one go; the chat log and the rest join back in SQL. `csv`: the shares also write the
+ * user's CSV, whose header is written here first.
  */
-async function compose(staging: Staging, rules: RuleSet, choice: PolicyChoice, asOf: Date, workDir: string): Promise<{ predictions: number; byLayer: Record<string, number> }> {
+async function compose(staging: Staging, rules: RuleSet, choice: PolicyChoice, asOf: Date, context: { workDir: string; csv?: { file: string; runId: string } }): Promise<{ predictions: number; byLayer: Record<string, number> }> {
   const byLayer: Record<Layer, number> = { outcome: 0, propensity: 0, rules: 0 };
   await staging.run(sql.CREATE_ACTIONS);
-  const select = sql.selectForTemplates(Object.keys(DECISION_FIELDS));
-  let predictions = 0;
-  if (composeWorkersAvailable()) {
-    const input = path.join(workDir, 'decided.parquet');
-    // Each worker takes its share by a hash of the conversation id, so the file's row order does not matter.
-    await withUnorderedWrites(staging, () => staging.run(copyToFile(select, 'parquet', { uncompressed: true }), { file: input }));
-    const composed = await composeInWorkers({ rules, model: choice.model, policy: choice.policy, asOf, input, dir: workDir });
-    await staging.run(sql.INSERT_ACTIONS_FROM_JSON, { files: listValue(composed.files) });
-    for (const file of [input, ...composed.files]) fs.rmSync(file, { force: true });
-    for (const [layer, n] of Object.entries(composed.byLayer)) byLayer[layer as Layer] += n;
-    predictions = composed.predictions;
-  } else {
-    // The decided rows are materialised in DuckDB (compact, columnar) rather than streamed, so each action is appended
-    // as it is composed: no copy of every action is held in JavaScript until the end.
-    const result = await staging.connection.run(select);
-    const context = composeContext(rules, choice.model, choice.policy, asOf);
-    const appender = await staging.connection.createAppender('actions', 'main', 'temp');
-    for await (const rows of result.yieldRowObjectJson()) {
-      for (const row of rows as DecisionRow[]) {
-        const composed = composeRow(row, context);
-        for (const value of composed.columns) {
-          if (value === null) appender.appendNull();
-          else appender.appendVarchar(value);
-        }
-        appender.endRow();
-        byLayer[composed.layer] += 1;
-        predictions += 1;
-      }
-    }
-    appender.closeSync();
-  }
+  const input = path.join(context.workDir, 'decided.parquet');
+  const select = sql.selectForTemplates(Object.keys(DECISION_FIELDS), { withChatLogs: context.csv !== undefined });
+  const copy = () => staging.run(copyToFile(select, 'parquet', { uncompressed: true }), { file: input });
+  // The shares take consecutive rows: for the CSV, in its order; otherwise the order does not matter.
+  await (context.csv ? copy() : withUnorderedWrites(staging, copy));
+  const [{ n }] = await staging.rows<{ n: number }>(sql.COUNT_DECISIONS);
+  if (context.csv) writeCsvHeader(context.csv.file);
+  const composed = await composeShares({
+    rules,
+    model: choice.model,
+    policy: choice.policy,
+    asOf,
+    input,
+    rows: n,
+    dir: context.workDir,
+    csv: context.csv && { file: context.csv.file, columns: PREDICTION_COLUMNS, runId: context.csv.runId, asOf: asOf.toISOString() },
+  });
+  await staging.run(sql.INSERT_ACTIONS_FROM_JSON, { files: listValue(composed.files) });
+  for (const file of [input, ...composed.files]) fs.rmSync(file, { force: true });
+  for (const [layer, n] of Object.entries(composed.byLayer)) byLayer[layer as Layer] += n;
+  for (const statement of sql.KEEP_OUTPUT_FEATURES) await staging.run(statement);
   await staging.run(sql.CREATE_LLM_RESULTS);
-  return { predictions, byLayer };
+  return { predictions: composed.predictions, byLayer };
+}
+
+/** The CSV's header line, as DuckDB writes it (the column names are plain identifiers, never quoted). */
+function writeCsvHeader(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${PREDICTION_COLUMNS.join(',')}\n`);
 }
 
 /** Sends every action that contacts the customer to the model (bounded concurrency), keeping the rule text on failure. */
@@ -311,7 +316,7 @@ async function rewriteWithLlm(staging: Staging, enhancer: Enhancer, tracker: Sta
 async function writeOutput(staging: Staging, out: string, format: OutputFormat): Promise<void> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const columns = PREDICTION_COLUMNS.join(', ');
-  const select = `SELECT ${columns} FROM nba_predictions_out ORDER BY customer_id, conversation_id`;
+  const select = `SELECT ${columns} FROM nba_predictions_out ORDER BY ${sql.PREDICTION_ORDER}`;
   if (format !== 'arrow') return staging.run(copyToFile(select, format), { file: out });
   await writeQueryAsArrow(staging.connection, `SELECT * REPLACE (send_time::TIMESTAMPTZ AS send_time, as_of::TIMESTAMPTZ AS as_of) FROM (${select})`, out);
 }

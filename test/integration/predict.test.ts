@@ -52,6 +52,34 @@ describe('composing in worker threads', () => {
   });
 });
 
+describe('the CSV the compose shares write', () => {
+  it('is byte for byte the file DuckDB writes for the same predictions, in workers and in one thread', async () => {
+    const asOf = '2017-11-01T15:54:37Z';
+    const config = loadConfig({}, { home, db: 'chdb' });
+    const inline = path.join(dir, 'shares-inline.csv');
+    const inlineRun = await predict(config, { out: inline, llm: 'off', asOf });
+    const viaWorkers = path.join(dir, 'shares-workers.csv');
+    const cli = await runCli(['predict', '--home', home, '--out', viaWorkers, '--llm', 'off', '--as-of', asOf, '--json']);
+    expect(cli.code, cli.stderr).toBe(0);
+    const workersRun = JSON.parse(cli.stdout).run_id as string;
+    // The same predictions through DuckDB's own writer: predict's Parquet file, sorted as the CSV is and copied to CSV.
+    const parquet = path.join(dir, 'shares.parquet');
+    const parquetRun = await predict(config, { out: parquet, format: 'parquet', llm: 'off', asOf });
+    const byDuckDb = path.join(dir, 'shares-duckdb.csv');
+    const staging = await openStaging(':memory:');
+    try {
+      await staging.run(`COPY (SELECT * FROM read_parquet($parquet) ORDER BY customer_id, conversation_id) TO $file (FORMAT csv, HEADER true)`, { parquet, file: byDuckDb });
+    } finally {
+      staging.close();
+    }
+    const withRun = (file: string, runId: string) => fs.readFileSync(file, 'utf8').replaceAll(runId, 'RUN');
+    const expected = withRun(byDuckDb, parquetRun.run_id);
+    expect(expected.split('\n').length).toBeGreaterThan(30);
+    expect(withRun(inline, inlineRun.run_id)).toBe(expected);
+    expect(withRun(viaWorkers, workersRun)).toBe(expected);
+  });
+});
+
 describe('riverline predict', () => {
   it("writes nba_predictions.csv with the seed's columns first, one row per open conversation", async () => {
     const out = path.join(dir, 'nba_predictions.csv');

@@ -1,0 +1,47 @@
+// The CSV predict's compose shares write must be the bytes DuckDB's CSV writer writes for the same values.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { duckDbDouble, nullableCsvField } from '../../src/files/csv-field.js';
+import { openStaging } from '../../src/staging/duckdb.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-csv-field-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const TEXTS: Array<string | null> = [
+  null, '', ' ', 'plain', ' leading', 'trailing ', 'a,b', 'say "hi"', '"', 'two\nlines', 'cr\rhere', 'crlf\r\n',
+  '#hashtag', 'a #tag', 'tab\there', 'back\\slash', "it's", 'a;b|c', 'émoji 😢 ✓', '{"json":["x",1]}', 'NULL', 'null',
+];
+const DOUBLES = [0, -0, 1, -1, 0.5, -0.4588, 0.0001, -0.0001, 0.00001, 1e-7, 2.5e-5, 123.456, 1e15, 1e16, 12345678901234567, 0.1 + 0.2, 1 / 3, -2 / 3, 5e-324, 1.7976931348623157e308, 100];
+
+describe('CSV fields as DuckDB writes them', () => {
+  it('writes texts and doubles byte for byte as COPY ... (FORMAT csv) does', async () => {
+    const staging = await openStaging(':memory:');
+    try {
+      await staging.run('CREATE TABLE t (i INTEGER, s VARCHAR, d DOUBLE)');
+      const appender = await staging.connection.createAppender('t');
+      const rows = Math.max(TEXTS.length, DOUBLES.length);
+      for (let i = 0; i < rows; i += 1) {
+        appender.appendInteger(i);
+        const text = TEXTS[i % TEXTS.length];
+        if (text === null) appender.appendNull();
+        else appender.appendVarchar(text);
+        appender.appendDouble(DOUBLES[i % DOUBLES.length]);
+        appender.endRow();
+      }
+      appender.closeSync();
+      const file = path.join(dir, 'duckdb.csv');
+      await staging.run(`COPY (SELECT s, d FROM t ORDER BY i) TO $file (FORMAT csv, HEADER true)`, { file });
+      const ours = ['s,d'];
+      for (let i = 0; i < rows; i += 1) ours.push(`${nullableCsvField(TEXTS[i % TEXTS.length])},${duckDbDouble(DOUBLES[i % DOUBLES.length])}`);
+      expect(`${ours.join('\n')}\n`).toBe(fs.readFileSync(file, 'utf8'));
+    } finally {
+      staging.close();
+    }
+  });
+
+  it('prints what DuckDB prints for numbers it cannot round', () => {
+    expect([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY].map(duckDbDouble)).toEqual(['nan', 'inf', '-inf']);
+  });
+});
