@@ -29,10 +29,11 @@ function composeWorkersAvailable(): boolean {
 }
 
 export interface ComposedFiles {
-  /** The actions, one file of JSON lines per share. */
+  /** The actions, one file of JSON lines per share (none when the shares wrote the CSV). */
   files: string[];
   predictions: number;
   byLayer: Partial<Record<Layer, number>>;
+  byChannel: Record<string, number>;
 }
 
 export interface ComposeSetup {
@@ -44,7 +45,7 @@ export interface ComposeSetup {
   input: string;
   rows: number;
   dir: string;
-  /** Also write the user's CSV: each share its lines, in the input's order, after the header `file` holds already. */
+  /** Write the user's CSV rather than actions: each share its lines, in the input's order, after the header `file` holds already. */
   csv?: Omit<CsvShare, 'append'>;
 }
 
@@ -59,15 +60,24 @@ export async function composeShares(setup: ComposeSetup): Promise<ComposedFiles>
     input: setup.input,
     from: Math.floor((part * setup.rows) / parts),
     to: Math.floor(((part + 1) * setup.rows) / parts),
-    output: path.join(setup.dir, `actions_${part}.ndjson`),
-    // The first share writes after the header; the others to files of their own, appended in order when all are done.
-    csv: setup.csv && { ...setup.csv, file: part === 0 ? setup.csv.file : path.join(setup.dir, `predictions_${part}.csv`), append: part === 0 },
+    // The first share writes its lines after the header; the others to files of their own, appended in order at the end.
+    output: setup.csv
+      ? { csv: { ...setup.csv, file: part === 0 ? setup.csv.file : path.join(setup.dir, `predictions_${part}.csv`), append: part === 0 } }
+      : { actions: path.join(setup.dir, `actions_${part}.ndjson`) },
   }));
   const reports = parts === 1 ? [await composeShare(shares[0])] : await inWorkers(shares);
-  if (setup.csv) for (const share of shares.slice(1)) appendFile(setup.csv.file, share.csv!.file);
+  const files: string[] = [];
+  for (const { output } of shares) {
+    if ('actions' in output) files.push(output.actions);
+    else if (!output.csv.append) appendFile(setup.csv!.file, output.csv.file);
+  }
   const byLayer: Partial<Record<Layer, number>> = {};
-  for (const report of reports) for (const [layer, n] of Object.entries(report.layers)) byLayer[layer as Layer] = (byLayer[layer as Layer] ?? 0) + n;
-  return { files: shares.map((share) => share.output), predictions: reports.reduce((sum, report) => sum + report.rows, 0), byLayer };
+  const byChannel: Record<string, number> = {};
+  for (const report of reports) {
+    for (const [layer, n] of Object.entries(report.layers)) byLayer[layer as Layer] = (byLayer[layer as Layer] ?? 0) + n;
+    for (const [channel, n] of Object.entries(report.channels)) byChannel[channel] = (byChannel[channel] ?? 0) + n;
+  }
+  return { files, predictions: reports.reduce((sum, report) => sum + report.rows, 0), byLayer, byChannel };
 }
 
 async function inWorkers(shares: ComposeShareSetup[]): Promise<ComposeShareReport[]> {

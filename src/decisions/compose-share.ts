@@ -1,9 +1,9 @@
 // One share of batch predict's compose step, in a worker thread (compose-worker.ts) or in the predict job's own
 // thread: it reads rows [from, to) of the decided rows' Parquet file with its own in-memory DuckDB, composes each
 // (compose-row.ts) and writes the actions as JSON lines to its own file, which the job's DuckDB then reads in one go.
-// When the job asks for it, the share also writes its rows of the user's CSV, in the file's order: the decided rows
-// arrive sorted as the CSV is, so the job only puts the shares one after the other, instead of DuckDB sorting a
-// gigabyte of finished rows (chat logs, receipts) by customer.
+// Without a language model to rewrite the messages, the share writes its rows of the user's CSV instead, in the file's
+// order: the decided rows arrive sorted as the CSV is, so the job only puts the shares one after the other (instead of
+// DuckDB sorting a gigabyte of finished rows by customer) and the store loads that file as it is.
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { duckDbDouble, nullableCsvField } from '../files/csv-field.js';
@@ -24,10 +24,11 @@ export interface ComposeShareSetup {
   /** Rows [from, to) of the input, by position. */
   from: number;
   to: number;
-  /** This share's file of actions (newline-delimited JSON). */
-  output: string;
-  /** Also this share's lines of the user's CSV (no header), when the decided rows carry the chat logs in the file's order. */
-  csv?: CsvShare;
+  /**
+   * Where the share writes: its actions as JSON lines for the job's DuckDB (`actions`), or its lines of the user's CSV
+   * (no header), when the decided rows carry the chat logs in the file's order and nothing rewrites the messages after.
+   */
+  output: { actions: string } | { csv: CsvShare };
 }
 
 export interface CsvShare {
@@ -42,6 +43,7 @@ export interface CsvShare {
 
 export interface ComposeShareReport {
   layers: Record<string, number>;
+  channels: Record<string, number>;
   rows: number;
 }
 
@@ -87,6 +89,7 @@ export async function composeShare(setup: ComposeShareSetup): Promise<ComposeSha
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
   const layers: Record<string, number> = {};
+  const channels: Record<string, number> = {};
   let rows = 0;
   try {
     const numbers = ['customer_rank', ...Object.entries(DECISION_FIELDS).filter(([, type]) => type === 'number').map(([field]) => field)];
@@ -95,29 +98,29 @@ export async function composeShare(setup: ComposeShareSetup): Promise<ComposeSha
     const names = result.columnNames();
     context.features = featureReader(names);
     const readRow = rowReader(names);
-    const actions = new RecordFile(setup.output);
-    const csv = setup.csv ? { file: new RecordFile(setup.csv.file, setup.csv.append ? 'a' : 'w'), line: csvLine(setup.csv) } : null;
+    const { output } = setup;
+    const file = 'csv' in output ? new RecordFile(output.csv.file, output.csv.append ? 'a' : 'w') : new RecordFile(output.actions);
+    const write = 'csv' in output ? csvLine(output.csv) : (out: RecordFile, _row: DecisionRow, action: ActionColumns) => out.add(jsonRecord(action));
     try {
       for (;;) {
         const chunk = await result.fetchChunk();
         if (!chunk || chunk.rowCount === 0) break;
         for (const row of decidedRows(readRow, names, chunk.getColumns() as unknown[][], chunk.rowCount)) {
           const composed = composeRow(row, context);
-          actions.add(jsonRecord(composed.columns));
-          csv?.line(csv.file, row, composed.columns);
+          write(file, row, composed.columns);
           layers[composed.layer] = (layers[composed.layer] ?? 0) + 1;
+          channels[composed.columns[1]] = (channels[composed.columns[1]] ?? 0) + 1;
           rows += 1;
         }
       }
     } finally {
-      actions.close();
-      csv?.file.close();
+      file.close();
     }
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
-  return { layers, rows };
+  return { layers, channels, rows };
 }
 
 /**

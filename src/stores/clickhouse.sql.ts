@@ -82,6 +82,18 @@ export const insertOutputFromParquet = (table: OutputTable, name: string) => {
   const list = table.columns.map((column) => column.name).join(', ');
   return `INSERT INTO ${name} (${list}) SELECT ${list} FROM file({file:String}, Parquet)`;
 };
+/**
+ * Reading a CSV as DuckDB writes it: ISO 8601 timestamps ("2018-01-04T20:00:00.000Z") need the lenient parser; an
+ * unquoted empty field is already a null in a Nullable column, and "" an empty text.
+ */
+export const CSV_READ_SETTINGS = { date_time_input_format: 'best_effort' } as const;
+export const CSV_INSERT_SETTINGS = { ...FILE_INSERT_SETTINGS, ...CSV_READ_SETTINGS } as const;
+export const insertOutputFromCsv = (table: OutputTable, name: string) => {
+  const list = table.columns.map((column) => column.name).join(', ');
+  return `INSERT INTO ${name} (${list}) SELECT ${list} FROM file({file:String}, CSVWithNames)`;
+};
+/** A CSV with a header, streamed to a server (the header names the columns). */
+export const insertOutputCsv = (table: OutputTable, name: string) => `INSERT INTO ${name} (${table.columns.map((column) => column.name).join(', ')}) FORMAT CSVWithNames`;
 /** Hands the embedded engine's freed memory back to the system (see ClickHouseStore.heavy). */
 export const RELEASE_MEMORY = 'SYSTEM JEMALLOC PURGE';
 export const insertOutputJson = (name: string) => `INSERT INTO ${name} FORMAT JSONEachRow`;

@@ -274,6 +274,16 @@ export class ClickHouseStore implements Store {
     await this.heavy(`writing ${table.name}`, () => this.insertFile(table, table.name, file));
   }
 
+  async appendCsv(table: OutputTable, file: string): Promise<void> {
+    await this.heavy(`writing ${table.name}`, async () => {
+      if (this.loadMethod === 'parquet-file') {
+        await this.client.command({ query: sql.insertOutputFromCsv(table, table.name), query_params: { file }, clickhouse_settings: sql.CSV_INSERT_SETTINGS });
+      } else {
+        await this.client.exec({ query: sql.insertOutputCsv(table, table.name), values: fs.createReadStream(file), clickhouse_settings: sql.CSV_READ_SETTINGS });
+      }
+    });
+  }
+
   /** Rows of a file in batchFormat into a table shaped like `table`: read in place by the embedded engine, else streamed. */
   private async insertFile(table: OutputTable, into: string, file: string): Promise<void> {
     if (this.loadMethod === 'parquet-file') {

@@ -191,6 +191,11 @@ export class PostgresStore implements Store {
     });
   }
 
+  /** The store's own files are such CSV already (a header, the table's columns in order). */
+  appendCsv(table: OutputTable, file: string): Promise<void> {
+    return this.appendTable(table, file);
+  }
+
   /** All tables in one transaction: the new rows replace the old for every table at once. */
   async replaceTables(tables: ReplacementFiles): Promise<void> {
     // One transaction: each file is copied into a shadow table as it arrives, and the renames commit together. Only the

@@ -98,6 +98,11 @@ export interface Store {
   /** Appends a file's rows (in batchFormat) to a table. */
   appendTable(table: OutputTable, file: string): Promise<void>;
   /**
+   * Appends the rows of a CSV file as DuckDB writes one (a header, then the table's columns in order; an unquoted empty
+   * field is a null, "" an empty text; timestamps in ISO 8601): the user's predictions file, loaded as it is.
+   */
+  appendCsv(table: OutputTable, file: string): Promise<void>;
+  /**
    * Replaces each table's rows with a file's (in batchFormat); readers see the old rows or the new, never a mix. Files
    * may arrive one by one (an async iterable): each loads into a shadow table while the producer makes the next, and
    * the tables are swapped in only after every file has loaded, so a failure replaces nothing.

@@ -77,6 +77,14 @@ describe('the CSV the compose shares write', () => {
     expect(expected.split('\n').length).toBeGreaterThan(30);
     expect(withRun(inline, inlineRun.run_id)).toBe(expected);
     expect(withRun(viaWorkers, workersRun)).toBe(expected);
+    // The store loaded that CSV as it is (appendCsv): the same rows as the Parquet run stored through DuckDB.
+    const stored = (run: string) =>
+      queryEmbedded(path.join(home, 'clickhouse'), 'SELECT * EXCEPT (run_id, created_at) FROM nba_predictions WHERE run_id = {run:String} ORDER BY conversation_id', { run });
+    const throughDuckDb = await stored(parquetRun.run_id);
+    expect(throughDuckDb.length).toBe(parquetRun.predictions);
+    expect(throughDuckDb.some((row) => row.send_time === null) && throughDuckDb.some((row) => row.message === '')).toBe(true);
+    expect(await stored(inlineRun.run_id)).toEqual(throughDuckDb);
+    expect(await stored(workersRun)).toEqual(throughDuckDb);
   });
 });
 
