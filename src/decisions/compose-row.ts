@@ -1,13 +1,13 @@
 // One open conversation's action as batch predict composes it: decided under the policy, then given its send time,
 // message, reasoning and receipt, as the text columns of the `actions` staging table. Pure, so the predict job runs it
-// in its own thread or in worker threads (compose-worker.ts), with the same result either way.
+// in its own thread or in worker threads (compose-share.ts), with the same result either way.
 import { composeAction, rulesByIdOf } from './action.js';
-import { featuresOfDuckDbRow, type DecisionFeatures } from './fields.js';
+import type { DecisionFeatures } from './fields.js';
 import type { LearnedModel } from './model.js';
 import { decideWithPolicy, modelContext, type Layer, type Policy } from './policy.js';
 import type { Rule, RuleSet } from './rules.schema.js';
 
-/** A decided conversation as selectForTemplates reads it (row objects of DuckDB's JSON conversion). */
+/** A decided conversation as a compose share reads it (selectForTemplates, through readDecidedShare). */
 export interface DecisionRow {
   conversation_id: string;
   customer_id: string;
@@ -26,19 +26,19 @@ export interface ComposeContext {
   policy: Policy;
   asOf: Date;
   byId: Map<string, Rule>;
-  /** The features of a row (default featuresOfDuckDbRow; a compose worker compiles one for its columns, fields.ts featureReader). */
-  features?: (row: DecisionRow) => Partial<DecisionFeatures>;
+  /** The features of a row, compiled once for the columns read (fields.ts featureReader). */
+  features: (row: DecisionRow) => Partial<DecisionFeatures>;
 }
 
 /** The columns of the `actions` table, in order (send_time is ISO text or null; fired and receipt JSON text). */
 export type ActionColumns = [string, string, string, string | null, string, string, string, string, string];
 
-export function composeContext(rules: RuleSet, model: LearnedModel | null, policy: Policy, asOf: Date): ComposeContext {
-  return { rules, model, policy, asOf, byId: rulesByIdOf(rules) };
+export function composeContext(rules: RuleSet, model: LearnedModel | null, policy: Policy, asOf: Date, features: ComposeContext['features']): ComposeContext {
+  return { rules, model, policy, asOf, byId: rulesByIdOf(rules), features };
 }
 
 export function composeRow(row: DecisionRow, context: ComposeContext): { columns: ActionColumns; layer: Layer } {
-  const features = (context.features ?? featuresOfDuckDbRow)(row) as DecisionFeatures;
+  const features = context.features(row) as DecisionFeatures;
   const decision = decideWithPolicy(
     { features, context: modelContext(features, row.brand, row.recent_words), customer_rank: Number(row.customer_rank) },
     context.rules,

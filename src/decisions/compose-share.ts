@@ -85,7 +85,6 @@ class RecordFile {
 }
 
 export async function composeShare(setup: ComposeShareSetup): Promise<ComposeShareReport> {
-  const context = composeContext(setup.rules, setup.model, setup.policy, new Date(setup.asOfMs));
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
   const layers: Record<string, number> = {};
@@ -96,7 +95,7 @@ export async function composeShare(setup: ComposeShareSetup): Promise<ComposeSha
     // One thread reads the file in order, so a share's rows keep the file's order.
     const result = await connection.stream(readDecidedShare(numbers), { file: setup.input, from: BigInt(setup.from), to: BigInt(setup.to) });
     const names = result.columnNames();
-    context.features = featureReader(names);
+    const context = composeContext(setup.rules, setup.model, setup.policy, new Date(setup.asOfMs), featureReader(names));
     const readRow = rowReader(names);
     const { output } = setup;
     const file = 'csv' in output ? new RecordFile(output.csv.file, output.csv.append ? 'a' : 'w') : new RecordFile(output.actions);
