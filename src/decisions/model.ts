@@ -51,26 +51,74 @@ export const CONTEXT_FEATURES: readonly FeatureDefinition[] = [
 /** The word features: one per distinct recent word. */
 export const WORD_PREFIX = 'word=';
 
-function bucketLabel(name: string, upper: readonly number[], value: number): string {
-  for (const bound of upper) if (value < bound) return `${name}<${bound}`;
-  return `${name}>=${upper[upper.length - 1]}`;
-}
-
 /**
  * The features of a context (TypeScript). With `words`, only the recent words it holds become features: a model
  * reads no other word (unknown features carry no evidence), so scoring with them or without gives the same numbers.
+ * The names come from caches, so a context's features are the same string objects every time: batch predict makes
+ * them for hundreds of thousands of conversations, and a Map keeps a string's hash once it has computed it.
  */
 export function contextFeatures(context: ModelContext, words?: ReadonlySet<string>): string[] {
   const out: string[] = [];
-  for (const feature of CONTEXT_FEATURES) {
+  for (let i = 0; i < CONTEXT_FEATURES.length; i += 1) {
+    const feature = CONTEXT_FEATURES[i];
     const value = context[feature.input];
-    if (feature.kind === 'category') out.push(`${feature.name}=${feature.input === 'brand' ? brandKey(value as string | null) : (value ?? '')}`);
+    if (feature.kind === 'category') out.push(categoryName(i, feature.input === 'brand' ? brandKey(value as string | null) : ((value ?? '') as string)));
     else if (feature.kind === 'flag') {
       if (value === true) out.push(feature.name);
-    } else if (typeof value === 'number') out.push(bucketLabel(feature.name, feature.upper, value));
+    } else if (typeof value === 'number') out.push(bucketName(i, feature.upper, value));
   }
-  for (const word of new Set(context.recent_words ?? [])) if (!words || words.has(word)) out.push(`${WORD_PREFIX}${word}`);
+  const recent = context.recent_words;
+  if (!recent) return out;
+  if (!words) {
+    for (const word of new Set(recent)) out.push(`${WORD_PREFIX}${word}`);
+    return out;
+  }
+  // A model's few words: each kept once, in the order first said (as a Set of the list would give them).
+  const first = out.length;
+  for (const word of recent) {
+    if (!words.has(word)) continue;
+    const name = wordName(word);
+    if (!out.includes(name, first)) out.push(name);
+  }
   return out;
+}
+
+/** Each bucket's names, in the order of its bounds, the last one `name>=last bound`; null for other kinds. */
+const BUCKET_NAMES: ReadonlyArray<readonly string[] | null> = CONTEXT_FEATURES.map((feature) =>
+  feature.kind === 'bucket' ? [...feature.upper.map((bound) => `${feature.name}<${bound}`), `${feature.name}>=${feature.upper[feature.upper.length - 1]}`] : null,
+);
+
+function bucketName(definition: number, upper: readonly number[], value: number): string {
+  const names = BUCKET_NAMES[definition]!;
+  for (let k = 0; k < upper.length; k += 1) if (value < upper[k]) return names[k];
+  return names[upper.length];
+}
+
+/** How many names each cache below keeps before it starts again (a bound for serve, which runs for weeks). */
+const NAMES_KEPT = 8192;
+
+const CATEGORY_NAMES: ReadonlyArray<Map<string, string>> = CONTEXT_FEATURES.map(() => new Map());
+
+/** `name=value` of category definition `definition`, from its cache. */
+function categoryName(definition: number, value: string): string {
+  const names = CATEGORY_NAMES[definition];
+  let name = names.get(value);
+  if (name === undefined) {
+    if (names.size >= NAMES_KEPT) names.clear();
+    names.set(value, (name = `${CONTEXT_FEATURES[definition].name}=${value}`));
+  }
+  return name;
+}
+
+const WORD_NAMES = new Map<string, string>();
+
+function wordName(word: string): string {
+  let name = WORD_NAMES.get(word);
+  if (name === undefined) {
+    if (WORD_NAMES.size >= NAMES_KEPT) WORD_NAMES.clear();
+    WORD_NAMES.set(word, (name = `${WORD_PREFIX}${word}`));
+  }
+  return name;
 }
 
 /**
@@ -213,6 +261,8 @@ export function categoricalScorer(model: NaiveBayes): CategoricalScorer {
       terms.set(feature, Float64Array.from(classes, (cls, k) => Math.log(((counts[cls] ?? 0) + alpha) / (n[k] + size * alpha))));
     }
   }
+  /** The flags, each with its "absent" terms and its name in contributions, in the order of the counts. */
+  const absentList = [...absent].map(([flag, off]) => ({ flag, off, name: `no ${flag}` }));
   const add = (scores: Float64Array, features: readonly string[]) => {
     for (const feature of features) {
       const term = terms.get(feature);
@@ -238,7 +288,6 @@ export function categoricalScorer(model: NaiveBayes): CategoricalScorer {
       const i = classes.indexOf(a);
       const j = classes.indexOf(b);
       const of = (values: Float64Array) => (i < 0 ? 0 : values[i]) - (j < 0 ? 0 : values[j]);
-      const present = new Set(features);
       // The `count` largest by magnitude (ties: by name), kept in order as they come: no sort of every feature.
       const top: Array<{ feature: string; raw: number }> = [];
       const before = (x: { feature: string; raw: number }, y: { feature: string; raw: number }) =>
@@ -251,11 +300,16 @@ export function categoricalScorer(model: NaiveBayes): CategoricalScorer {
         top.splice(at, 0, entry);
         if (top.length > count) top.pop();
       };
-      for (const feature of present) {
+      // Each present feature once, in the order first given (a context has a dozen or two: a scan, not a Set).
+      for (let k = 0; k < features.length; k += 1) {
+        const feature = features[k];
+        if (features.indexOf(feature) !== k) continue;
         const term = terms.get(feature);
-        if (term) offer(feature, of(term) + (absent.get(feature) ? of(absent.get(feature)!) : 0));
+        if (!term) continue;
+        const off = absent.get(feature);
+        offer(feature, of(term) + (off ? of(off) : 0));
       }
-      for (const [flag, off] of absent) if (!present.has(flag)) offer(`no ${flag}`, of(off));
+      for (const { flag, off, name } of absentList) if (!features.includes(flag)) offer(name, of(off));
       return top.map(({ feature, raw }) => ({ feature, contribution: Number(raw.toFixed(4)) }));
     },
   };
