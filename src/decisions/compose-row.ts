@@ -1,7 +1,8 @@
 // One open conversation's action as batch predict composes it: decided under the policy, then given its send time,
-// message, reasoning and receipt, as the text columns of the `actions` staging table. Pure, so the predict job runs it
-// in its own thread or in worker threads (compose-share.ts), with the same result either way.
-import { composeAction, rulesByIdOf } from './action.js';
+// message, reasoning and receipt; written as the text columns of the `actions` staging table (actionColumns) or as a
+// line of the user's CSV (compose-share.ts). Pure, so the predict job runs it in its own thread or in worker threads
+// (compose-share.ts), with the same result either way.
+import { composeAction, rulesByIdOf, type Action } from './action.js';
 import type { DecisionFeatures } from './fields.js';
 import type { LearnedModel } from './model.js';
 import { decideWithPolicy, modelContext, type Layer, type Policy } from './policy.js';
@@ -37,7 +38,7 @@ export function composeContext(rules: RuleSet, model: LearnedModel | null, polic
   return { rules, model, policy, asOf, byId: rulesByIdOf(rules), features };
 }
 
-export function composeRow(row: DecisionRow, context: ComposeContext): { columns: ActionColumns; layer: Layer } {
+export function composeRow(row: DecisionRow, context: ComposeContext): { action: Action; layer: Layer } {
   const features = context.features(row) as DecisionFeatures;
   const decision = decideWithPolicy(
     { features, context: modelContext(features, row.brand, row.recent_words), customer_rank: Number(row.customer_rank) },
@@ -62,20 +63,22 @@ export function composeRow(row: DecisionRow, context: ComposeContext): { columns
     context.asOf,
     context.byId,
   );
-  return {
-    layer: decision.layer,
-    columns: [
-      action.conversation_id,
-      action.channel,
-      action.message,
-      action.send_time === null ? null : action.send_time.toISOString(),
-      action.reasoning,
-      action.issue_status,
-      action.rule_id,
-      JSON.stringify(action.fired),
-      JSON.stringify(action.receipt),
-    ],
-  };
+  return { action, layer: decision.layer };
+}
+
+/** An action as the text columns of the `actions` table. */
+export function actionColumns(action: Action): ActionColumns {
+  return [
+    action.conversation_id,
+    action.channel,
+    action.message,
+    action.send_time === null ? null : action.send_time.toISOString(),
+    action.reasoning,
+    action.issue_status,
+    action.rule_id,
+    JSON.stringify(action.fired),
+    JSON.stringify(action.receipt),
+  ];
 }
 
 /** The names of the `actions` table's columns, in the order of ActionColumns. */

@@ -56,8 +56,7 @@ export const PREDICTION_ORDER = 'customer_id, conversation_id';
 /**
  * What deciding and composing need: the decision features (`fields` come from the closed set in fields.ts) and the
  * recent words. `withChatLogs`: also each conversation's chat log, sorted as the user's CSV is (PREDICTION_ORDER), for
- * compose shares that write the CSV's lines themselves. The chat log is its UTF-8 bytes (`encode`, a BLOB): a share
- * copies it into its CSV as it is, where a text would be decoded into a JavaScript string and encoded back.
+ * compose shares that write the CSV's lines themselves.
  */
 export function selectForTemplates(fields: string[], options: { withChatLogs?: boolean } = {}): string {
   const extra = fields.filter((field) => !['customer_sentiment_end', 'topic'].includes(field)).map((field) => `f.${field}`);
@@ -65,7 +64,7 @@ export function selectForTemplates(fields: string[], options: { withChatLogs?: b
   ${extra.length > 0 ? `, ${extra.join(', ')}` : ''}`;
   if (!options.withChatLogs) return `SELECT ${columns} FROM decisions d JOIN decision_features f USING (conversation_id)`;
   return `
-SELECT ${columns}, encode(coalesce(l.chat_log, '')) AS chat_log
+SELECT ${columns}, coalesce(l.chat_log, '') AS chat_log
 FROM decisions d JOIN decision_features f USING (conversation_id) LEFT JOIN chat_logs l USING (conversation_id)
 ORDER BY ${PREDICTION_ORDER}`;
 }
