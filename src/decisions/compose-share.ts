@@ -6,7 +6,7 @@
 // DuckDB sorting a gigabyte of finished rows by customer) and the store loads that file as it is.
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { duckDbDouble, nullableCsvField } from '../files/csv-field.js';
+import { DUCKDB_QUOTES, duckDbDouble, nullableCsvField } from '../files/csv-field.js';
 import type { LearnedModel } from './model.js';
 import type { Policy } from './policy.js';
 import type { RuleSet } from './rules.schema.js';
@@ -58,9 +58,6 @@ const QUOTE = 0x22;
 const COMMA = 0x2c;
 const LF = 0x0a;
 
-/** What DuckDB's CSV writer quotes a field for (as nullableCsvField): a quote, a comma, CR, LF or #. */
-const NEEDS_QUOTES = /[",\r\n#]/;
-
 /**
  * Records encoded straight into one reused buffer and written with a synchronous write when it fills (the share does
  * nothing else meanwhile). Concatenating each chunk's records into one string, then handing it to a stream, made V8
@@ -99,7 +96,7 @@ export class RecordFile {
   /** A text as DuckDB's CSV writer writes it (nullableCsvField, which this matches byte for byte). */
   field(text: string | null): void {
     if (text === null) return;
-    if (text !== '' && !NEEDS_QUOTES.test(text)) {
+    if (text !== '' && !DUCKDB_QUOTES.test(text)) {
       this.add(text);
       return;
     }

@@ -15,7 +15,7 @@ export function csvRecord(fields: readonly string[]): string {
 }
 
 /** What DuckDB's CSV writer quotes: RFC 4180's characters and its reader's comment character, #. */
-const DUCKDB_QUOTES = /[",\r\n#]/;
+export const DUCKDB_QUOTES = /[",\r\n#]/;
 
 /**
  * A text as DuckDB's CSV writer writes it, where a file must match one DuckDB wrote: a null is an empty field, an
