@@ -36,11 +36,16 @@ export async function processInClickHouse(engine: SqlEngine, context: EngineCont
 
     tracker.start('threads');
     await run(ch.CREATE_POINTERS);
-    for (let step = 0; step < context.maxPointerSteps; step++) {
-      await run(ch.STEP_POINTERS);
-      const [{ n }] = await engine.select<{ n: string }>(ch.COUNT_POINTER_CHANGES);
-      for (const statement of ch.ADVANCE_POINTERS) await run(statement);
-      if (Number(n) === 0) break;
+    for (const [step, left] of [
+      [ch.STEP_ROOTS, ch.COUNT_ROOTS_LEFT],
+      [ch.STEP_ANCHORS, ch.COUNT_ANCHORS_LEFT],
+    ]) {
+      for (let i = 0; i < context.maxPointerSteps; i++) {
+        const [{ n }] = await engine.select<{ n: string }>(left);
+        if (Number(n) === 0) break;
+        await run(step);
+        for (const statement of ch.ADVANCE_POINTERS) await run(statement);
+      }
     }
     await run(ch.CREATE_MESSAGES);
     await release(ch.CREATE_MESSAGES);

@@ -37,8 +37,12 @@ export const WORK_TABLES = [
 /** SYNC: an Atomic database otherwise keeps a dropped table (here, its memory) for eight minutes. */
 export const dropWorkTable = (name: string) => `DROP TABLE IF EXISTS ${name} SYNC`;
 
-/** The interactions as process reads them (the same query the DuckDB engine exports), with their words as tokens. */
-export const CREATE_TWEETS = `CREATE TABLE process_tweets ENGINE = Memory AS ${PROCESS_INPUT}`;
+/**
+ * The interactions as process reads them (the same query the DuckDB engine exports), with their words as tokens, and a
+ * row number (idx) the threads are built on: pointers between UInt64 numbers join far faster, and in less memory, than
+ * pointers between ids (the DuckDB engine uses its rowid the same way). Any numbering will do; no output depends on it.
+ */
+export const CREATE_TWEETS = `CREATE TABLE process_tweets ENGINE = Memory AS SELECT rowNumberInAllBlocks() AS idx, * FROM (${PROCESS_INPUT})`;
 
 export const CREATE_LEXICON = `CREATE TABLE process_lexicon (kind String, term String, topic String, score Int32, rank Int32) ENGINE = Memory`;
 
@@ -49,43 +53,67 @@ export const CREATE_LEXICON = `CREATE TABLE process_lexicon (kind String, term S
  */
 const PARENT_PRECEDES = `(p.external_id IS NOT NULL AND (p.ts < t.ts OR (p.ts = t.ts AND p.external_id < t.external_id)))`;
 
+/**
+ * Each tweet's pointers as in duckdb.sql.ts's CREATE_POINTERS: to its thread's root (its parent, until the pointers
+ * have climbed) and to its customer tweet (itself when inbound; a brand reply climbs through brand tweets to one),
+ * each with a flag that says it has arrived.
+ */
 export const CREATE_POINTERS = `
 CREATE TABLE process_pointers ENGINE = Memory AS
-SELECT t.external_id AS external_id,
-  if(${PARENT_PRECEDES}, t.parent_id, t.external_id) AS root_ptr,
-  multiIf(t.inbound, t.external_id, ${PARENT_PRECEDES}, t.parent_id, NULL) AS anchor_ptr
-FROM process_tweets t LEFT JOIN process_tweets p ON p.external_id = t.parent_id`;
+SELECT idx, if(kept, parent, idx) AS root_ptr, NOT kept AS root_final,
+  multiIf(inbound, toNullable(idx), kept, toNullable(parent), NULL) AS anchor_ptr, inbound OR NOT kept OR parent_inbound AS anchor_final
+FROM (
+  SELECT t.idx AS idx, t.inbound AS inbound, assumeNotNull(p.idx) AS parent, ifNull(p.inbound, false) AS parent_inbound, ${PARENT_PRECEDES} AS kept
+  FROM process_tweets t LEFT JOIN process_tweets p ON p.external_id = t.parent_id
+)`;
 
-export const STEP_POINTERS = `
+/**
+ * One pointer-doubling step for the thread roots (STEP_ROOTS in duckdb.sql.ts): a pointer that has not arrived jumps
+ * to its target's, and has arrived when that one had. Rows that have arrived are copied as they are.
+ */
+export const STEP_ROOTS = `
 CREATE TABLE process_pointers_next ENGINE = Memory AS
-SELECT p.external_id AS external_id, r.root_ptr AS root_ptr, a.anchor_ptr AS anchor_ptr
-FROM process_pointers p
-JOIN process_pointers r ON r.external_id = p.root_ptr
-LEFT JOIN process_pointers a ON a.external_id = p.anchor_ptr`;
+SELECT idx, root_ptr, root_final, anchor_ptr, anchor_final FROM process_pointers WHERE root_final
+UNION ALL
+SELECT p.idx AS idx, r.root_ptr AS root_ptr, r.root_final AS root_final, p.anchor_ptr AS anchor_ptr, p.anchor_final AS anchor_final
+FROM (SELECT * FROM process_pointers WHERE NOT root_final) p
+JOIN (SELECT idx, root_ptr, root_final FROM process_pointers) r ON r.idx = p.root_ptr`;
 
-export const COUNT_POINTER_CHANGES = `
-SELECT count() AS n FROM process_pointers p JOIN process_pointers_next n ON n.external_id = p.external_id
-WHERE p.root_ptr != n.root_ptr OR ifNull(p.anchor_ptr, '') != ifNull(n.anchor_ptr, '')`;
+/** The same for the customer tweets the brand replies hang from (rare: most runs have no step). */
+export const STEP_ANCHORS = `
+CREATE TABLE process_pointers_next ENGINE = Memory AS
+SELECT idx, root_ptr, root_final, anchor_ptr, anchor_final FROM process_pointers WHERE anchor_final
+UNION ALL
+SELECT p.idx AS idx, p.root_ptr AS root_ptr, p.root_final AS root_final, a.anchor_ptr AS anchor_ptr, ifNull(a.anchor_final, true) AS anchor_final
+FROM (SELECT * FROM process_pointers WHERE NOT anchor_final) p
+LEFT JOIN (SELECT idx, anchor_ptr, anchor_final FROM process_pointers) a ON a.idx = p.anchor_ptr`;
+
+/** Stop when nothing is left to climb (the parent graph has no cycles, so every pointer reaches its end). */
+export const COUNT_ROOTS_LEFT = `SELECT countIf(NOT root_final) AS n FROM process_pointers`;
+export const COUNT_ANCHORS_LEFT = `SELECT countIf(NOT anchor_final) AS n FROM process_pointers`;
 
 export const ADVANCE_POINTERS = [`EXCHANGE TABLES process_pointers AND process_pointers_next`, `DROP TABLE process_pointers_next SYNC`];
 
-/** The anchor is a customer tweet by construction; the filter says so, so that no conversation has a brand as its customer. */
+/**
+ * The anchor is a customer tweet by construction; the filter says so, so that no conversation has a brand as its
+ * customer. The tweets stream on the left; the joins' right sides hold only numbers and the ids they need.
+ */
 export const CREATE_MESSAGES = `
 CREATE TABLE process_messages ENGINE = Memory AS
 SELECT *,
   row_number() OVER w AS seq,
   if(row_number() OVER w = 1, false, inbound != lagInFrame(inbound) OVER w) AS speaker_changed
 FROM (
-  SELECT lower(hex(MD5(concat({platform:String}, ':', p.root_ptr, ':', c.author)))) AS conversation_id,
-    p.root_ptr AS thread_root_id, c.author AS customer_id,
+  SELECT lower(hex(MD5(concat({platform:String}, ':', r.external_id, ':', c.author)))) AS conversation_id,
+    p.root_ptr AS root_ptr, r.external_id AS thread_root_id, c.author AS customer_id,
     t.external_id AS external_id, t.author AS author, t.inbound AS inbound, t.ts AS ts, t.parent_id AS parent_id, t.first_mention AS first_mention,
     splitByWhitespace(t.words) AS tokens, t.customer_words AS customer_words
-  FROM process_pointers p
-  JOIN process_tweets t ON t.external_id = p.external_id
-  JOIN process_tweets c ON c.external_id = p.anchor_ptr
-  WHERE c.inbound
+  FROM process_tweets t
+  JOIN process_pointers p ON p.idx = t.idx
+  JOIN (SELECT idx, author FROM process_tweets WHERE inbound) c ON c.idx = p.anchor_ptr
+  JOIN (SELECT idx, external_id FROM process_tweets) r ON r.idx = p.root_ptr
 )
-WINDOW w AS (PARTITION BY conversation_id ORDER BY ts, external_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+WINDOW w AS (PARTITION BY root_ptr, customer_id ORDER BY ts, external_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
 
 export const CREATE_HITS = `
 CREATE TABLE process_hits ENGINE = Memory AS
