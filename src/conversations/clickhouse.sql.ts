@@ -95,6 +95,13 @@ export const COUNT_ANCHORS_LEFT = `SELECT countIf(NOT anchor_final) AS n FROM pr
 export const ADVANCE_POINTERS = [`EXCHANGE TABLES process_pointers AND process_pointers_next`, `DROP TABLE process_pointers_next SYNC`];
 
 /**
+ * A conversation's key while process works: the MD5 of platform, thread root and customer as a UInt128, which the
+ * group-bys and joins hash as a number; its 32 hex digits (the conversation_id both engines write) only in the outputs.
+ */
+const CONVERSATION_KEY = `reinterpretAsUInt128(MD5(concat({platform:String}, ':', r.external_id, ':', c.author)))`;
+const CONVERSATION_ID = (key: string) => `lower(hex(reinterpretAsFixedString(${key})))`;
+
+/**
  * The anchor is a customer tweet by construction; the filter says so, so that no conversation has a brand as its
  * customer. The tweets stream on the left; the joins' right sides hold only numbers and the ids they need.
  */
@@ -104,9 +111,9 @@ SELECT *,
   row_number() OVER w AS seq,
   if(row_number() OVER w = 1, false, inbound != lagInFrame(inbound) OVER w) AS speaker_changed
 FROM (
-  SELECT lower(hex(MD5(concat({platform:String}, ':', r.external_id, ':', c.author)))) AS conversation_id,
+  SELECT ${CONVERSATION_KEY} AS conv,
     p.root_ptr AS root_ptr, r.external_id AS thread_root_id, c.author AS customer_id,
-    t.external_id AS external_id, t.author AS author, t.inbound AS inbound, t.ts AS ts, t.parent_id AS parent_id, t.first_mention AS first_mention,
+    t.idx AS idx, t.external_id AS external_id, t.author AS author, t.inbound AS inbound, t.ts AS ts, t.parent_id AS parent_id, t.first_mention AS first_mention,
     splitByWhitespace(t.words) AS tokens, t.customer_words AS customer_words
   FROM process_tweets t
   JOIN process_pointers p ON p.idx = t.idx
@@ -117,15 +124,15 @@ WINDOW w AS (PARTITION BY root_ptr, customer_id ORDER BY ts, external_id ROWS BE
 
 export const CREATE_HITS = `
 CREATE TABLE process_hits ENGINE = Memory AS
-SELECT m.conversation_id AS conversation_id, m.external_id AS external_id, m.inbound AS inbound, m.seq AS seq,
+SELECT m.conv AS conv, m.idx AS idx, m.inbound AS inbound, m.seq AS seq,
   l.kind AS kind, l.term AS term, l.topic AS topic, l.score AS score, l.rank AS rank
-FROM (SELECT conversation_id, external_id, inbound, seq, arrayJoin(tokens) AS token FROM process_messages) m
+FROM (SELECT conv, idx, inbound, seq, arrayJoin(tokens) AS token FROM process_messages) m
 JOIN process_lexicon l ON l.term = m.token
 WHERE ${HIT_NEEDED}`;
 
 export const CREATE_MESSAGE_SIGNALS = `
 CREATE TABLE process_message_signals ENGINE = Memory AS
-SELECT m.conversation_id AS conversation_id, m.external_id AS external_id, m.inbound AS inbound, m.seq AS seq, m.ts AS ts,
+SELECT m.conv AS conv, m.inbound AS inbound, m.seq AS seq, m.ts AS ts,
   m.speaker_changed AS speaker_changed,
   ${round('ifNull(h.raw, 0) / sqrt(ifNull(h.raw, 0) * ifNull(h.raw, 0) + 15)', 4)} AS sentiment,
   ifNull(h.confirms, false) AND NOT ifNull(h.negated, false) AS confirms,
@@ -133,30 +140,30 @@ SELECT m.conversation_id AS conversation_id, m.external_id AS external_id, m.inb
   ifNull(h.ask_dm, false) AS ask_dm, ifNull(h.ask_email, false) AS ask_email, ifNull(h.ask_phone, false) AS ask_phone,
   ifNull(h.says_dm, false) AS says_dm, ifNull(h.says_email, false) AS says_email, ifNull(h.says_phone, false) AS says_phone
 FROM process_messages m LEFT JOIN (
-  SELECT external_id,
+  SELECT idx,
     sumIf(score, kind = 'sentiment') AS raw,
     countIf(kind IN ('gratitude', 'fixed')) > 0 AS confirms,
     countIf(kind = 'negation') > 0 AS negated,
     countIf(kind = 'closing') > 0 AS closes,
     countIf(kind = 'ask_dm') > 0 AS ask_dm, countIf(kind = 'ask_email') > 0 AS ask_email, countIf(kind = 'ask_phone') > 0 AS ask_phone,
     countIf(kind = 'customer_dm') > 0 AS says_dm, countIf(kind = 'customer_email') > 0 AS says_email, countIf(kind = 'customer_phone') > 0 AS says_phone
-  FROM process_hits GROUP BY external_id
-) h ON h.external_id = m.external_id`;
+  FROM process_hits GROUP BY idx
+) h ON h.idx = m.idx`;
 
 /** A brand tweet is in a conversation only through a pointer it kept (PARENT_PRECEDES), so parent_id is its parent here. */
 export const CREATE_REPLY_DELAYS = `
 CREATE TABLE process_reply_delays ENGINE = Memory AS
-SELECT b.conversation_id AS conversation_id, ${millis('b.ts')} - ${millis('c.ts')} AS delay_ms
-FROM process_messages b JOIN process_messages c ON c.external_id = b.parent_id AND c.conversation_id = b.conversation_id
+SELECT b.conv AS conv, ${millis('b.ts')} - ${millis('c.ts')} AS delay_ms
+FROM process_messages b JOIN process_messages c ON c.external_id = b.parent_id AND c.conv = b.conv
 WHERE NOT b.inbound AND c.inbound`;
 
 export const CREATE_TOPICS = `
 CREATE TABLE process_topics ENGINE = Memory AS
-SELECT conversation_id, topic, terms FROM (
-  SELECT conversation_id, topic, terms, row_number() OVER (PARTITION BY conversation_id ORDER BY hits DESC, rank) AS nth
+SELECT conv, topic, terms FROM (
+  SELECT conv, topic, terms, row_number() OVER (PARTITION BY conv ORDER BY hits DESC, rank) AS nth
   FROM (
-    SELECT conversation_id, topic, min(rank) AS rank, count() AS hits, arraySort(groupUniqArray(term)) AS terms
-    FROM process_hits WHERE kind = 'topic' AND inbound GROUP BY conversation_id, topic
+    SELECT conv, topic, min(rank) AS rank, count() AS hits, arraySort(groupUniqArray(term)) AS terms
+    FROM process_hits WHERE kind = 'topic' AND inbound GROUP BY conv, topic
   )
 ) WHERE nth = 1`;
 
@@ -169,7 +176,7 @@ const CHANNEL_IF = (said: string, ask: string, channel: string) => `if(r.${said}
 export const CREATE_CONVERSATIONS = `
 CREATE TABLE conversations_out ENGINE = Memory AS
 WITH base AS (
-  SELECT conversation_id,
+  SELECT conv,
     min(ts) AS started_at, max(ts) AS ended_at, toInt64(count()) AS message_count,
     toInt64(countIf(inbound)) AS customer_messages,
     toInt64(countIf(NOT inbound)) AS brand_messages,
@@ -193,28 +200,28 @@ WITH base AS (
     maxIfOrNull(seq, says_dm AND inbound) AS dm_said_seq,
     maxIfOrNull(seq, says_email AND inbound) AS email_said_seq,
     maxIfOrNull(seq, says_phone AND inbound) AS phone_said_seq
-  FROM process_message_signals GROUP BY conversation_id
+  FROM process_message_signals GROUP BY conv
 ),
 ids AS (
-  SELECT conversation_id, any(customer_id) AS customer_id, any(thread_root_id) AS thread_root_id,
+  SELECT conv, any(customer_id) AS customer_id, any(thread_root_id) AS thread_root_id,
     argMinIf(first_mention, seq, inbound) AS first_mention,
     ${RECENT_WORDS} AS recent_words
-  FROM process_messages GROUP BY conversation_id
+  FROM process_messages GROUP BY conv
 ),
 brands AS (
-  SELECT conversation_id, author AS replying_brand FROM (
-    SELECT conversation_id, author, row_number() OVER (PARTITION BY conversation_id ORDER BY n DESC, author) AS nth
-    FROM (SELECT conversation_id, author, count() AS n FROM process_messages WHERE NOT inbound GROUP BY conversation_id, author)
+  SELECT conv, author AS replying_brand FROM (
+    SELECT conv, author, row_number() OVER (PARTITION BY conv ORDER BY n DESC, author) AS nth
+    FROM (SELECT conv, author, count() AS n FROM process_messages WHERE NOT inbound GROUP BY conv, author)
   ) WHERE nth = 1
 ),
 cues AS (
-  SELECT conversation_id,
+  SELECT conv,
     arraySort(groupUniqArrayIf(term, kind = 'urgency' AND inbound)) AS urgency_terms,
     arraySort(groupUniqArrayIf(term, kind = 'escalation' AND inbound)) AS escalation_terms
-  FROM process_hits GROUP BY conversation_id
+  FROM process_hits GROUP BY conv
 ),
 delays AS (
-  SELECT conversation_id, ${round('quantileExactInclusive(0.5)(delay_ms) / 60000.0', 2)} AS median_response_minutes FROM process_reply_delays GROUP BY conversation_id
+  SELECT conv, ${round('quantileExactInclusive(0.5)(delay_ms) / 60000.0', 2)} AS median_response_minutes FROM process_reply_delays GROUP BY conv
 ),
 resolved AS (
   SELECT *,
@@ -225,7 +232,7 @@ resolved AS (
   FROM base
 )
 SELECT
-  r.conversation_id AS conversation_id,
+  ${CONVERSATION_ID('r.conv')} AS conversation_id,
   {platform:String} AS platform_type,
   i.customer_id AS customer_id,
   coalesce(b.replying_brand, i.first_mention) AS brand,
@@ -261,15 +268,15 @@ SELECT
   ${AS_OF} AS as_of,
   toJSONString(i.recent_words) AS recent_words
 FROM resolved r
-JOIN ids i ON i.conversation_id = r.conversation_id
-LEFT JOIN brands b ON b.conversation_id = r.conversation_id
-LEFT JOIN cues c ON c.conversation_id = r.conversation_id
-LEFT JOIN delays d ON d.conversation_id = r.conversation_id
-LEFT JOIN process_topics t ON t.conversation_id = r.conversation_id`;
+JOIN ids i ON i.conv = r.conv
+LEFT JOIN brands b ON b.conv = r.conv
+LEFT JOIN cues c ON c.conv = r.conv
+LEFT JOIN delays d ON d.conv = r.conv
+LEFT JOIN process_topics t ON t.conv = r.conv`;
 
 export const CREATE_CONVERSATION_MESSAGES = `
 CREATE TABLE conversation_messages_out ENGINE = Memory AS
-SELECT conversation_id, external_id, toInt64(seq) AS seq, inbound FROM process_messages`;
+SELECT ${CONVERSATION_ID('conv')} AS conversation_id, external_id, toInt64(seq) AS seq, inbound FROM process_messages`;
 
 const SENTIMENT_LABEL = `multiIf(customer_sentiment_end >= 0.05, 'positive', customer_sentiment_end <= -0.05, 'negative', 'neutral')`;
 
