@@ -280,54 +280,44 @@ SELECT ${CONVERSATION_ID('conv')} AS conversation_id, external_id, toInt64(seq) 
 
 const SENTIMENT_LABEL = `multiIf(customer_sentiment_end >= 0.05, 'positive', customer_sentiment_end <= -0.05, 'negative', 'neutral')`;
 
+/**
+ * One pass over a customer's tweets and one over their conversations. The three peak hours are the hours with the
+ * most tweets, ties to the earlier hour; the dominant sentiment and topic are the most frequent, ties to the first in
+ * byte order (sumMap's keys come sorted, and indexOf finds the first of the highest counts): the same choices as
+ * CREATE_PROFILES of duckdb.sql.ts, which ranks them with windows.
+ */
 export const CREATE_PROFILES = `
 CREATE TABLE customer_profiles_out ENGINE = Memory AS
 WITH own AS (
-  SELECT author AS customer_id, toInt64(count()) AS total_interactions, min(ts) AS first_interaction_at, max(ts) AS last_interaction_at,
-    groupArray(toHour(ts)) AS hours
-  FROM process_tweets WHERE inbound GROUP BY author
-),
-peaks AS (
-  SELECT customer_id, arrayMap(x -> x.2, arraySort(groupArray((nth, hour)))) AS peak_hours FROM (
-    SELECT customer_id, hour, row_number() OVER (PARTITION BY customer_id ORDER BY n DESC, hour) AS nth
-    FROM (SELECT author AS customer_id, toHour(ts) AS hour, count() AS n FROM process_tweets WHERE inbound GROUP BY author, hour)
-  ) WHERE nth <= 3 GROUP BY customer_id
+  SELECT customer_id, total_interactions, first_interaction_at, last_interaction_at, arrayMap(h -> countEqual(hours, h), range(24)) AS hour_counts
+  FROM (
+    SELECT author AS customer_id, toInt64(count()) AS total_interactions, min(ts) AS first_interaction_at, max(ts) AS last_interaction_at,
+      groupArray(toHour(ts)) AS hours
+    FROM process_tweets WHERE inbound GROUP BY author
+  )
 ),
 convs AS (
   SELECT customer_id, toInt64(count()) AS conversations,
     toInt64(countIf(resolution_status = 'open')) AS open_conversations,
     ${round('avg(first_response_ms) / 60000.0', 2)} AS avg_brand_response_minutes,
-    ${round(`countIf(resolution_status = 'resolved') / count()`, 4)} AS resolution_rate
+    ${round(`countIf(resolution_status = 'resolved') / count()`, 4)} AS resolution_rate,
+    sumMap([${SENTIMENT_LABEL}], [toUInt64(1)]) AS labels,
+    sumMap([topic], [toUInt64(1)]) AS topics,
+    arraySort(groupUniqArrayArray(JSONExtract(customer_moved_to, 'Array(String)'))) AS channels_accepted
   FROM conversations_out GROUP BY customer_id
-),
-ranked_sentiment AS (
-  SELECT customer_id, label, row_number() OVER (PARTITION BY customer_id ORDER BY n DESC, label) AS nth
-  FROM (SELECT customer_id, ${SENTIMENT_LABEL} AS label, count() AS n FROM conversations_out GROUP BY customer_id, label)
-),
-ranked_topic AS (
-  SELECT customer_id, topic, row_number() OVER (PARTITION BY customer_id ORDER BY n DESC, topic) AS nth
-  FROM (SELECT customer_id, topic, count() AS n FROM conversations_out GROUP BY customer_id, topic)
-),
-channels AS (
-  SELECT customer_id, arraySort(groupUniqArray(channel)) AS channels_accepted
-  FROM (SELECT customer_id, arrayJoin(JSONExtract(customer_moved_to, 'Array(String)')) AS channel FROM conversations_out)
-  GROUP BY customer_id
 )
 SELECT o.customer_id AS customer_id, {platform:String} AS platform_type,
   ifNull(c.conversations, 0) AS conversations, ifNull(c.open_conversations, 0) AS open_conversations,
   o.total_interactions AS total_interactions, o.first_interaction_at AS first_interaction_at, o.last_interaction_at AS last_interaction_at,
-  toJSONString(arrayMap(h -> countEqual(o.hours, h), range(24))) AS active_hours,
-  toJSONString(p.peak_hours) AS peak_hours,
+  toJSONString(o.hour_counts) AS active_hours,
+  toJSONString(arraySlice(arraySort(h -> (-o.hour_counts[h + 1], h), arrayFilter(h -> o.hour_counts[h + 1] > 0, range(24))), 1, 3)) AS peak_hours,
   c.avg_brand_response_minutes AS avg_brand_response_minutes, ifNull(c.resolution_rate, 0) AS resolution_rate,
-  ifNull(s.label, 'neutral') AS dominant_sentiment, ifNull(t.topic, 'other') AS dominant_topic,
-  toJSONString(ifNull(ch.channels_accepted, CAST([], 'Array(String)'))) AS channels_accepted,
+  if(c.customer_id IS NULL, 'neutral', c.labels.1[indexOf(c.labels.2, arrayMax(c.labels.2))]) AS dominant_sentiment,
+  if(c.customer_id IS NULL, 'other', c.topics.1[indexOf(c.topics.2, arrayMax(c.topics.2))]) AS dominant_topic,
+  toJSONString(ifNull(c.channels_accepted, CAST([], 'Array(String)'))) AS channels_accepted,
   ${AS_OF} AS as_of
 FROM own o
-JOIN peaks p ON p.customer_id = o.customer_id
-LEFT JOIN convs c ON c.customer_id = o.customer_id
-LEFT JOIN (SELECT * FROM ranked_sentiment WHERE nth = 1) s ON s.customer_id = o.customer_id
-LEFT JOIN (SELECT * FROM ranked_topic WHERE nth = 1) t ON t.customer_id = o.customer_id
-LEFT JOIN channels ch ON ch.customer_id = o.customer_id`;
+LEFT JOIN convs c ON c.customer_id = o.customer_id`;
 
 export const SUMMARY = `
 SELECT (SELECT count() FROM conversations_out) AS conversations,
