@@ -65,7 +65,7 @@ export async function processInClickHouse(engine: SqlEngine, context: EngineCont
     tracker.start('write');
     await engine.replaceWith(
       OUTPUT_TABLES.map((table) => ({ table })),
-      ({ table }, next) => engine.execute(ch.insertOutputFromWorkTable(table.columns.map((column) => column.name), next, `${table.name}_out`)),
+      ({ table }, next) => engine.execute(ch.insertOutputFromWorkTable(table.columns.map((column) => column.name), next, `${table.name}_out`), {}, ch.OUTPUT_INSERT_SETTINGS),
     );
     tracker.update('write', Number(counts.conversations));
     return {
