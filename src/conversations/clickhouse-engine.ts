@@ -48,7 +48,8 @@ export async function processInClickHouse(engine: SqlEngine, context: EngineCont
       }
     }
     await run(ch.CREATE_MESSAGES);
-    await release(ch.CREATE_MESSAGES);
+    await run(ch.CREATE_CUSTOMER_TWEETS);
+    await release(ch.CREATE_CUSTOMER_TWEETS);
 
     tracker.start('features');
     for (const statement of [ch.CREATE_HITS, ch.CREATE_MESSAGE_SIGNALS, ch.CREATE_REPLY_DELAYS, ch.CREATE_TOPICS, ch.CREATE_CONVERSATIONS, ch.CREATE_CONVERSATION_MESSAGES]) {
