@@ -66,13 +66,16 @@ export function composeRow(row: DecisionRow, context: ComposeContext): { action:
   return { action, layer: decision.layer };
 }
 
+/** When to send, as both the actions table and the user's CSV write it (null: no send). */
+export const sendTimeText = (action: Action): string | null => (action.send_time === null ? null : action.send_time.toISOString());
+
 /** An action as the text columns of the `actions` table. */
 export function actionColumns(action: Action): ActionColumns {
   return [
     action.conversation_id,
     action.channel,
     action.message,
-    action.send_time === null ? null : action.send_time.toISOString(),
+    sendTimeText(action),
     action.reasoning,
     action.issue_status,
     action.rule_id,

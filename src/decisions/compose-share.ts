@@ -11,7 +11,7 @@ import type { LearnedModel } from './model.js';
 import type { Policy } from './policy.js';
 import type { RuleSet } from './rules.schema.js';
 import type { Action } from './action.js';
-import { actionColumns, composeContext, composeRow, jsonRecord, type DecisionRow } from './compose-row.js';
+import { actionColumns, composeContext, composeRow, jsonRecord, sendTimeText, type DecisionRow } from './compose-row.js';
 import { DECISION_FIELDS, featureReader, rowReader } from './fields.js';
 import { readDecidedShare } from './predict.sql.js';
 
@@ -189,7 +189,7 @@ function csvLine(share: CsvShare): (out: RecordFile, row: DecisionRow, action: A
     chat_log: (out, row) => out.field(text(row.chat_log)),
     channel: (out, _, action) => out.field(action.channel),
     message: (out, _, action) => out.field(action.message),
-    send_time: (out, _, action) => out.field(action.send_time === null ? null : action.send_time.toISOString()),
+    send_time: (out, _, action) => out.field(sendTimeText(action)),
     reasoning: (out, _, action) => out.field(action.reasoning),
     issue_status: (out, _, action) => out.field(action.issue_status),
     conversation_id: (out, row) => out.field(text(row.conversation_id)),
