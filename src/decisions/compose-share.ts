@@ -5,10 +5,10 @@
 // order: the decided rows arrive sorted as the CSV is, so the job only puts the shares one after the other (instead of
 // DuckDB sorting a gigabyte of finished rows by customer) and the store loads that file as it is.
 import fs from 'node:fs';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBBlobValue } from '@duckdb/node-api';
 import { DUCKDB_QUOTES, duckDbDouble, nullableCsvField } from '../files/csv-field.js';
 import type { LearnedModel } from './model.js';
-import type { Policy } from './policy.js';
+import type { Policy, Receipt } from './policy.js';
 import type { RuleSet } from './rules.schema.js';
 import type { Action } from './action.js';
 import { actionColumns, composeContext, composeRow, jsonRecord, sendTimeText, type DecisionRow } from './compose-row.js';
@@ -57,6 +57,8 @@ const utf8Write: (buffer: Buffer, text: string, offset: number) => number =
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const LF = 0x0a;
+const CR = 0x0d;
+const HASH = 0x23;
 
 /**
  * Records encoded straight into one reused buffer and written with a synchronous write when it fills (the share does
@@ -87,6 +89,17 @@ export class RecordFile {
     this.used += utf8Write(this.buffer, record, this.used);
   }
 
+  /** Bytes as they are (a field encoded and quoted once, written many times). */
+  bytes(bytes: Uint8Array): void {
+    if (!this.reserve(bytes.length)) {
+      this.flush();
+      fs.writeSync(this.fd, bytes);
+      return;
+    }
+    this.buffer.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
   /** One ASCII character, by its code. */
   char(code: number): void {
     if (this.used === this.buffer.length) this.flush();
@@ -108,6 +121,29 @@ export class RecordFile {
     this.buffer[this.used++] = QUOTE;
     this.used += utf8Write(this.buffer, inner, this.used);
     this.buffer[this.used++] = QUOTE;
+  }
+
+  /**
+   * A text given as its UTF-8 bytes, written as field() writes the same text: copied between quotes when it holds a
+   * comma, a line end or a #, as it is when it holds none, and through field() when it holds a quote (to double it).
+   * Each test is a native byte search; a text holds no such byte inside a multi-byte character.
+   */
+  utf8Field(bytes: Uint8Array | null): void {
+    if (bytes === null) return;
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    if (buffer.indexOf(QUOTE) >= 0) {
+      this.field(buffer.toString('utf8'));
+      return;
+    }
+    const quoted = buffer.length === 0 || buffer.indexOf(LF) >= 0 || buffer.indexOf(COMMA) >= 0 || buffer.indexOf(CR) >= 0 || buffer.indexOf(HASH) >= 0;
+    if (!this.reserve(buffer.length + 2)) {
+      this.field(buffer.toString('utf8'));
+      return;
+    }
+    if (quoted) this.buffer[this.used++] = QUOTE;
+    this.buffer.set(buffer, this.used);
+    this.used += buffer.length;
+    if (quoted) this.buffer[this.used++] = QUOTE;
   }
 
   close(): void {
@@ -137,7 +173,11 @@ export async function composeShare(setup: ComposeShareSetup): Promise<ComposeSha
   try {
     const numbers = ['customer_rank', ...Object.entries(DECISION_FIELDS).filter(([, type]) => type === 'number').map(([field]) => field)];
     // One thread reads the file in order, so a share's rows keep the file's order.
-    const result = await connection.stream(readDecidedShare(numbers), { file: setup.input, from: BigInt(setup.from), to: BigInt(setup.to) });
+    const result = await connection.stream(readDecidedShare(numbers, { chatLogBytes: 'csv' in setup.output }), {
+      file: setup.input,
+      from: BigInt(setup.from),
+      to: BigInt(setup.to),
+    });
     const names = result.columnNames();
     const context = composeContext(setup.rules, setup.model, setup.policy, new Date(setup.asOfMs), featureReader(names));
     const readRow = rowReader(names);
@@ -184,12 +224,25 @@ type FieldWriter = (out: RecordFile, row: DecisionRow, action: Action) => void;
 function csvLine(share: CsvShare): (out: RecordFile, row: DecisionRow, action: Action) => void {
   const runId = nullableCsvField(share.runId);
   const asOf = nullableCsvField(share.asOf);
+  const receipts = new ReceiptFields();
+  const sendTimes = new Map<number, string>();
+  const sentiments = new Map<number, string>();
   const fields: Record<string, FieldWriter> = {
     customer_id: (out, row) => out.field(text(row.customer_id)),
-    chat_log: (out, row) => out.field(text(row.chat_log)),
+    chat_log: (out, row) => out.utf8Field(row.chat_log === null ? null : (row.chat_log as DuckDBBlobValue).bytes),
     channel: (out, _, action) => out.field(action.channel),
     message: (out, _, action) => out.field(action.message),
-    send_time: (out, _, action) => out.field(sendTimeText(action)),
+    send_time: (out, _, action) => {
+      // A run's send times are a few hours of one or two days: each is printed once.
+      if (action.send_time === null) return;
+      const ms = action.send_time.getTime();
+      let text = sendTimes.get(ms);
+      if (text === undefined) {
+        text = sendTimeText(action)!;
+        if (sendTimes.size < PRINTED_CACHE_SIZE) sendTimes.set(ms, text);
+      }
+      out.add(text);
+    },
     reasoning: (out, _, action) => out.field(action.reasoning),
     issue_status: (out, _, action) => out.field(action.issue_status),
     conversation_id: (out, row) => out.field(text(row.conversation_id)),
@@ -198,12 +251,20 @@ function csvLine(share: CsvShare): (out: RecordFile, row: DecisionRow, action: A
     llm_status: (out) => out.add('off'),
     topic: (out, row) => out.field(text(row.topic)),
     sentiment: (out, row) => {
-      if (row.customer_sentiment_end !== null) out.add(duckDbDouble(Number(row.customer_sentiment_end)));
+      if (row.customer_sentiment_end === null) return;
+      // Sentiments have four decimals: a run has a few thousand distinct ones, each printed once (a Map holds -0 as 0).
+      const value = Number(row.customer_sentiment_end);
+      let text = value === 0 ? undefined : sentiments.get(value);
+      if (text === undefined) {
+        text = duckDbDouble(value);
+        if (value !== 0 && sentiments.size < PRINTED_CACHE_SIZE) sentiments.set(value, text);
+      }
+      out.add(text);
     },
     fired: (out, _, action) => out.field(JSON.stringify(action.fired)),
     run_id: (out) => out.add(runId),
     as_of: (out) => out.add(asOf),
-    receipt: (out, _, action) => out.field(JSON.stringify(action.receipt)),
+    receipt: (out, _, action) => receipts.write(out, action.receipt),
   };
   const writers = share.columns.map((column) => {
     const writer = fields[column];
@@ -219,6 +280,57 @@ function csvLine(share: CsvShare): (out: RecordFile, row: DecisionRow, action: A
     writers[last](out, row, action);
     out.char(LF);
   };
+}
+
+/** How many distinct send times and sentiments a share keeps printed. */
+const PRINTED_CACHE_SIZE = 65536;
+
+/** How many distinct receipts a share keeps encoded: a run without a model has a few dozen. */
+const RECEIPT_CACHE_SIZE = 4096;
+
+/**
+ * Receipts as CSV fields. A receipt without a model's numbers (the rules policy, or a policy with no model) says only
+ * which actions were allowed and which guard-rails applied: a few dozen distinct receipts in a run of 606k rows. Each
+ * is stringified, quoted and encoded once and then copied as bytes (JSON.stringify, the quote test, doubling its quotes
+ * and encoding 540 bytes took a quarter of a rules share's time). A receipt with a model's numbers is nearly always
+ * distinct, so it is written as it is, with no lookup.
+ */
+export class ReceiptFields {
+  private readonly encoded = new Map<string, Buffer>();
+
+  write(out: RecordFile, receipt: Receipt): void {
+    const key = modelFreeKey(receipt);
+    if (key === null) {
+      out.field(JSON.stringify(receipt));
+      return;
+    }
+    let bytes = this.encoded.get(key);
+    if (bytes === undefined) {
+      bytes = Buffer.from(nullableCsvField(JSON.stringify(receipt)));
+      if (this.encoded.size < RECEIPT_CACHE_SIZE) this.encoded.set(key, bytes);
+    }
+    out.bytes(bytes);
+  }
+}
+
+/** The receipt's own keys: one more (or fewer) and a receipt is no longer told apart by modelFreeKey. */
+const RECEIPT_KEYS = 6;
+
+/**
+ * What tells a receipt without a model's numbers from another (its policy, layer, the actions' order and eligibility and
+ * the guard-rails), or null when it has numbers (or a shape modelFreeKey does not know).
+ */
+export function modelFreeKey(receipt: Receipt): string | null {
+  if (receipt.model_id !== null || receipt.top_features.length > 0) return null;
+  let key = `${receipt.policy}|${receipt.layer}`;
+  for (const action of receipt.actions) {
+    if (action.propensity !== null || action.expected_value !== null) return null;
+    key += `|${action.action}:${action.eligible ? 1 : 0}`;
+  }
+  for (const guard of receipt.guard_rails) key += `\u0000${guard}`;
+  let keys = 0;
+  for (const _ in receipt) keys += 1;
+  return keys === RECEIPT_KEYS ? key : null;
 }
 
 /** A chunk's columns as the row objects compose-row.ts reads (recent words split back into a list). */

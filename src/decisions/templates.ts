@@ -50,28 +50,33 @@ const aboutTail = (topic: string): string => (about(topic) === TOPIC_PHRASE.othe
 
 const UPSET_AT = -0.3;
 
-interface WordSets {
-  kind: Set<string>;
-  negation: Set<string>;
-  dm: Set<string>;
-}
+/** What a word says, as bits: kind words, a negation, a customer's DM, a request. */
+const KIND = 1;
+const NEGATION = 2;
+const DM = 4;
+const REQUEST = 8;
 
 /** Words of a request: "can you update my points please - thanks" asks for something, it does not thank for it. */
-const REQUEST = new Set(['please', 'pls', 'plz', 'can', 'could', 'need', 'want', 'help']);
+const REQUEST_WORDS = ['please', 'pls', 'plz', 'can', 'could', 'need', 'want', 'help'];
 
-let wordSets: WordSets | null = null;
+let wordBits: Map<string, number> | null = null;
 
-/** The lexicon's words behind the signals (gratitude and praise, negation, a customer's DM), read once. */
-function words(): WordSets {
-  if (wordSets) return wordSets;
-  const rows = loadLexicon();
-  const of = (test: (row: (typeof rows)[number]) => boolean) => new Set(rows.filter(test).map((row) => row.term));
-  wordSets = {
-    kind: of((row) => row.kind === 'gratitude' || (row.kind === 'topic' && row.topic === 'praise') || (row.kind === 'sentiment' && row.score >= 3)),
-    negation: of((row) => row.kind === 'negation'),
-    dm: of((row) => row.kind === 'customer_dm'),
-  };
-  return wordSets;
+/**
+ * The lexicon's words behind the signals (gratitude and praise, negation, a customer's DM) and the request words, read
+ * once, each with the bits of what it says: a message's words are looked up once each, not once per set.
+ */
+function words(): Map<string, number> {
+  if (wordBits) return wordBits;
+  const bits = new Map<string, number>();
+  const mark = (word: string, bit: number) => bits.set(word, (bits.get(word) ?? 0) | bit);
+  for (const row of loadLexicon()) {
+    if (row.kind === 'gratitude' || (row.kind === 'topic' && row.topic === 'praise') || (row.kind === 'sentiment' && row.score >= 3)) mark(row.term, KIND);
+    if (row.kind === 'negation') mark(row.term, NEGATION);
+    if (row.kind === 'customer_dm') mark(row.term, DM);
+  }
+  for (const word of REQUEST_WORDS) mark(word, REQUEST);
+  wordBits = bits;
+  return bits;
 }
 
 /** Lower-case word tokens, as the lexicon matches them ([a-z0-9'] runs). */
@@ -100,16 +105,14 @@ export function customerSignals(input: SignalInput): CustomerSignals {
   const upset = (input.customer_sentiment_end ?? 0) <= UPSET_AT;
   const text = input.last_customer_message ?? null;
   const tokens = text !== null ? (text.toLowerCase().match(TOKEN) ?? []) : (input.recent_words ?? []);
-  const { kind, negation, dm } = words();
-  const has = (set: Set<string>) => {
-    for (const token of tokens) if (set.has(token)) return true;
-    return false;
-  };
+  const bits = words();
+  let said = 0;
+  for (const token of tokens) said |= bits.get(token) ?? 0;
   const question = text !== null && QUESTION.test(text.replace(LEADING_MENTIONS, ''));
   return {
-    thanks: !upset && !question && (has(kind) || input.topic === 'praise') && !has(negation) && !has(REQUEST),
+    thanks: !upset && !question && ((said & KIND) !== 0 || input.topic === 'praise') && (said & (NEGATION | REQUEST)) === 0,
     question,
-    dm: input.customer_moved_to_dm === true || has(dm),
+    dm: input.customer_moved_to_dm === true || (said & DM) !== 0,
     upset,
   };
 }

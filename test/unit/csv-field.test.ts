@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RecordFile } from '../../src/decisions/compose-share.js';
+import { modelFreeKey, ReceiptFields, RecordFile } from '../../src/decisions/compose-share.js';
+import type { Receipt } from '../../src/decisions/policy.js';
 import { duckDbDouble, jsonCsvField, nullableCsvField } from '../../src/files/csv-field.js';
 import { openStaging } from '../../src/staging/duckdb.js';
 
@@ -63,4 +64,62 @@ describe('CSV fields as DuckDB writes them', () => {
     }
   });
 
+  it('writes a text given as its UTF-8 bytes as field() writes the text', () => {
+    const long = ['x'.repeat(90), `${'é'.repeat(40)},`, 'y'.repeat(400), 'say "hi"\n'.repeat(30)];
+    const texts = [...TEXTS, ...long];
+    for (const size of [64, 256, 8 * 1024 * 1024]) {
+      const file = path.join(dir, `bytes-${size}.csv`);
+      const out = new RecordFile(file, 'w', size);
+      for (const text of texts) {
+        out.utf8Field(text === null ? null : new TextEncoder().encode(text));
+        out.char(0x2c);
+      }
+      out.close();
+      expect(fs.readFileSync(file, 'utf8'), `buffer of ${size} bytes`).toBe(texts.map((text) => `${nullableCsvField(text)},`).join(''));
+    }
+  });
+
+  it('writes receipts, encoded once or not, as their quoted JSON', () => {
+    const actions = (eligible: boolean[], numbers = false): Receipt['actions'] =>
+      (['twitter_public_reply', 'twitter_dm_reply', 'email_reply', 'scheduling_phone_call'] as const).map((action, i) => ({
+        action,
+        eligible: eligible[i],
+        propensity: numbers ? 0.25 : null,
+        expected_value: numbers && eligible[i] ? 0.1 * i : null,
+      }));
+    const rules = (eligible: boolean[], guard_rails: string[], policy: Receipt['policy'] = 'rules'): Receipt => ({
+      policy,
+      model_id: null,
+      layer: 'rules',
+      actions: actions(eligible),
+      top_features: [],
+      guard_rails,
+    });
+    const receipts: Receipt[] = [
+      rules([true, true, true, false], []),
+      rules([true, true, true, true], []),
+      rules([true, true, true, false], ['contact policy: one action per customer per 24 h; another conversation of this customer gets it']),
+      rules([true, true, true, false], ['quiet hours (23:00-7:00 UTC): sent at 2018-01-04T07:00:00.000Z']),
+      rules([true, true, true, false], ['quiet hours (23:00-7:00 UTC): sent at 2018-01-04T08:00:00.000Z']),
+      rules([true, true, true, false], ['no model: the rules decide'], 'learned'),
+      rules([true, true, true, false], ['no model: the rules decide', 'quiet hours (23:00-7:00 UTC): sent at 2018-01-04T07:00:00.000Z'], 'learned'),
+      { policy: 'learned', model_id: 'm1', layer: 'outcome', actions: actions([true, true, false, true], true), top_features: [{ feature: 'topic=billing', contribution: 0.5 }], guard_rails: [] },
+    ];
+    // Each twice, so the second comes from the encoded ones.
+    const file = path.join(dir, 'receipts.csv');
+    const out = new RecordFile(file);
+    const fields = new ReceiptFields();
+    for (const receipt of [...receipts, ...receipts]) {
+      fields.write(out, receipt);
+      out.char(0x0a);
+    }
+    out.close();
+    const expected = [...receipts, ...receipts].map((receipt) => `${nullableCsvField(JSON.stringify(receipt))}\n`).join('');
+    expect(fs.readFileSync(file, 'utf8')).toBe(expected);
+    // Receipts without a model's numbers are told apart by their key; one with numbers has none.
+    const keys = receipts.slice(0, 7).map(modelFreeKey);
+    expect(new Set(keys).size).toBe(7);
+    expect(modelFreeKey(receipts[7])).toBeNull();
+    expect(modelFreeKey({ ...receipts[0], extra: 1 } as Receipt)).toBeNull();
+  });
 });
