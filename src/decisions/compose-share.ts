@@ -14,6 +14,7 @@ import type { Action } from './action.js';
 import { actionColumns, composeContext, composeRow, jsonRecord, sendTimeText, type DecisionRow } from './compose-row.js';
 import { DECISION_FIELDS, featureReader, rowReader } from './fields.js';
 import { readDecidedShare } from './predict.sql.js';
+import { CsvJson } from './csv-json.js';
 
 export interface ComposeShareSetup {
   rules: RuleSet;
@@ -224,7 +225,8 @@ type FieldWriter = (out: RecordFile, row: DecisionRow, action: Action) => void;
 function csvLine(share: CsvShare): (out: RecordFile, row: DecisionRow, action: Action) => void {
   const runId = nullableCsvField(share.runId);
   const asOf = nullableCsvField(share.asOf);
-  const receipts = new ReceiptFields();
+  const json = new CsvJson();
+  const receipts = new ReceiptFields(json);
   const sendTimes = new Map<number, string>();
   const sentiments = new Map<number, string>();
   const fields: Record<string, FieldWriter> = {
@@ -261,7 +263,7 @@ function csvLine(share: CsvShare): (out: RecordFile, row: DecisionRow, action: A
       }
       out.add(text);
     },
-    fired: (out, _, action) => out.field(JSON.stringify(action.fired)),
+    fired: (out, _, action) => out.add(json.record(action.fired)),
     run_id: (out) => out.add(runId),
     as_of: (out) => out.add(asOf),
     receipt: (out, _, action) => receipts.write(out, action.receipt),
@@ -291,22 +293,24 @@ const RECEIPT_CACHE_SIZE = 4096;
 /**
  * Receipts as CSV fields. A receipt without a model's numbers (the rules policy, or a policy with no model) says only
  * which actions were allowed and which guard-rails applied: a few dozen distinct receipts in a run of 606k rows. Each
- * is stringified, quoted and encoded once and then copied as bytes (JSON.stringify, the quote test, doubling its quotes
- * and encoding 540 bytes took a quarter of a rules share's time). A receipt with a model's numbers is nearly always
- * distinct, so it is written as it is, with no lookup.
+ * is written (csv-json.ts) and encoded once and then copied as bytes (JSON.stringify, the quote test, doubling its
+ * quotes and encoding 540 bytes took a quarter of a rules share's time). A receipt with a model's numbers is nearly
+ * always distinct, so it is written as it is, with no lookup.
  */
 export class ReceiptFields {
   private readonly encoded = new Map<string, Buffer>();
 
+  constructor(private readonly json: CsvJson = new CsvJson()) {}
+
   write(out: RecordFile, receipt: Receipt): void {
     const key = modelFreeKey(receipt);
     if (key === null) {
-      out.field(JSON.stringify(receipt));
+      out.add(this.json.receipt(receipt));
       return;
     }
     let bytes = this.encoded.get(key);
     if (bytes === undefined) {
-      bytes = Buffer.from(nullableCsvField(JSON.stringify(receipt)));
+      bytes = Buffer.from(this.json.receipt(receipt));
       if (this.encoded.size < RECEIPT_CACHE_SIZE) this.encoded.set(key, bytes);
     }
     out.bytes(bytes);

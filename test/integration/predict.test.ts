@@ -14,6 +14,7 @@ import { predict, PREDICTION_COLUMNS } from '../../src/decisions/predict.js';
 import { defaultRulesPath } from '../../src/decisions/rules-file.js';
 import { loadRuleSet } from '../../src/decisions/rules.schema.js';
 import { ingest } from '../../src/pipeline/ingest.js';
+import { writeSampleModel } from '../helpers/model.js';
 import { openStaging } from '../../src/staging/duckdb.js';
 import { queryEmbedded } from '../helpers/clickhouse.js';
 import { ROOT, runCli } from '../helpers/cli.js';
@@ -85,6 +86,30 @@ describe('the CSV the compose shares write', () => {
     expect(throughDuckDb.some((row) => row.send_time === null) && throughDuckDb.some((row) => row.message === '')).toBe(true);
     expect(await stored(inlineRun.run_id)).toEqual(throughDuckDb);
     expect(await stored(workersRun)).toEqual(throughDuckDb);
+  });
+
+  it("writes a learned policy's receipts and evidence byte for byte as DuckDB's writer does", async () => {
+    const asOf = '2017-11-01T15:54:37Z';
+    const config = loadConfig({}, { home, db: 'chdb' });
+    const model = path.join(dir, 'shares-model.json');
+    writeSampleModel(model);
+    const options = { llm: 'off', asOf, policy: 'learned', model } as const;
+    const csv = path.join(dir, 'shares-learned.csv');
+    const csvRun = await predict(config, { ...options, out: csv });
+    const parquet = path.join(dir, 'shares-learned.parquet');
+    const parquetRun = await predict(config, { ...options, out: parquet, format: 'parquet' });
+    const byDuckDb = path.join(dir, 'shares-learned-duckdb.csv');
+    const staging = await openStaging(':memory:');
+    try {
+      await staging.run(`COPY (SELECT * FROM read_parquet($parquet) ORDER BY customer_id, conversation_id) TO $file (FORMAT csv, HEADER true)`, { parquet, file: byDuckDb });
+    } finally {
+      staging.close();
+    }
+    const expected = fs.readFileSync(byDuckDb, 'utf8').replaceAll(parquetRun.run_id, 'RUN');
+    // The model decided some rows, with its numbers in their receipts.
+    expect(expected).toMatch(/""layer"":""outcome""/);
+    expect(expected).toMatch(/""propensity"":0\.\d+/);
+    expect(fs.readFileSync(csv, 'utf8').replaceAll(csvRun.run_id, 'RUN')).toBe(expected);
   });
 });
 

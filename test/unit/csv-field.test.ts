@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { modelFreeKey, ReceiptFields, RecordFile } from '../../src/decisions/compose-share.js';
 import type { Receipt } from '../../src/decisions/policy.js';
-import { duckDbDouble, jsonCsvField, nullableCsvField } from '../../src/files/csv-field.js';
+import { duckDbDouble, nullableCsvField } from '../../src/files/csv-field.js';
+import { CsvJson } from '../../src/decisions/csv-json.js';
 import { openStaging } from '../../src/staging/duckdb.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-csv-field-'));
@@ -121,5 +122,37 @@ describe('CSV fields as DuckDB writes them', () => {
     expect(new Set(keys).size).toBe(7);
     expect(modelFreeKey(receipts[7])).toBeNull();
     expect(modelFreeKey({ ...receipts[0], extra: 1 } as Receipt)).toBeNull();
+  });
+
+  it('writes JSON fields (receipts, fired evidence) as nullableCsvField(JSON.stringify(...)) does', () => {
+    const json = new CsvJson();
+    const numbers = [0, -0, 1, -1, 0.7512, -0.1677, 0.30000000000000004, 1 / 3, 1e-7, 1e21, 12345.6789, -(2 ** 31), Number.NaN, Number.POSITIVE_INFINITY, 5e-324];
+    const texts = ['', 'plain', 'say "hi"', 'back\\slash', 'tab\there', 'line\nend', 'a,b #c', 'émoji 😢', '\ud800 lone', '\u2028'];
+    // Each value twice, so the second is the printed one kept.
+    for (const value of [...numbers, ...numbers]) expect(json.number(value)).toBe(JSON.stringify(value));
+    const fired: Array<Record<string, unknown>> = [
+      {},
+      { awaiting_reply_from: 'brand', hours_since_last_customer_message: 1613.71 },
+      { is_urgent: true, topic: 'billing', customer_sentiment_end: null, brand_messages: 0 },
+      Object.fromEntries(texts.map((text, i) => [text, numbers[i]])),
+      { nested: { a: 1 } },
+      { list: [1, 'x'] },
+      { missing: undefined, kept: 1 },
+    ];
+    for (const record of fired) expect(json.record(record), JSON.stringify(record)).toBe(nullableCsvField(JSON.stringify(record)));
+    const receipt = (i: number): Receipt => ({
+      policy: 'learned',
+      model_id: i % 3 === 0 ? null : `m${i}`,
+      layer: (['outcome', 'propensity', 'rules'] as const)[i % 3],
+      actions: (['twitter_public_reply', 'twitter_dm_reply', 'email_reply', 'scheduling_phone_call'] as const).map((action, k) => ({
+        action,
+        eligible: (i + k) % 4 !== 0,
+        propensity: i % 3 === 0 ? null : numbers[(i + k) % numbers.length],
+        expected_value: (i + k) % 4 === 0 ? null : Number(((i * 7 + k) / 13 - 0.5).toFixed(4)),
+      })),
+      top_features: texts.slice(0, i % 6).map((text, k) => ({ feature: `word=${text}`, contribution: Number((k / 7 - 0.3).toFixed(4)) })),
+      guard_rails: texts.slice(i % 4, (i % 4) + (i % 3)),
+    });
+    for (let i = 0; i < 24; i += 1) expect(json.receipt(receipt(i))).toBe(nullableCsvField(JSON.stringify(receipt(i))));
   });
 });
