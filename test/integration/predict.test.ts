@@ -53,6 +53,17 @@ describe('composing in worker threads', () => {
   });
 });
 
+/** predict's Parquet file through DuckDB's own CSV writer, sorted as predict's CSV is: the bytes the shares must write. */
+async function throughDuckDbWriter(parquet: string, file: string): Promise<string> {
+  const staging = await openStaging(':memory:');
+  try {
+    await staging.run(`COPY (SELECT * FROM read_parquet($parquet) ORDER BY customer_id, conversation_id) TO $file (FORMAT csv, HEADER true)`, { parquet, file });
+  } finally {
+    staging.close();
+  }
+  return file;
+}
+
 describe('the CSV the compose shares write', () => {
   it('is byte for byte the file DuckDB writes for the same predictions, in workers and in one thread', async () => {
     const asOf = '2017-11-01T15:54:37Z';
@@ -66,13 +77,7 @@ describe('the CSV the compose shares write', () => {
     // The same predictions through DuckDB's own writer: predict's Parquet file, sorted as the CSV is and copied to CSV.
     const parquet = path.join(dir, 'shares.parquet');
     const parquetRun = await predict(config, { out: parquet, format: 'parquet', llm: 'off', asOf });
-    const byDuckDb = path.join(dir, 'shares-duckdb.csv');
-    const staging = await openStaging(':memory:');
-    try {
-      await staging.run(`COPY (SELECT * FROM read_parquet($parquet) ORDER BY customer_id, conversation_id) TO $file (FORMAT csv, HEADER true)`, { parquet, file: byDuckDb });
-    } finally {
-      staging.close();
-    }
+    const byDuckDb = await throughDuckDbWriter(parquet, path.join(dir, 'shares-duckdb.csv'));
     const withRun = (file: string, runId: string) => fs.readFileSync(file, 'utf8').replaceAll(runId, 'RUN');
     const expected = withRun(byDuckDb, parquetRun.run_id);
     expect(expected.split('\n').length).toBeGreaterThan(30);
@@ -98,13 +103,7 @@ describe('the CSV the compose shares write', () => {
     const csvRun = await predict(config, { ...options, out: csv });
     const parquet = path.join(dir, 'shares-learned.parquet');
     const parquetRun = await predict(config, { ...options, out: parquet, format: 'parquet' });
-    const byDuckDb = path.join(dir, 'shares-learned-duckdb.csv');
-    const staging = await openStaging(':memory:');
-    try {
-      await staging.run(`COPY (SELECT * FROM read_parquet($parquet) ORDER BY customer_id, conversation_id) TO $file (FORMAT csv, HEADER true)`, { parquet, file: byDuckDb });
-    } finally {
-      staging.close();
-    }
+    const byDuckDb = await throughDuckDbWriter(parquet, path.join(dir, 'shares-learned-duckdb.csv'));
     const expected = fs.readFileSync(byDuckDb, 'utf8').replaceAll(parquetRun.run_id, 'RUN');
     // The model decided some rows, with its numbers in their receipts.
     expect(expected).toMatch(/""layer"":""outcome""/);
