@@ -205,8 +205,9 @@ export class PostgresStore implements Store {
         this.guard(`writing ${table.name}`, async () => {
           const next = sql.nextTableName(table);
           await client.query(sql.dropTable(next));
-          await client.query(sql.createOutputTable(table, next));
+          await client.query(sql.createOutputTable(table, next, { keyed: false }));
           await pipeline(fs.createReadStream(file), client.query(copyFrom(sql.copyOutput(table, next))));
+          await client.query(sql.addPrimaryKey(table, next));
         }),
       );
       await this.guard('replacing processed tables', async () => {

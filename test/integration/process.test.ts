@@ -263,6 +263,29 @@ describe('re-runs and errors', () => {
     expect(await queryEmbedded(data, "SELECT name FROM system.tables WHERE database = currentDatabase() AND (name LIKE '%\\_\\_next' OR name LIKE 'process\\_%')")).toEqual([]);
   });
 
+  it('keys the replaced tables on PostgreSQL after loading them, run after run', async () => {
+    const config = loadConfig({ DATABASE_URL: db.url }, { home: path.join(dir, 'keys-pg'), db: 'postgres' });
+    await ingest(config, { file: THREADS });
+    // Three runs: each shadow table is keyed while the table it replaces still holds its key's index name.
+    let result = await processConversations(config, { engine: 'duckdb' });
+    for (let run = 0; run < 2; run += 1) result = await processConversations(config, { engine: 'duckdb' });
+    const keys = await db.query(`
+      SELECT t.relname AS table_name, string_agg(a.attname, ',' ORDER BY k.n) AS columns
+      FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+      CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, n)
+      JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+      WHERE c.contype = 'p' AND t.relname IN ('conversations', 'conversation_messages', 'customer_profiles')
+      GROUP BY t.relname ORDER BY t.relname`);
+    expect(keys).toEqual([
+      { table_name: 'conversation_messages', columns: 'conversation_id,seq' },
+      { table_name: 'conversations', columns: 'conversation_id' },
+      { table_name: 'customer_profiles', columns: 'customer_id' },
+    ]);
+    expect(await db.query("SELECT indexname FROM pg_indexes WHERE tablename = 'conversations' AND indexname = 'conversations_customer_idx'")).toHaveLength(1);
+    expect(await db.query("SELECT relname FROM pg_class WHERE relname LIKE '%\\_\\_next'")).toEqual([]);
+    expect(await db.query('SELECT count(*)::int AS n FROM conversations')).toEqual([{ n: result.conversations }]);
+  });
+
   it('says to run ingest first when there is nothing to process', async () => {
     const result = await runCli(['process', '--home', path.join(dir, 'empty')]);
     expect(result.code).toBe(1);
