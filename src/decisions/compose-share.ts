@@ -14,7 +14,7 @@ import type { Action } from './action.js';
 import { actionColumns, composeContext, composeRow, jsonRecord, sendTimeText, type DecisionRow } from './compose-row.js';
 import { DECISION_FIELDS, featureReader, rowReader } from './fields.js';
 import { readDecidedShare } from './predict.sql.js';
-import { CsvJson } from './csv-json.js';
+import { CsvJson, printedOnce } from './csv-json.js';
 
 export interface ComposeShareSetup {
   rules: RuleSet;
@@ -236,14 +236,7 @@ function csvLine(share: CsvShare): (out: RecordFile, row: DecisionRow, action: A
     message: (out, _, action) => out.field(action.message),
     send_time: (out, _, action) => {
       // A run's send times are a few hours of one or two days: each is printed once.
-      if (action.send_time === null) return;
-      const ms = action.send_time.getTime();
-      let text = sendTimes.get(ms);
-      if (text === undefined) {
-        text = sendTimeText(action)!;
-        if (sendTimes.size < PRINTED_CACHE_SIZE) sendTimes.set(ms, text);
-      }
-      out.add(text);
+      if (action.send_time !== null) out.add(printedOnce(sendTimes, action.send_time.getTime(), PRINTED_CACHE_SIZE, () => sendTimeText(action)!));
     },
     reasoning: (out, _, action) => out.field(action.reasoning),
     issue_status: (out, _, action) => out.field(action.issue_status),
@@ -254,14 +247,10 @@ function csvLine(share: CsvShare): (out: RecordFile, row: DecisionRow, action: A
     topic: (out, row) => out.field(text(row.topic)),
     sentiment: (out, row) => {
       if (row.customer_sentiment_end === null) return;
-      // Sentiments have four decimals: a run has a few thousand distinct ones, each printed once (a Map holds -0 as 0).
+      // Sentiments have four decimals: a run has a few thousand distinct ones, each printed once (a Map holds -0 as 0,
+      // so zeros are printed each time).
       const value = Number(row.customer_sentiment_end);
-      let text = value === 0 ? undefined : sentiments.get(value);
-      if (text === undefined) {
-        text = duckDbDouble(value);
-        if (value !== 0 && sentiments.size < PRINTED_CACHE_SIZE) sentiments.set(value, text);
-      }
-      out.add(text);
+      out.add(value === 0 ? duckDbDouble(value) : printedOnce(sentiments, value, PRINTED_CACHE_SIZE, () => duckDbDouble(value)));
     },
     fired: (out, _, action) => out.add(json.record(action.fired)),
     run_id: (out) => out.add(runId),

@@ -37,14 +37,7 @@ export class CsvJson {
   number(value: number): string {
     const scaled = Math.round(value * 10_000);
     const small = scaled / 10_000 === value && scaled < SMALL_LIMIT && scaled > -SMALL_LIMIT;
-    const cache = small ? this.smallNumbers : this.numbers;
-    const key = small ? scaled : value;
-    let text = cache.get(key);
-    if (text === undefined) {
-      text = JSON.stringify(value);
-      if (cache.size < NUMBER_CACHE_SIZE) cache.set(key, text);
-    }
-    return text;
+    return printedOnce(small ? this.smallNumbers : this.numbers, small ? scaled : value, NUMBER_CACHE_SIZE, () => JSON.stringify(value));
   }
 
   /**
@@ -93,6 +86,19 @@ export class CsvJson {
     }
     return out === '' ? '{}' : `${out}}"`;
   }
+}
+
+/**
+ * The text `print` makes for `key`, made once and kept in `cache` while it holds fewer than `limit` (a run's send
+ * times, sentiments and rounded numbers repeat; printing a double is the costly part).
+ */
+export function printedOnce<K>(cache: Map<K, string>, key: K, limit: number, print: () => string): string {
+  let text = cache.get(key);
+  if (text === undefined) {
+    text = print();
+    if (cache.size < limit) cache.set(key, text);
+  }
+  return text;
 }
 
 /** JSON.stringify's text as DuckDB's CSV writer writes it. */
