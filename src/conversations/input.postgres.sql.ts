@@ -3,7 +3,18 @@
 import { postgresParam } from '../model/named-query.js';
 import { AGENT_ACCOUNT, AGENT_MIN_REPLIES, AGENT_SIGN_OFF } from './input.clickhouse.sql.js';
 
-/** One row per interaction; first_mention is its first @-mention that is not all digits (twcs anonymises customers as numbers). */
+/**
+ * The first @-mention that is not all digits (twcs anonymises customers as numbers), found in the tweet's text: ingest's
+ * content_metadata lists the text's mentions as the matches of `@(\w+)` (RE2's \w is [0-9A-Za-z_]), so the first of them
+ * with a character other than a digit is this match. Reading the JSON instead (json_array_elements_text over
+ * content_metadata->'mentions') cost 3.3 s of the 2.8M-row file's 6.8 s export; this costs under 1 s.
+ */
+const FIRST_MENTION = `substring(raw_text from '@([0-9A-Za-z_]*[A-Za-z_][0-9A-Za-z_]*)')`;
+
+/**
+ * One row per interaction. first_mention is read from customers' tweets only, so it is found only where the tweet is
+ * inbound (an anonymised agent's too, unread); written in the outer select, the test costs no subquery.
+ */
 export const PROCESS_INPUT = `
 WITH agents AS (
   SELECT participant_external_id FROM interactions
@@ -14,5 +25,5 @@ WITH agents AS (
 SELECT external_id, participant_external_id AS author, inbound AND participant_external_id NOT IN (SELECT participant_external_id FROM agents) AS inbound,
   interaction_timestamp AS ts, parent_external_id AS parent_id,
   content_text AS text,
-  (SELECT m FROM json_array_elements_text(content_metadata->'mentions') WITH ORDINALITY AS e(m, n) WHERE m !~ '^[0-9]+$' ORDER BY n LIMIT 1) AS first_mention
+  CASE WHEN inbound THEN ${FIRST_MENTION} END AS first_mention
 FROM interactions WHERE platform_type = ${postgresParam('platform')}`;
