@@ -15,8 +15,15 @@ export const AGENT_ACCOUNT = '^[0-9]+$';
 export const AGENT_SIGN_OFF = '[*^][A-Z][A-Za-z]{1,11}[[:space:]]*$';
 export const AGENT_MIN_REPLIES = 2;
 
+/** A text's word tokens: lower-case runs of [a-z0-9'] (the DuckDB engine's TOKENIZE, ten times faster here). */
+export const TOKENS = (text: string) => `extractAll(lower(${text}), '[a-z0-9\\']+')`;
+/** The tokens (of the select's `tokens`) that are lexicon terms ({terms:Array(String)}), space-joined. */
+export const LEXICON_WORDS = `arrayStringConcat(arrayFilter(t -> t IN {terms:Array(String)}, tokens), ' ')`;
+/** A customer tweet's distinct tokens in byte order, space-joined; NULL for a brand's. */
+export const customerWords = (isCustomer: string) => `if(${isCustomer}, arrayStringConcat(arraySort(arrayDistinct(tokens)), ' '), NULL)`;
+
 /**
- * Word tokens (lower-case runs of [a-z0-9']), not text: ClickHouse finds them ten times faster than DuckDB's regex does.
+ * Word tokens, not text: ClickHouse finds them ten times faster than DuckDB's regex does.
  * Only lexicon terms can become features, so just those ship, space-joined (a plain string column encodes faster than
  * a Parquet list). The brand a customer mentions first is set only for customers' tweets, the only ones it is read from.
  * customer_words holds the distinct tokens of a customer's tweet in byte order (the learned model reads the words of
@@ -27,12 +34,12 @@ export const AGENT_MIN_REPLIES = 2;
  */
 export const PROCESS_INPUT = `
 SELECT external_id, author, inbound, ts, parent_id,
-  arrayStringConcat(arrayFilter(t -> t IN {terms:Array(String)}, tokens), ' ') AS words,
+  ${LEXICON_WORDS} AS words,
   first_mention,
-  if(inbound, arrayStringConcat(arraySort(arrayDistinct(tokens)), ' '), NULL) AS customer_words
+  ${customerWords('inbound')} AS customer_words
 FROM (
   SELECT external_id, participant_external_id AS author, customer AS inbound, interaction_timestamp AS ts, parent_external_id AS parent_id,
-    extractAll(lower(content_text), '[a-z0-9\\']+') AS tokens,
+    ${TOKENS('content_text')} AS tokens,
     if(customer, ${BRAND_MENTION}, NULL) AS first_mention
   FROM (
     SELECT *, inbound AND participant_external_id NOT IN (

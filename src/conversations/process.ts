@@ -13,6 +13,8 @@ import * as duck from './duckdb.sql.js';
 import { processInClickHouse } from './clickhouse-engine.js';
 import type { Summary } from './engine.js';
 import { PROCESS_INPUT, processInputParams } from './input.js';
+import { tokenizeTextExport } from './tokenize.js';
+import { readFile } from '../files/formats.js';
 import { loadLexicon } from '../model/lexicon.js';
 import { CONVERSATIONS, CONVERSATION_MESSAGES, CUSTOMER_PROFILES, type OutputTable } from '../model/schema.js';
 
@@ -152,8 +154,8 @@ export async function buildMessageSignals(staging: Staging, store: Store, contex
 async function buildMessages(staging: Staging, store: Store, context: BuildContext): Promise<void> {
   const step = context.onStep ?? (() => {});
   step('export');
-  const input = await exportFromStore(store, PROCESS_INPUT, processInputParams(context.platform), { dir: context.workDir, name: 'interactions', columns: TWEET_COLUMNS });
-  await loadTweets(staging, input);
+  const exported = await exportFromStore(store, PROCESS_INPUT, processInputParams(context.platform), { dir: context.workDir, name: 'interactions', columns: TWEET_COLUMNS });
+  await loadTweets(staging, await tokenized(staging, exported, context.workDir));
   await loadLexiconTable(staging);
   step('threads');
   await staging.run(duck.CREATE_POINTERS);
@@ -178,15 +180,31 @@ async function runAll(staging: Staging, statements: readonly string[]): Promise<
 
 const TWEET_COLUMNS = { external_id: 'VARCHAR', author: 'VARCHAR', inbound: 'BOOLEAN', ts: 'TIMESTAMPTZ', parent_id: 'VARCHAR', text: 'VARCHAR', first_mention: 'VARCHAR' };
 
-async function loadTweets(staging: Staging, { file, reader: source }: ExportedRows): Promise<void> {
+async function shipsWords(staging: Staging, { file, reader }: ExportedRows): Promise<boolean> {
+  const columns = await staging.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${reader}`, { file });
+  return columns.some((column) => column.column_name === 'words');
+}
+
+/**
+ * The export as words: a store that ships text (PostgreSQL) has it tokenized by the embedded engine (tokenize.ts), the
+ * way a ClickHouse store's export ships it; DuckDB tokenizes it only when that engine is busy in this process.
+ */
+async function tokenized(staging: Staging, exported: ExportedRows, workDir: string): Promise<ExportedRows> {
+  if (await shipsWords(staging, exported)) return exported;
+  const words = await tokenizeTextExport(exported.file, workDir);
+  return words === null ? exported : { file: words, reader: readFile('parquet') };
+}
+
+async function loadTweets(staging: Staging, input: ExportedRows): Promise<void> {
   // A store may ship space-joined tokens (ClickHouse: lexicon terms, and a customer's every token apart) or text
-  // (PostgreSQL: every token); either way `tweets` ends with tokens and a customer tweet's words, space-joined.
-  const columns = await staging.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${source}`, { file });
-  const shipsWords = columns.some((column) => column.column_name === 'words');
+  // (PostgreSQL, when the embedded engine is busy: every token); either way `tweets` ends with tokens and a customer
+  // tweet's words, space-joined.
+  const { file, reader: source } = input;
+  const words = await shipsWords(staging, input);
   await staging.run(
     `CREATE OR REPLACE TEMP TABLE tweets AS SELECT external_id, author, inbound::BOOLEAN AS inbound, ts::TIMESTAMPTZ AS ts,
-       parent_id, ${shipsWords ? duck.SPLIT_WORDS : duck.TOKENIZE} AS tokens, first_mention,
-       ${shipsWords ? 'customer_words' : duck.CUSTOMER_WORDS_OF_TOKENS} AS customer_words FROM ${source}`,
+       parent_id, ${words ? duck.SPLIT_WORDS : duck.TOKENIZE} AS tokens, first_mention,
+       ${words ? 'customer_words' : duck.CUSTOMER_WORDS_OF_TOKENS} AS customer_words FROM ${source}`,
     { file },
   );
 }
