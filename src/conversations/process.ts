@@ -7,13 +7,13 @@ import { UserError } from '../errors.js';
 import { runJob } from '../jobs/run-job.js';
 import type { StageTracker } from '../progress/stage-tracker.js';
 import { openStaging, type Staging } from '../staging/duckdb.js';
-import { exportFromStore, writeForStore, type ExportedRows } from '../staging/store-files.js';
+import { exportFromStore, exportsCsv, writeForStore, type ExportedRows } from '../staging/store-files.js';
 import type { SqlEngine, Store } from '../stores/index.js';
 import * as duck from './duckdb.sql.js';
 import { processInClickHouse } from './clickhouse-engine.js';
 import type { Summary } from './engine.js';
 import { PROCESS_INPUT, processInputParams } from './input.js';
-import { tokenizeTextExport } from './tokenize.js';
+import { exportTokenized } from './tokenize.js';
 import { readFile } from '../files/formats.js';
 import { loadLexicon } from '../model/lexicon.js';
 import { CONVERSATIONS, CONVERSATION_MESSAGES, CUSTOMER_PROFILES, type OutputTable } from '../model/schema.js';
@@ -180,8 +180,7 @@ export interface TweetsRead {
 async function buildMessages(staging: Staging, store: Store, context: BuildContext): Promise<TweetsRead> {
   const step = context.onStep ?? (() => {});
   step('export');
-  const exported = await exportFromStore(store, PROCESS_INPUT, processInputParams(context.platform), { dir: context.workDir, name: 'interactions', columns: TWEET_COLUMNS });
-  await loadTweets(staging, await tokenized(staging, exported, context.workDir));
+  await loadTweets(staging, await exportInteractions(store, context));
   const [stats] = await staging.rows<{ interactions: number; newest_ms: number }>(duck.TWEET_STATS);
   context.onRead?.(stats.interactions);
   await loadLexiconTable(staging);
@@ -215,13 +214,17 @@ async function shipsWords(staging: Staging, { file, reader }: ExportedRows): Pro
 }
 
 /**
- * The export as words: a store that ships text (PostgreSQL) has it tokenized by the embedded engine (tokenize.ts), the
- * way a ClickHouse store's export ships it; DuckDB tokenizes it only when that engine is busy in this process.
+ * The interactions as words. A ClickHouse store's export ships them; PostgreSQL's ships text (a CSV export), which the
+ * embedded engine tokenizes as it arrives (tokenize.ts). DuckDB tokenizes the text only when that engine is busy in
+ * this process.
  */
-async function tokenized(staging: Staging, exported: ExportedRows, workDir: string): Promise<ExportedRows> {
-  if (await shipsWords(staging, exported)) return exported;
-  const words = await tokenizeTextExport(exported.file, workDir);
-  return words === null ? exported : { file: words, reader: readFile('parquet') };
+async function exportInteractions(store: Store, context: BuildContext): Promise<ExportedRows> {
+  const params = processInputParams(context.platform);
+  if (exportsCsv(store)) {
+    const words = await exportTokenized((file) => store.exportRows(PROCESS_INPUT, file, params), context.workDir);
+    if (words !== null) return { file: words, reader: readFile('parquet') };
+  }
+  return exportFromStore(store, PROCESS_INPUT, params, { dir: context.workDir, name: 'interactions', columns: TWEET_COLUMNS });
 }
 
 async function loadTweets(staging: Staging, input: ExportedRows): Promise<void> {

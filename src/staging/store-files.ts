@@ -13,6 +13,9 @@ export interface ExportedRows {
   reader: string;
 }
 
+/** Whether the store exports CSV (PostgreSQL), whose columns carry no types; ClickHouse exports typed Parquet. */
+export const exportsCsv = (store: Store): boolean => store.exportFormat === 'csv';
+
 /**
  * Has the store run `query` into `<dir>/<name>.<format>`. `columns` fixes the column types where the file carries
  * none (a CSV export); a typed file keeps its own.
