@@ -208,11 +208,6 @@ async function runAll(staging: Staging, statements: readonly string[]): Promise<
 
 const TWEET_COLUMNS = { external_id: 'VARCHAR', author: 'VARCHAR', inbound: 'BOOLEAN', ts: 'TIMESTAMPTZ', parent_id: 'VARCHAR', text: 'VARCHAR', first_mention: 'VARCHAR' };
 
-async function shipsWords(staging: Staging, { file, reader }: ExportedRows): Promise<boolean> {
-  const columns = await staging.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${reader}`, { file });
-  return columns.some((column) => column.column_name === 'words');
-}
-
 /**
  * The interactions as words. A ClickHouse store's export ships them; PostgreSQL's ships text (a CSV export), which the
  * embedded engine tokenizes as it arrives (tokenize.ts). DuckDB tokenizes the text only when that engine is busy in
@@ -227,16 +222,16 @@ async function exportInteractions(store: Store, context: BuildContext): Promise<
   return exportFromStore(store, PROCESS_INPUT, params, { dir: context.workDir, name: 'interactions', columns: TWEET_COLUMNS });
 }
 
-async function loadTweets(staging: Staging, input: ExportedRows): Promise<void> {
+async function loadTweets(staging: Staging, { file, reader: source }: ExportedRows): Promise<void> {
   // A store may ship space-joined tokens (ClickHouse: lexicon terms, and a customer's every token apart) or text
   // (PostgreSQL, when the embedded engine is busy: every token); either way `tweets` ends with tokens and a customer
   // tweet's words, space-joined.
-  const { file, reader: source } = input;
-  const words = await shipsWords(staging, input);
+  const columns = await staging.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${source}`, { file });
+  const shipsWords = columns.some((column) => column.column_name === 'words');
   await staging.run(
     `CREATE OR REPLACE TEMP TABLE tweets AS SELECT external_id, author, inbound::BOOLEAN AS inbound, ts::TIMESTAMPTZ AS ts,
-       parent_id, ${words ? duck.SPLIT_WORDS : duck.TOKENIZE} AS tokens, first_mention,
-       ${words ? 'customer_words' : duck.CUSTOMER_WORDS_OF_TOKENS} AS customer_words FROM ${source}`,
+       parent_id, ${shipsWords ? duck.SPLIT_WORDS : duck.TOKENIZE} AS tokens, first_mention,
+       ${shipsWords ? 'customer_words' : duck.CUSTOMER_WORDS_OF_TOKENS} AS customer_words FROM ${source}`,
     { file },
   );
 }
