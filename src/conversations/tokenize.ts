@@ -71,7 +71,7 @@ export function tokenizeTextExport(source: string, dir: string): Promise<string 
 /**
  * Has `exportTo` write the store's text export into a named pipe while the engine tokenizes what comes out of it:
  * PostgreSQL's COPY runs in one server process, and chDB parses beside it rather than after it (on the 2.8M-row file,
- * export and tokenizing took 7.5 to 7.9 s together against 6.0 + 3.0 s one after the other). Returns the tokens' file,
+ * export and tokenizing took 7.1 to 8.0 s together against 5.3 + 3.8 s one after the other). Returns the tokens' file,
  * or null when the engine is in use by this process for another folder: then nothing was exported. Where no pipe can
  * be made (no mkfifo), the export goes to a file first.
  */
