@@ -11,6 +11,7 @@ import type { BatchFile } from '../model/interactions.js';
 import type { NamedQuery, QueryParams } from '../model/named-query.js';
 import type { OutputTable } from '../model/schema.js';
 import * as sql from './postgres.sql.js';
+import { reportTiming, timingsOn } from '../progress/timings.js';
 import { APPLIED_MIGRATIONS, CREATE_SCHEMA_MIGRATIONS, LOCK_MIGRATIONS, MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS, RECORD_MIGRATION } from './migrations/postgres.sql.js';
 import { pendingMigrations } from './migrations/migration.js';
 import { handedConnections, ownPool, type CheckedOut, type Connections, type PostgresConnection } from './postgres-connections.js';
@@ -63,6 +64,14 @@ export class PostgresStore implements Store {
       }
       throw new UserError('database_error', `PostgreSQL failed while ${doing}: ${message}`, { cause: error });
     }
+  }
+
+  /** guard() for a step that moves a lot of data, with its wall time on stderr under --verbose (as ClickHouseStore's). */
+  private async heavy<T>(doing: string, work: () => Promise<T>): Promise<T> {
+    const started = timingsOn() ? performance.now() : 0;
+    const result = await this.guard(doing, work);
+    if (started) reportTiming('store', doing, started);
+    return result;
   }
 
   async ping(): Promise<PingResult> {
@@ -136,7 +145,7 @@ export class PostgresStore implements Store {
    */
   async loadInteractions(batch: BatchFile, context: LoadContext): Promise<number> {
     const doing = `loading batch ${batch.index}`;
-    return this.guard(doing, async () => {
+    return this.heavy(doing, async () => {
       if (context.newestLoaded === null) {
         try {
           return await this.inTransaction(doing, async (client) => {
@@ -161,7 +170,7 @@ export class PostgresStore implements Store {
   async endLoad(): Promise<void> {}
 
   async quarantine(file: string): Promise<void> {
-    await this.guard('writing rejected rows', async () => {
+    await this.heavy('writing rejected rows', async () => {
       const client = await this.pool.connect();
       try {
         await pipeline(copySource(file), client.query(copyFrom(sql.COPY_REJECTS)));
@@ -180,7 +189,7 @@ export class PostgresStore implements Store {
   readonly exportFormat = 'csv' as const;
 
   async exportRows(query: NamedQuery, file: string, params: QueryParams): Promise<void> {
-    await this.guard(`exporting ${query.name}`, () =>
+    await this.heavy(`exporting ${query.name}`, () =>
       this.inTransaction(`exporting ${query.name}`, async (client) => {
         for (const [name, value] of Object.entries(params)) {
           if (!/^[a-z_]+$/.test(name)) throw new Error(`not a parameter name: ${name}`);
@@ -192,7 +201,7 @@ export class PostgresStore implements Store {
   }
 
   async appendTable(table: OutputTable, file: string): Promise<void> {
-    await this.guard(`writing ${table.name}`, async () => {
+    await this.heavy(`writing ${table.name}`, async () => {
       const client = await this.pool.connect();
       try {
         await pipeline(copySource(file), client.query(copyFrom(sql.copyOutput(table, table.name))));
@@ -233,7 +242,7 @@ export class PostgresStore implements Store {
       throw error;
     }
     await this.inTransaction('replacing processed tables', (client) =>
-      this.guard('replacing processed tables', async () => {
+      this.heavy('replacing processed tables', async () => {
         for (const table of loaded) {
           await client.query(sql.dropTable(table.name));
           await client.query(sql.renameTable(sql.nextTableName(table), table.name));
@@ -246,7 +255,7 @@ export class PostgresStore implements Store {
   /** Loaded first and keyed after: see addPrimaryKey. */
   private loadShadowTable(table: OutputTable, file: string): Promise<void> {
     const doing = `writing ${table.name}`;
-    return this.guard(doing, () =>
+    return this.heavy(doing, () =>
       this.inTransaction(doing, async (client) => {
         await client.query(ASYNC_COMMIT);
         const next = sql.nextTableName(table);
@@ -268,7 +277,7 @@ export class PostgresStore implements Store {
   }
 
   async loadServingData(platform: string): Promise<ServingData> {
-    return this.guard('loading customers for serve', async () => {
+    return this.heavy('loading customers for serve', async () => {
       const [profiles, openConversations] = await Promise.all([
         this.pool.query(sql.SERVING_PROFILES, [platform]),
         this.pool.query(sql.SERVING_OPEN_CONVERSATIONS, [platform]),
