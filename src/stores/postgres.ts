@@ -16,7 +16,7 @@ import { APPLIED_MIGRATIONS, CREATE_SCHEMA_MIGRATIONS, LOCK_MIGRATIONS, MIGRATIO
 import { pendingMigrations } from './migrations/migration.js';
 import { handedConnections, ownPool, type CheckedOut, type Connections, type PostgresConnection } from './postgres-connections.js';
 import { ROW_COLUMNS, arrayRowSet, typedRows, type ChatLine, type ConversationRow, type LatestReview, type ModelRow, type ModelToSave, type PredictionRow, type ProfileRow } from './rows.js';
-import { type ReplacementFiles, type Review, type ServingData, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark } from './store.js';
+import { loadWhileProducing, type ReplacementFiles, type Review, type ServingData, type InteractionStats, type LoadContext, type PingResult, type PipelineRun, type Store, type Watermark } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
 /** For a batch's transaction: a lost commit costs only a batch that the next run loads again by key. */
@@ -225,25 +225,21 @@ export class PostgresStore implements Store {
    * store's own steps are guarded, so an error of the producer reaches the caller as it is.
    */
   async replaceTables(tables: ReplacementFiles): Promise<void> {
-    const loaded: OutputTable[] = [];
-    const loads: Promise<void>[] = [];
-    try {
-      for await (const { table, file } of tables) {
-        loaded.push(table);
-        const load = this.loadShadowTable(table, file);
-        // Observed below; this keeps a failed load from being reported as unhandled while the producer still runs.
-        load.catch(() => {});
-        loads.push(load);
-      }
-      for (const result of await Promise.allSettled(loads)) if (result.status === 'rejected') throw result.reason;
-    } catch (error) {
-      await Promise.allSettled(loads);
-      await this.dropShadowTables(loaded);
+    const started: OutputTable[] = [];
+    const loaded = await loadWhileProducing(
+      tables,
+      ({ table, file }) => {
+        started.push(table);
+        return this.loadShadowTable(table, file);
+      },
+      { together: true },
+    ).catch(async (error: unknown) => {
+      await this.dropShadowTables(started);
       throw error;
-    }
+    });
     await this.inTransaction('replacing processed tables', (client) =>
       this.heavy('replacing processed tables', async () => {
-        for (const table of loaded) {
+        for (const { table } of loaded) {
           await client.query(sql.dropTable(table.name));
           await client.query(sql.renameTable(sql.nextTableName(table), table.name));
           for (const index of sql.OUTPUT_INDEXES[table.name]) await client.query(index);

@@ -151,23 +151,30 @@ export interface SqlEngine {
 export type ReplacementFiles = AsyncIterable<{ table: OutputTable; file: string }> | Iterable<{ table: OutputTable; file: string }>;
 
 /**
- * Runs `load` on each item as it arrives, one load at a time and in order, while the producer goes on to the next item.
- * Resolves with the items once every load is done; on any failure it waits for the load in flight, then throws.
+ * Runs `load` on each item as it arrives, while the producer goes on to the next item: one load at a time and in order,
+ * or with `together`, each as soon as its item arrives (a load after a failed one does not start, in order). Resolves
+ * with the items once every load is done; on any failure it waits for the loads in flight, then throws the first error.
  */
-export async function loadWhileProducing<T>(items: AsyncIterable<T> | Iterable<T>, load: (item: T) => Promise<void>): Promise<T[]> {
+export async function loadWhileProducing<T>(
+  items: AsyncIterable<T> | Iterable<T>,
+  load: (item: T) => Promise<void>,
+  options: { together?: boolean } = {},
+): Promise<T[]> {
   const seen: T[] = [];
-  let chain: Promise<void> = Promise.resolve();
+  const loads: Promise<void>[] = [];
   try {
     for await (const item of items) {
       seen.push(item);
-      chain = chain.then(() => load(item));
+      const after = options.together ? Promise.resolve() : (loads.at(-1) ?? Promise.resolve());
+      const loading = after.then(() => load(item));
       // Observed below; this keeps a failed load from being reported as unhandled while the producer still runs.
-      chain.catch(() => {});
+      loading.catch(() => {});
+      loads.push(loading);
     }
   } catch (error) {
-    await chain.catch(() => {});
+    await Promise.allSettled(loads);
     throw error;
   }
-  await chain;
+  for (const result of await Promise.allSettled(loads)) if (result.status === 'rejected') throw result.reason;
   return seen;
 }
