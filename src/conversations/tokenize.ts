@@ -112,7 +112,8 @@ function touchEnd(pipe: string, flags: number): void {
  * fail). The first side's error is thrown: the other side's is most likely a consequence of it.
  */
 export async function throughPipe(pipe: string, write: (pipe: string) => Promise<void>, read: (pipe: string) => Promise<void>): Promise<void> {
-  const release = (other: Promise<unknown>, flags: number) => async () => {
+  /** Touches the other side's end of the pipe until that side has settled. */
+  const release = async (other: Promise<unknown>, flags: number) => {
     let settled = false;
     void other.finally(() => (settled = true)).catch(() => {});
     while (!settled) {
@@ -123,15 +124,10 @@ export async function throughPipe(pipe: string, write: (pipe: string) => Promise
   const failures: unknown[] = [];
   const writing = write(pipe);
   const reading = read(pipe);
-  await Promise.allSettled([
-    writing.catch(async (error: unknown) => {
-      failures.push(error);
-      await release(reading, O_WRONLY)();
-    }),
-    reading.catch(async (error: unknown) => {
-      failures.push(error);
-      await release(writing, O_RDONLY)();
-    }),
-  ]);
+  const failed = (other: Promise<unknown>, flags: number) => async (error: unknown) => {
+    failures.push(error);
+    await release(other, flags);
+  };
+  await Promise.all([writing.catch(failed(reading, O_WRONLY)), reading.catch(failed(writing, O_RDONLY))]);
   if (failures.length > 0) throw failures[0];
 }
