@@ -12,7 +12,7 @@ import { createChdbConnection } from 'chdb/connection';
 import { messageOf } from '../errors.js';
 import { lexiconTerms } from '../model/lexicon.js';
 import { reportTiming, timingsOn } from '../progress/timings.js';
-import { FILE_READ_SETTINGS, RELEASE_MEMORY } from '../stores/clickhouse.sql.js';
+import { FILE_READ_SETTINGS, PARQUET_WORK_FILE_SETTINGS, RELEASE_MEMORY } from '../stores/clickhouse.sql.js';
 import { TOKENIZE_TEXT_EXPORT } from './tokenize.sql.js';
 
 /** chDB runs one data folder per process: while another is open here (a test's store, say), DuckDB tokenizes instead. */
@@ -40,7 +40,7 @@ async function tokenize(client: Client, source: string, out: string, pipe: boole
   await client.command({
     query: TOKENIZE_TEXT_EXPORT,
     query_params: { source, out, terms: lexiconTerms() },
-    clickhouse_settings: { ...FILE_READ_SETTINGS, ...(pipe ? { storage_file_read_method: 'read' } : {}), engine_file_truncate_on_insert: 1 },
+    clickhouse_settings: { ...FILE_READ_SETTINGS, ...PARQUET_WORK_FILE_SETTINGS, ...(pipe ? { storage_file_read_method: 'read' } : {}), engine_file_truncate_on_insert: 1 },
   });
   if (started) reportTiming('chdb', pipe ? 'exporting and tokenizing the text' : 'tokenizing the text export', started);
   await client.command({ query: RELEASE_MEMORY }).catch(() => {});

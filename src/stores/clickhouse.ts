@@ -266,7 +266,7 @@ export class ClickHouseStore implements Store {
         await this.client.command({
           query: sql.exportToFile(query.clickhouse),
           query_params: { ...params, file },
-          clickhouse_settings: { engine_file_truncate_on_insert: 1, output_format_parquet_compression_method: 'none' },
+          clickhouse_settings: { ...sql.PARQUET_WORK_FILE_SETTINGS, engine_file_truncate_on_insert: 1 },
         });
         return;
       }
