@@ -47,12 +47,13 @@ export async function processInClickHouse(engine: SqlEngine, context: EngineCont
         for (const statement of ch.ADVANCE_POINTERS) await run(statement);
       }
     }
-    await run(ch.CREATE_MESSAGES);
-    await run(ch.CREATE_CUSTOMER_TWEETS);
-    await release(ch.CREATE_CUSTOMER_TWEETS);
+    for (const statement of [ch.CREATE_ORDER, ch.CREATE_MESSAGES, ch.CREATE_CUSTOMER_TWEETS]) {
+      await run(statement);
+      await release(statement);
+    }
 
     tracker.start('features');
-    for (const statement of [ch.CREATE_HITS, ch.CREATE_MESSAGE_SIGNALS, ch.CREATE_REPLY_DELAYS, ch.CREATE_TOPICS, ch.CREATE_CONVERSATIONS, ch.CREATE_CONVERSATION_MESSAGES]) {
+    for (const statement of ch.FEATURE_STATEMENTS) {
       await run(statement);
       await release(statement);
     }
