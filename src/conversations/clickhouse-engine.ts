@@ -19,13 +19,13 @@ export async function processInClickHouse(engine: SqlEngine, context: EngineCont
   const { tracker, platform } = context;
   const lexicon = loadLexicon();
   const params = { platform, as_of: context.asOf, window_hours: context.windowHours };
-  const run = (query: string) => engine.execute(query, params, ch.SETTINGS);
+  // The work tables live in memory: each is dropped as soon as the last statement that reads it has run.
+  const run = async (query: string) => {
+    await engine.execute(query, params, ch.SETTINGS);
+    for (const table of ch.LAST_READ_BY.get(query) ?? []) await engine.execute(ch.dropWorkTable(table));
+  };
   const dropWork = async () => {
     for (const table of ch.WORK_TABLES) await engine.execute(ch.dropWorkTable(table));
-  };
-  // The work tables live in memory: each is dropped as soon as the last statement that reads it has run.
-  const release = async (statement: string) => {
-    for (const table of ch.LAST_READ_BY.get(statement) ?? []) await engine.execute(ch.dropWorkTable(table));
   };
   await dropWork();
   try {
@@ -47,20 +47,13 @@ export async function processInClickHouse(engine: SqlEngine, context: EngineCont
         for (const statement of ch.ADVANCE_POINTERS) await run(statement);
       }
     }
-    for (const statement of [ch.CREATE_ORDER, ch.CREATE_MESSAGES, ch.CREATE_CUSTOMER_TWEETS]) {
-      await run(statement);
-      await release(statement);
-    }
+    for (const statement of [ch.CREATE_ORDER, ch.CREATE_MESSAGES, ch.CREATE_CUSTOMER_TWEETS]) await run(statement);
 
     tracker.start('features');
-    for (const statement of ch.FEATURE_STATEMENTS) {
-      await run(statement);
-      await release(statement);
-    }
+    for (const statement of ch.FEATURE_STATEMENTS) await run(statement);
 
     tracker.start('profiles');
     await run(ch.CREATE_PROFILES);
-    await release(ch.CREATE_PROFILES);
     const [counts] = await engine.select<Record<keyof Omit<Summary, 'as_of'>, string>>(ch.SUMMARY);
     tracker.update('profiles', Number(counts.customers));
 
