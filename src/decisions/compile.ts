@@ -10,25 +10,37 @@ export interface CompiledRules {
   params: Record<string, string | number | boolean>;
 }
 
-export function compileRules(set: RuleSet): CompiledRules {
-  const params: Record<string, string | number | boolean> = {};
-  const bind = (value: string | number | boolean) => {
-    const name = `r${Object.keys(params).length}`;
+/** Binds a value as the next of `params` ($r0, $r1, ...) and returns its placeholder. */
+export type Binder = (value: string | number | boolean) => string;
+
+export function binder(params: Record<string, string | number | boolean>, prefix = 'r'): Binder {
+  return (value) => {
+    const name = `${prefix}${Object.keys(params).length}`;
     params[name] = value;
     return `$${name}`;
   };
+}
+
+/** A condition as a SQL boolean over the decision feature columns (NULL where a missing value decides; callers coalesce). */
+export function compileCondition(condition: Condition, bind: Binder): string {
   const column = (field: string) => {
     if (!isDecisionField(field)) throw new Error(`unknown decision field ${field}`);
     return field as DecisionField;
   };
-  const compile = (condition: Condition): string => {
-    if ('all' in condition) return `(${condition.all.map(compile).join(' AND ')})`;
-    if ('any' in condition) return `(${condition.any.map(compile).join(' OR ')})`;
-    if ('not' in condition) return `(NOT coalesce(${compile(condition.not)}, false))`;
-    const field = column(condition.field);
-    if (condition.op === 'in') return `(${field} IN (${(condition.value as Array<string | number>).map(bind).join(', ')}))`;
-    return `(${field} ${condition.op === '!=' ? '<>' : condition.op} ${bind(condition.value as string | number | boolean)})`;
+  const compile = (c: Condition): string => {
+    if ('all' in c) return `(${c.all.map(compile).join(' AND ')})`;
+    if ('any' in c) return `(${c.any.map(compile).join(' OR ')})`;
+    if ('not' in c) return `(NOT coalesce(${compile(c.not)}, false))`;
+    const field = column(c.field);
+    if (c.op === 'in') return `(${field} IN (${(c.value as Array<string | number>).map(bind).join(', ')}))`;
+    return `(${field} ${c.op === '!=' ? '<>' : c.op} ${bind(c.value as string | number | boolean)})`;
   };
-  const branches = orderedRules(set).map((rule) => `WHEN coalesce(${compile(rule.when)}, false) THEN ${bind(rule.id)}`);
+  return compile(condition);
+}
+
+export function compileRules(set: RuleSet): CompiledRules {
+  const params: Record<string, string | number | boolean> = {};
+  const bind = binder(params);
+  const branches = orderedRules(set).map((rule) => `WHEN coalesce(${compileCondition(rule.when, bind)}, false) THEN ${bind(rule.id)}`);
   return { sql: `CASE ${branches.join(' ')} ELSE ${bind(NO_RULE_MATCHED.rule_id)} END`, params };
 }

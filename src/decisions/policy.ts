@@ -180,12 +180,48 @@ function best(actions: Action[], key: (action: Action) => number): Action {
   return actions.reduce((top, action) => (key(action) > key(top) ? action : top));
 }
 
+/** A receipt, built in one place: `scores` null for a decision without a model's numbers. */
+export function receiptOf(parts: {
+  policy: Policy;
+  modelId: string | null;
+  layer: Layer;
+  eligible: readonly Action[];
+  scores: Pick<Scores, 'propensity' | 'expected'> | null;
+  top: Receipt['top_features'];
+  guardRails: string[];
+}): Receipt {
+  const { scores } = parts;
+  return {
+    policy: parts.policy,
+    model_id: parts.modelId,
+    layer: parts.layer,
+    actions: ACTIONS.map((action) => {
+      const expected = scores?.expected.get(action);
+      return {
+        action,
+        eligible: parts.eligible.includes(action),
+        propensity: scores ? round(scores.propensity[action] ?? 0) : null,
+        expected_value: expected === undefined ? null : round(expected),
+      };
+    }),
+    top_features: parts.top,
+    guard_rails: parts.guardRails,
+  };
+}
+
+/** The rule id of a decision the contact policy held. */
+export const CONTACT_POLICY_RULE = 'contact_policy';
+
+/** The guard-rail a receipt names when the contact policy holds a conversation. */
+export const contactPolicyGuard = (rules: RuleSet): string =>
+  `contact policy: one action per customer per ${rules.contact_window_hours} h; another conversation of this customer gets it`;
+
 export function decideWithPolicy(input: PolicyInput, rules: RuleSet, model: LearnedModel | null, policy: Policy): PolicyDecision {
   const decision = choose(input, rules, model, policy);
   // The contact policy: only one conversation per customer gets this run's action (as the rules always did).
   if ((input.customer_rank ?? 1) > 1 && decision.channel !== 'no_action') {
-    decision.receipt.guard_rails.push(`contact policy: one action per customer per ${rules.contact_window_hours} h; another conversation of this customer gets it`);
-    return { ...decision, channel: 'no_action', layer: 'rules', rule_id: 'contact_policy', receipt: { ...decision.receipt, layer: 'rules' } };
+    decision.receipt.guard_rails.push(contactPolicyGuard(rules));
+    return { ...decision, channel: 'no_action', layer: 'rules', rule_id: CONTACT_POLICY_RULE, receipt: { ...decision.receipt, layer: 'rules' } };
   }
   return decision;
 }
@@ -200,22 +236,8 @@ function choose(input: PolicyInput, rules: RuleSet, model: LearnedModel | null, 
     return condition === undefined || holds(condition, input.features);
   });
   const notAllowed = ACTIONS.filter((action) => !eligible.includes(action));
-  const receipt = (layer: Layer, scores: Scores | null, top: Receipt['top_features'] = []): Receipt => ({
-    policy,
-    model_id: usesModel ? model.model_id : null,
-    layer,
-    actions: ACTIONS.map((action) => {
-      const expected = scores?.expected.get(action);
-      return {
-        action,
-        eligible: eligible.includes(action),
-        propensity: scores ? round(scores.propensity[action] ?? 0) : null,
-        expected_value: expected === undefined ? null : round(expected),
-      };
-    }),
-    top_features: top,
-    guard_rails: guardRails,
-  });
+  const receipt = (layer: Layer, scores: Scores | null, top: Receipt['top_features'] = []): Receipt =>
+    receiptOf({ policy, modelId: usesModel ? model.model_id : null, layer, eligible, scores, top, guardRails });
   const byRules = (scores: Scores | null = null): PolicyDecision => ({ channel: match.channel, layer: 'rules', rule_id: match.rule_id, receipt: receipt('rules', scores), match });
   const held = (ruleId: string, guard: string): PolicyDecision => {
     guardRails.push(guard);

@@ -18,6 +18,7 @@ import { compileRules } from './compile.js';
 import { DECISION_FIELDS } from './fields.js';
 import type { Layer, Policy } from './policy.js';
 import { composeShares } from './compose-pool.js';
+import { composeInSql } from './compose-sql.js';
 import { choosePolicy } from './policy-choice.js';
 import type { PolicyChoice } from './single.js';
 import * as sql from './predict.sql.js';
@@ -57,6 +58,11 @@ export interface PredictOptions {
   /** A model file (riverline-model/1) or a model_id in the store; default: the latest model in the store. */
   model?: string;
   tracker?: StageTracker;
+  /**
+   * Who writes the rules policy's CSV without a language model: DuckDB in one statement (compose-sql.ts, the default)
+   * or the compose shares in JavaScript (what every other run uses; tests compare the two).
+   */
+  composer?: 'sql' | 'shares';
 }
 
 export interface PredictResult {
@@ -102,7 +108,13 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
       await decide(job.tracker, staging, rules, options.customers);
       // Without a model to rewrite the messages, the compose shares write the CSV as they go (compose-share.ts).
       const csvByShares = format === 'csv' && !llm.enhancer;
-      const composed = await composeActions(job.tracker, staging, rules, choice, llm, { runId, asOfOverride, workDir: job.workDir, csvFile: csvByShares ? out : undefined });
+      const composed = await composeActions(job.tracker, staging, rules, choice, llm, {
+        runId,
+        asOfOverride,
+        workDir: job.workDir,
+        csvFile: csvByShares ? out : undefined,
+        inSql: csvByShares && choice.policy === 'rules' && options.composer !== 'shares',
+      });
       const byChannel = composed.byChannel
         ? await loadPredictionsFile(job, staging, { out, predictions: composed.predictions, byChannel: composed.byChannel })
         : await writePredictions(job, staging, { out, format, predictions: composed.predictions });
@@ -201,13 +213,14 @@ async function composeActions(
   rules: RuleSet,
   choice: PolicyChoice,
   llm: Llm,
-  context: { runId: string; asOfOverride?: Date; workDir: string; csvFile?: string },
+  context: { runId: string; asOfOverride?: Date; workDir: string; csvFile?: string; inSql?: boolean },
 ): Promise<Composed> {
   tracker.start('compose');
   const [{ data_as_of }] = await staging.rows<{ data_as_of: string | null }>('SELECT max(as_of)::VARCHAR AS data_as_of FROM decision_features');
   const asOf = context.asOfOverride ?? (data_as_of ? parseTimestamp(data_as_of) : new Date(0));
   const csv = context.csvFile === undefined ? undefined : { file: context.csvFile, runId: context.runId };
-  const { predictions, byLayer, byChannel } = await compose(staging, rules, choice, asOf, { workDir: context.workDir, csv });
+  const { predictions, byLayer, byChannel } =
+    csv && context.inSql ? await composeRulesInSql(staging, rules, asOf, csv) : await compose(staging, rules, choice, asOf, { workDir: context.workDir, csv });
   tracker.update('compose', predictions);
   if (byChannel) {
     tracker.skip('llm', llm.mode === 'off' ? '--llm off' : 'not configured');
@@ -316,6 +329,13 @@ async function compose(
   for (const statement of sql.KEEP_OUTPUT_FEATURES) await staging.run(statement);
   await staging.run(sql.CREATE_LLM_RESULTS);
   return { predictions: composed.predictions, byLayer };
+}
+
+/** The rules policy's CSV, written by DuckDB (compose-sql.ts): every decision is the rules', so each layer count is too. */
+async function composeRulesInSql(staging: Staging, rules: RuleSet, asOf: Date, csv: { file: string; runId: string }) {
+  fs.mkdirSync(path.dirname(csv.file), { recursive: true });
+  const { predictions, byChannel } = await composeInSql(staging, rules, { asOf, runId: csv.runId, file: csv.file, columns: PREDICTION_COLUMNS });
+  return { predictions, byChannel, byLayer: { outcome: 0, propensity: 0, rules: predictions } };
 }
 
 /** The CSV's header line, as DuckDB writes it (the column names are plain identifiers, never quoted). */

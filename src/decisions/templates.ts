@@ -48,13 +48,16 @@ const about = (topic: string): string => TOPIC_PHRASE[topic] ?? TOPIC_PHRASE.oth
 /** " about your order", or nothing when the topic names nothing. */
 const aboutTail = (topic: string): string => (about(topic) === TOPIC_PHRASE.other ? '' : ` about ${about(topic)}`);
 
-const UPSET_AT = -0.3;
+/** A last customer sentiment at or below this reads upset. */
+export const UPSET_AT = -0.3;
 
 /** What a word says, as bits: kind words, a negation, a customer's DM, a request. */
 const KIND = 1;
 const NEGATION = 2;
 const DM = 4;
 const REQUEST = 8;
+/** Every bit a word can carry (predict's SQL composer reads a conversation's words as the OR of their bits). */
+export const SIGNAL_BITS = KIND | NEGATION | DM | REQUEST;
 
 /** Words of a request: "can you update my points please - thanks" asks for something, it does not thank for it. */
 const REQUEST_WORDS = ['please', 'pls', 'plz', 'can', 'could', 'need', 'want', 'help'];
@@ -65,6 +68,10 @@ let wordBits: Map<string, number> | null = null;
  * The lexicon's words behind the signals (gratitude and praise, negation, a customer's DM) and the request words, read
  * once, each with the bits of what it says: a message's words are looked up once each, not once per set.
  */
+export function signalWords(): ReadonlyMap<string, number> {
+  return words();
+}
+
 function words(): Map<string, number> {
   if (wordBits) return wordBits;
   const bits = new Map<string, number>();
@@ -181,12 +188,36 @@ export function signalNote(signals: CustomerSignals | undefined): string {
   return said.length > 0 ? `; the customer ${said.join(', ')}` : '';
 }
 
-export function templateReasoning(input: TemplateInput): string {
+/**
+ * A number in the reasoning: rounded to hundredths as floor(x * 100 + 0.5) / 100, IEEE operations that DuckDB computes
+ * the same way (compose.sql.ts), so batch predict's SQL composer writes the same text.
+ */
+export const reasoningNumber = (value: number): number => Math.floor(value * 100 + 0.5) / 100;
+
+/** The rule's evidence as the reasoning shows it: "field=value, ..." ("" when the rule tested nothing). */
+export function evidenceText(fired: Record<string, unknown>): string {
   let evidence = '';
-  for (const field in input.fired) {
-    const value = input.fired[field];
-    evidence += `${evidence ? ', ' : ''}${field}=${typeof value === 'number' ? Number(value.toFixed(2)) : String(value)}`;
+  for (const field in fired) {
+    const value = fired[field];
+    evidence += `${evidence ? EVIDENCE_SEPARATOR : ''}${field}=${typeof value === 'number' ? reasoningNumber(value) : String(value)}`;
   }
-  const when = input.send_time ? ` Send at ${input.send_time.toISOString()}.` : '';
-  return `Rule ${input.rule_id} fired (${input.rule_description})${evidence ? ` on ${evidence}` : ''}; topic ${input.topic}${signalNote(input.signals)}.${when}`;
+  return evidence;
+}
+
+/** What goes between evidence items, and before the evidence when there is any. */
+export const EVIDENCE_SEPARATOR = ', ';
+export const EVIDENCE_OPENING = ' on ';
+
+/** The reasoning's parts around the evidence and the send time, which are the same for every row of a rule, topic and signals. */
+export function reasoningFrame(input: Pick<TemplateInput, 'rule_id' | 'rule_description' | 'topic' | 'signals'>): { head: string; tail: string } {
+  return { head: `Rule ${input.rule_id} fired (${input.rule_description})`, tail: `; topic ${input.topic}${signalNote(input.signals)}.` };
+}
+
+/** " Send at <ISO time>." or nothing. */
+export const sendAtText = (sendTime: Date | null): string => (sendTime ? ` Send at ${sendTime.toISOString()}.` : '');
+
+export function templateReasoning(input: TemplateInput): string {
+  const evidence = evidenceText(input.fired);
+  const { head, tail } = reasoningFrame(input);
+  return `${head}${evidence ? `${EVIDENCE_OPENING}${evidence}` : ''}${tail}${sendAtText(input.send_time)}`;
 }

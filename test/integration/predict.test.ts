@@ -4,16 +4,20 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { processConversations } from '../../src/conversations/process.js';
-import { compileRules } from '../../src/decisions/compile.js';
+import { binder, compileRules } from '../../src/decisions/compile.js';
 import { matchRule } from '../../src/decisions/decide.js';
 import { DERIVED_FEATURES, type DerivedFeature } from '../../src/decisions/derived.js';
 import { createDecisionFeatures } from '../../src/decisions/predict.sql.js';
+import { evidenceSql } from '../../src/decisions/compose.sql.js';
+import { evidenceText } from '../../src/decisions/templates.js';
+import { listValue } from '@duckdb/node-api';
 import { decisionFeatures } from '../../src/decisions/single.js';
 import { readCsv } from '../../src/files/csv.js';
 import { predict, PREDICTION_COLUMNS } from '../../src/decisions/predict.js';
 import { defaultRulesPath } from '../../src/decisions/rules-file.js';
 import { loadRuleSet } from '../../src/decisions/rules.schema.js';
 import { ingest } from '../../src/pipeline/ingest.js';
+import { generateTwcs } from '../../src/generate/twcs.js';
 import { writeSampleModel } from '../helpers/model.js';
 import { openStaging } from '../../src/staging/duckdb.js';
 import { queryEmbedded } from '../helpers/clickhouse.js';
@@ -40,12 +44,15 @@ afterAll(async () => {
 
 describe('composing in worker threads', () => {
   it('gives the same actions as composing in one thread (the CLI runs the compiled workers, the tests the sources)', async () => {
+    // A model's policy: the rules policy's CSV is written in SQL, not by the workers.
+    const model = path.join(dir, 'workers-model.json');
+    writeSampleModel(model);
     const viaWorkers = path.join(dir, 'workers.csv');
-    const result = await runCli(['predict', '--home', home, '--out', viaWorkers, '--llm', 'off', '--as-of', '2017-11-01T15:54:37Z', '--json']);
+    const result = await runCli(['predict', '--home', home, '--out', viaWorkers, '--llm', 'off', '--as-of', '2017-11-01T15:54:37Z', '--policy', 'imitate', '--model', model, '--json']);
     expect(result.code, result.stderr).toBe(0);
     // In this process there is no compiled worker file, so predict composes in its own thread.
     const inline = path.join(dir, 'inline.csv');
-    await predict(loadConfig({}, { home, db: 'chdb' }), { out: inline, llm: 'off', asOf: '2017-11-01T15:54:37Z' });
+    await predict(loadConfig({}, { home, db: 'chdb' }), { out: inline, llm: 'off', asOf: '2017-11-01T15:54:37Z', policy: 'imitate', model });
     const withoutRun = (rows: Array<Record<string, string | null>>) => rows.map(({ run_id: _run, ...rest }) => rest);
     const [a, b] = [await readCsv(viaWorkers), await readCsv(inline)];
     expect(a.length).toBeGreaterThan(30);
@@ -65,12 +72,15 @@ async function throughDuckDbWriter(parquet: string, file: string): Promise<strin
 }
 
 describe('the CSV the compose shares write', () => {
-  it('is byte for byte the file DuckDB writes for the same predictions, in workers and in one thread', async () => {
+  it('is byte for byte the file DuckDB writes for the same predictions: by the shares in workers and in one thread, and in SQL', async () => {
     const asOf = '2017-11-01T15:54:37Z';
     const config = loadConfig({}, { home, db: 'chdb' });
     const inline = path.join(dir, 'shares-inline.csv');
-    const inlineRun = await predict(config, { out: inline, llm: 'off', asOf });
+    const inlineRun = await predict(config, { out: inline, llm: 'off', asOf, composer: 'shares' });
+    const inSql = path.join(dir, 'shares-sql.csv');
+    const sqlRun = await predict(config, { out: inSql, llm: 'off', asOf });
     const viaWorkers = path.join(dir, 'shares-workers.csv');
+    // The CLI writes the rules policy's CSV in SQL too (the workers are compared under a model's policy above).
     const cli = await runCli(['predict', '--home', home, '--out', viaWorkers, '--llm', 'off', '--as-of', asOf, '--json']);
     expect(cli.code, cli.stderr).toBe(0);
     const workersRun = JSON.parse(cli.stdout).run_id as string;
@@ -82,6 +92,9 @@ describe('the CSV the compose shares write', () => {
     const expected = withRun(byDuckDb, parquetRun.run_id);
     expect(expected.split('\n').length).toBeGreaterThan(30);
     expect(withRun(inline, inlineRun.run_id)).toBe(expected);
+    expect(withRun(inSql, sqlRun.run_id)).toBe(expected);
+    expect(sqlRun.by_channel).toEqual(inlineRun.by_channel);
+    expect(sqlRun.by_layer).toEqual(inlineRun.by_layer);
     expect(withRun(viaWorkers, workersRun)).toBe(expected);
     // The store loaded that CSV as it is (appendCsv): the same rows as the Parquet run stored through DuckDB.
     const stored = (run: string) =>
@@ -90,6 +103,7 @@ describe('the CSV the compose shares write', () => {
     expect(throughDuckDb.length).toBe(parquetRun.predictions);
     expect(throughDuckDb.some((row) => row.send_time === null) && throughDuckDb.some((row) => row.message === '')).toBe(true);
     expect(await stored(inlineRun.run_id)).toEqual(throughDuckDb);
+    expect(await stored(sqlRun.run_id)).toEqual(throughDuckDb);
     expect(await stored(workersRun)).toEqual(throughDuckDb);
   });
 
@@ -109,6 +123,103 @@ describe('the CSV the compose shares write', () => {
     expect(expected).toMatch(/""layer"":""outcome""/);
     expect(expected).toMatch(/""propensity"":0\.\d+/);
     expect(fs.readFileSync(csv, 'utf8').replaceAll(csvRun.run_id, 'RUN')).toBe(expected);
+  });
+});
+
+/** Rules that reach every branch of the SQL composer: evidence of each type, a description to quote, every action's condition. */
+function hardRules(quietStart: number, quietEnd: number): object {
+  const base = JSON.parse(fs.readFileSync(defaultRulesPath(), 'utf8')) as { rules: Array<Record<string, unknown>> };
+  return {
+    version: 1,
+    quiet_hours: { start: quietStart, end: quietEnd },
+    contact_window_hours: 12.5,
+    rules: [
+      {
+        id: 'fractions',
+        description: 'Waited "a while", with commas, a line end\nand ünïcode',
+        priority: 1,
+        when: { all: [{ field: 'hours_since_last_customer_message', op: '>', value: 0.015 }, { field: 'awaiting_reply_from', op: 'in', value: ['brand', 'nobody'] }, { not: { field: 'is_urgent', op: '=', value: true } }] },
+        channel: 'twitter_public_reply',
+        timing: 'active_hours',
+        issue_status: 'pending_customer_response',
+      },
+      {
+        id: 'trend',
+        description: 'Sentiment, trend and rates, unrounded.',
+        priority: 2,
+        when: { any: [{ field: 'sentiment_trend', op: '<', value: 0 }, { field: 'customer_resolution_rate', op: '>=', value: 0 }, { field: 'median_response_minutes', op: '>', value: 1 }] },
+        channel: 'email_reply',
+        timing: 'soon',
+        issue_status: 'awaiting_agent',
+      },
+      ...base.rules,
+    ],
+    actions: {
+      worth: {
+        twitter_public_reply: { value: 1, cost: 0.05 },
+        twitter_dm_reply: { value: 1, cost: 0.1 },
+        email_reply: { value: 1, cost: 0.2 },
+        scheduling_phone_call: { value: 1, cost: 0.5 },
+      },
+      allowed_when: {
+        twitter_public_reply: { field: 'topic', op: '!=', value: 'billing' },
+        twitter_dm_reply: { field: 'customer_sentiment_end', op: '<', value: 0.2 },
+        email_reply: { not: { field: 'brand_asked_email', op: '=', value: false } },
+        scheduling_phone_call: { field: 'message_count', op: '>=', value: 3 },
+      },
+      hold_rules: [],
+      min_propensity_samples: 1,
+      min_outcome_samples: 1,
+      min_action_resolved: 1,
+      min_outcome_gain: 0,
+    },
+  };
+}
+
+describe('the SQL composer', () => {
+  it('writes the rules policy byte for byte as the compose shares do, with every kind of evidence, guard-rail and receipt', async () => {
+    // A generated file: customers with more than one open conversation (the contact policy), many brands and topics.
+    const generated = path.join(dir, 'hard.csv');
+    generateTwcs({ rows: 3000, out: generated, seed: 11 });
+    const config = loadConfig({}, { home: path.join(dir, 'hard-home'), db: 'chdb' });
+    await ingest(config, { file: generated });
+    await processConversations(config, { engine: 'duckdb' });
+    // As of 15:54 inside quiet hours (15 to 16 UTC): every send but an urgent one is moved, and the receipt says so.
+    for (const [quiet, asOf] of [[[15, 16], '2017-11-01T15:54:37Z'], [[23, 7], '2017-11-02T09:00:00Z']] as const) {
+      const rulesFile = path.join(dir, `hard-rules-${quiet[0]}.json`);
+      fs.writeFileSync(rulesFile, JSON.stringify(hardRules(quiet[0], quiet[1])));
+      const shares = await predict(config, { out: path.join(dir, 'hard-shares.csv'), llm: 'off', asOf, rulesFile, composer: 'shares' });
+      const inSql = await predict(config, { out: path.join(dir, 'hard-sql.csv'), llm: 'off', asOf, rulesFile });
+      const text = (file: string, runId: string) => fs.readFileSync(path.join(dir, file), 'utf8').replaceAll(runId, 'RUN');
+      const expected = text('hard-shares.csv', shares.run_id);
+      expect(text('hard-sql.csv', inSql.run_id)).toBe(expected);
+      expect(inSql.by_channel).toEqual(shares.by_channel);
+      const rows = await readCsv(path.join(dir, 'hard-sql.csv'));
+      expect(rows.length).toBe(inSql.predictions);
+      expect(rows.length).toBeGreaterThan(500);
+      // What the rules reached: fractions in the evidence, the quoted description, held conversations.
+      expect(rows.some((row) => row.rule_id === 'fractions' && /hours_since_last_customer_message=\d+\.\d+/.test(row.reasoning!) && row.reasoning!.includes('"a while"'))).toBe(true);
+      expect(rows.some((row) => row.rule_id === 'contact_policy')).toBe(true);
+      expect(new Set(rows.map((row) => JSON.stringify(JSON.parse(row.receipt!).actions.map((a: { eligible: boolean }) => a.eligible)))).size).toBeGreaterThan(1);
+      const quietGuards = rows.filter((row) => row.receipt!.includes('quiet hours')).length;
+      if (quiet[0] === 15) expect(quietGuards).toBeGreaterThan(0);
+      else expect(quietGuards).toBe(0);
+    }
+  });
+
+  it('prints numbers as JavaScript does, in the evidence and in the fired JSON', async () => {
+    const staging = await openStaging(':memory:');
+    try {
+      const values = [0, -0, 3, -3, 0.1, 0.015, 0.005, 2.675, 1.005, 27.583333333333332, 1e-7, 1.5e-7, 0.000001, 1e16, 1e20, 1e21, 1.5e22, -2.5, 123456789.125, Number.NaN, Infinity, -Infinity];
+      await staging.run('CREATE TEMP TABLE f AS SELECT unnest($v::DOUBLE[]) AS median_response_minutes, generate_subscripts($v::DOUBLE[], 1) AS i', { v: listValue(values.map((v) => String(v))) });
+      const params: Record<string, string | number | boolean> = {};
+      const { evidence, fired } = evidenceSql([['r', ['median_response_minutes']]], binder(params, 'p'), ', ');
+      const rows = await staging.rows<{ evidence: string; fired: string }>(`SELECT ${evidence} AS evidence, ${fired} AS fired FROM f CROSS JOIN (SELECT 'r' AS rule_id) g ORDER BY i`, params);
+      expect(rows.map((row) => row.evidence)).toEqual(values.map((v) => evidenceText({ median_response_minutes: v })));
+      expect(rows.map((row) => row.fired)).toEqual(values.map((v) => JSON.stringify({ median_response_minutes: v })));
+    } finally {
+      staging.close();
+    }
   });
 });
 
@@ -178,6 +289,10 @@ describe('predict on PostgreSQL', () => {
     expect(onPostgres.by_channel).toEqual(onClickHouse.by_channel);
     const strip = async (file: string) => (await readCsv(file)).map(({ run_id: _run, ...row }) => row);
     expect(await strip(path.join(dir, 'pg.csv'))).toEqual(await strip(path.join(dir, 'ch.csv')));
+    // PostgreSQL's export reaches DuckDB as CSV (ids may read as numbers): the SQL composer still writes the shares' bytes.
+    const byShares = await predict(config, { out: path.join(dir, 'pg-shares.csv'), llm: 'off', composer: 'shares' });
+    const text = (file: string, runId: string) => fs.readFileSync(path.join(dir, file), 'utf8').replaceAll(runId, 'RUN');
+    expect(text('pg.csv', onPostgres.run_id)).toBe(text('pg-shares.csv', byShares.run_id));
     const [{ n }] = await db.query<{ n: string }>('SELECT count(*) AS n FROM nba_predictions WHERE run_id = $1', [onPostgres.run_id]);
     expect(Number(n)).toBe(36);
   });
