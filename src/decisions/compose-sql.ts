@@ -56,8 +56,7 @@ export async function composeInSql(
     await fill(staging, 'compose_rules', ruleRows(rules, ruleIds));
     await fill(staging, 'compose_words', [...signalWords()].map(([word, bits]) => [word, bits]));
     await fill(staging, 'compose_signals', signalRows());
-    await fill(staging, 'compose_messages', messages.keys);
-    await fill(staging, 'compose_reasoning', frames.keys);
+    await fill(staging, 'compose_topics', topics.map((topic, idx) => [topic, idx]));
     await fill(staging, 'compose_send_times', sendTimeRows(rules, context.asOf, peaks));
     await staging.run(sql.CREATE_SAID);
 
@@ -68,7 +67,13 @@ export async function composeInSql(
     const settings = actionSettings(rules);
     const eligible = sql.eligibleSql(ACTIONS.map((action) => (settings.allowed_when[action] === undefined ? null : compileCondition(settings.allowed_when[action]!, bind))));
     const evidence = sql.evidenceSql(withEvidence, bind, EVIDENCE_SEPARATOR);
-    await staging.run(sql.createComposedRows({ ...evidence, eligible, order: PREDICTION_ORDER }), { ...params, upset_at: UPSET_AT, contact_rule: CONTACT_POLICY_RULE });
+    await staging.run(sql.createComposedRows({ ...evidence, eligible, order: PREDICTION_ORDER }), {
+      ...params,
+      upset_at: UPSET_AT,
+      contact_rule: CONTACT_POLICY_RULE,
+      topics: topics.length,
+      channels: listValue([...CHANNELS]),
+    });
     for (const statement of [...sql.DROP_DECIDED, ...sql.CREATE_COMPOSED_LOGS]) await staging.run(statement);
     const texts = (list: readonly string[]) => listValue(list as string[]);
     await staging.run(copyToFile(sql.selectComposed(context.columns), 'csv'), {
@@ -115,12 +120,12 @@ function append(appender: DuckDBAppender, cell: Cell): void {
   else appender.appendBoolean(cell);
 }
 
-/** Per rule id: the channel the rule answers (matched), and the timing and status of a decision with that id. */
+/** Per rule id, with its place in `ids`: the channel the rule answers (matched), and the timing and status of a decision with that id. */
 function* ruleRows(rules: RuleSet, ids: readonly string[]): Iterable<Cell[]> {
   const byId = rulesByIdOf(rules);
-  for (const id of ids) {
+  for (const [idx, id] of ids.entries()) {
     const facts = ruleFacts(id, rules, byId);
-    yield [id, byId.get(id)?.channel ?? NO_RULE_MATCHED.channel, facts.timing, facts.issue_status];
+    yield [id, idx, byId.get(id)?.channel ?? NO_RULE_MATCHED.channel, facts.timing, facts.issue_status];
   }
 }
 
@@ -162,11 +167,11 @@ const CUSTOMER_MARK = '\u0001';
 const BRAND_MARK = '\u0002';
 
 /**
- * Every message a run can send, cut at its slots (at most two: the customer's handle, the brand's name): `parts` holds
- * five lists (text, slot, text, slot, text; a slot is 'customer', 'brand' or ''), `keys` the table rows that find them.
+ * Every message a run can send, cut at its slots (at most two: the customer's handle, the brand's name), as five lists
+ * (text, slot, text, slot, text; a slot is 'customer', 'brand' or ''), in the order compose.sql.ts computes a message's
+ * place: by channel (CHANNELS), topic (`topics`), signals and known brand.
  */
-function messageTexts(topics: readonly string[]): { keys: Cell[][]; parts: string[][] } {
-  const keys: Cell[][] = [];
+function messageTexts(topics: readonly string[]): { parts: string[][] } {
   const parts: string[][] = [[], [], [], [], []];
   for (const channel of CHANNELS) {
     for (const topic of topics) {
@@ -185,12 +190,11 @@ function messageTexts(topics: readonly string[]): { keys: Cell[][]; parts: strin
             signals: signalsOfKey(key),
           });
           slots(message).forEach((part, i) => parts[i].push(part));
-          keys.push([channel, topic, key, hasBrand, keys.length + 1]);
         }
       }
     }
   }
-  return { keys, parts };
+  return { parts };
 }
 
 /** A message as [text, slot, text, slot, text] around at most two slots ('customer' or 'brand'; '' when unused). */
@@ -209,10 +213,9 @@ function slots(message: string): string[] {
   return parts;
 }
 
-/** The reasoning's frames (text before the evidence, after it) per final rule id, topic and signals, and their table rows. */
-function reasoningFrames(rules: RuleSet, ids: readonly string[], topics: readonly string[]): { keys: Cell[][]; heads: string[]; tails: string[] } {
+/** The reasoning's frames (text before the evidence, after it), in the order compose.sql.ts computes a frame's place: by rule id (`ids`), topic and signals. */
+function reasoningFrames(rules: RuleSet, ids: readonly string[], topics: readonly string[]): { heads: string[]; tails: string[] } {
   const byId = rulesByIdOf(rules);
-  const keys: Cell[][] = [];
   const heads: string[] = [];
   const tails: string[] = [];
   for (const id of ids) {
@@ -222,11 +225,10 @@ function reasoningFrames(rules: RuleSet, ids: readonly string[], topics: readonl
         const { head, tail } = reasoningFrame({ rule_id: id, rule_description: description, topic, signals: signalsOfKey(key) });
         heads.push(head);
         tails.push(tail);
-        keys.push([id, topic, key, heads.length]);
       }
     }
   }
-  return { keys, heads, tails };
+  return { heads, tails };
 }
 
 /** The send time of every timing and peak hours (computeSendTime), its reasoning text and the quiet-hours guard-rail. */

@@ -1,28 +1,28 @@
 // Named DuckDB statements of predict's SQL composer (compose-sql.ts): the rules policy's actions, written as the
-// user's CSV in one COPY. Every text comes from TypeScript (templates.ts, action.ts, policy.ts) as lookup tables the
-// statements join; SQL only picks the row of each table and fills in the per-row values (ids, evidence, send time).
-// Column names come from the closed set in fields.ts; rule ids and texts are bound or appended, never spliced in.
+// user's CSV in one COPY. Every text comes from TypeScript (templates.ts, action.ts, policy.ts), as small tables the
+// statements join on the conversations' values and as lists the COPY binds and picks from by position; SQL fills in
+// the per-row values (ids, evidence, send time). Column names come from the closed set in fields.ts; rule ids and
+// texts are bound or appended, never spliced in.
 import { DECISION_FIELDS, identifier, isDecisionField } from './fields.js';
 import type { Binder } from './compile.js';
 
 /** The lookup tables the composer fills from TypeScript (appenders), before the statements below read them. */
 export const CREATE_LOOKUPS = [
-  // Per rule id a decision can carry: the matched rule's channel, and the facts of the final decision (rule, guard-rail).
-  `CREATE OR REPLACE TEMP TABLE compose_rules (rule_id VARCHAR, channel VARCHAR, timing VARCHAR, issue_status VARCHAR)`,
+  // Per rule id a decision can carry (idx: its place in the list of ids, from 0): the matched rule's channel, and the
+  // facts of the final decision (rule, guard-rail).
+  `CREATE OR REPLACE TEMP TABLE compose_rules (rule_id VARCHAR, idx INTEGER, channel VARCHAR, timing VARCHAR, issue_status VARCHAR)`,
+  // The open conversations' topics, each with its place in the list of topics (from 0).
+  `CREATE OR REPLACE TEMP TABLE compose_topics (topic VARCHAR, idx INTEGER)`,
   // The signal bits of each word the signals read.
   `CREATE OR REPLACE TEMP TABLE compose_words (word VARCHAR, bits INTEGER)`,
   // The customer's signals (templates.ts customerSignals) per OR of word bits, praise topic, DM move and upset.
   `CREATE OR REPLACE TEMP TABLE compose_signals (said INTEGER, praise BOOLEAN, moved BOOLEAN, upset BOOLEAN, signal INTEGER)`,
-  // Which message (its position in the texts the COPY binds, from 1) per channel, topic, signals and known brand.
-  `CREATE OR REPLACE TEMP TABLE compose_messages (channel VARCHAR, topic VARCHAR, signal INTEGER, has_brand BOOLEAN, idx INTEGER)`,
-  // Which reasoning frame per final rule id, topic and signals.
-  `CREATE OR REPLACE TEMP TABLE compose_reasoning (rule_id VARCHAR, topic VARCHAR, signal INTEGER, idx INTEGER)`,
   // The send time per timing and peak hours (as the conversation stores them, '' for none), with its reasoning text and
   // the quiet-hours guard-rail as JSON text (NULL when none applies).
   `CREATE OR REPLACE TEMP TABLE compose_send_times (timing VARCHAR, peak_hours VARCHAR, send_time VARCHAR, send_at VARCHAR, quiet_guard VARCHAR)`,
 ];
 
-export const DROP_LOOKUPS = ['compose_rules', 'compose_words', 'compose_signals', 'compose_messages', 'compose_reasoning', 'compose_send_times', 'compose_said', 'composed_rows', 'composed_logs'].map(
+export const DROP_LOOKUPS = ['compose_rules', 'compose_topics', 'compose_words', 'compose_signals', 'compose_send_times', 'compose_said', 'composed_rows', 'composed_logs'].map(
   (table) => `DROP TABLE IF EXISTS ${table}`,
 );
 
@@ -91,43 +91,49 @@ export function eligibleSql(conditions: ReadonlyArray<string | null>): string {
 }
 
 /**
- * The rules policy's decisions, narrow, in the order of the user's file (`order`, numbered as pos): the contact policy
- * holds every conversation of a customer but the first-ranked one; each row gets its evidence, its send time and the
- * positions of its texts (message, reasoning frame; the receipt's is its set of eligible actions, bit i for ACTIONS[i]).
- * $upset_at and $contact_rule (the contact policy's rule id) bound. Sorting these rows, and then the chat logs alone, took 2.4 s on the 2.8M-row file, where sorting the
- * finished rows took 10.9 s.
+ * The rules policy's decisions, narrow, in the order of the user's file (`order`; a row's rowid is then its place):
+ * the contact policy holds every conversation of a customer but the first-ranked one; each row gets its evidence, its
+ * send time and the places of its texts in the lists the COPY binds, by arithmetic on small numbers rather than joins
+ * on texts: the message's ((channel * topics + topic) * 8 + signals) * 2 + known brand, the reasoning frame's
+ * (rule * topics + topic) * 8 + signals, the receipt's set of eligible actions (bit i for ACTIONS[i]); each from 1.
+ * $upset_at, $contact_rule (the contact policy's rule id), $topics (how many) and $channels (the channels, in the
+ * messages' order) bound. Sorting these rows, and then the chat logs alone,
+ * took 2.4 s on the 2.8M-row file, where sorting the finished rows took 10.9 s.
  */
 export function createComposedRows(parts: { evidence: string; fired: string; eligible: string; order: string }): string {
   return `
 CREATE OR REPLACE TEMP TABLE composed_rows AS
-WITH decided AS (
-  SELECT d.conversation_id, f.customer_id, f.brand, f.topic, f.customer_sentiment_end::DOUBLE AS customer_sentiment_end,
+WITH held AS (
+  SELECT d.conversation_id, d.matched_rule, r.channel AS matched_channel, d.customer_rank > 1 AND r.channel <> 'no_action' AS held
+  FROM decisions d JOIN compose_rules r ON r.rule_id = d.matched_rule
+),
+decided AS (
+  SELECT h.conversation_id, f.customer_id, f.brand, f.topic, f.customer_sentiment_end::DOUBLE AS customer_sentiment_end,
     coalesce(f.topic::VARCHAR, 'null') AS topic_key, coalesce(f.peak_hours::VARCHAR, '') AS peak_key,
     coalesce(f.customer_moved_to_dm, false) AS moved, coalesce(f.customer_sentiment_end::DOUBLE, 0) <= $upset_at AS upset,
-    h.held, CASE WHEN h.held THEN 'no_action' ELSE r.channel END AS channel,
-    g.rule_id, g.timing, g.issue_status,
+    h.held, CASE WHEN h.held THEN 'no_action' ELSE h.matched_channel END AS channel,
+    g.rule_id, g.idx AS rule_idx, g.timing, g.issue_status,
     ${parts.evidence} AS evidence,
     ${parts.fired} AS fired,
     ${parts.eligible} AS eligible
-  FROM decisions d
+  FROM held h
   JOIN decision_features f USING (conversation_id)
-  JOIN compose_rules r ON r.rule_id = d.matched_rule
-  CROSS JOIN LATERAL (SELECT d.customer_rank > 1 AND r.channel <> 'no_action' AS held) h
-  JOIN compose_rules g ON g.rule_id = CASE WHEN h.held THEN $contact_rule ELSE d.matched_rule END
+  JOIN compose_rules g ON g.rule_id = CASE WHEN h.held THEN $contact_rule ELSE h.matched_rule END
 ),
 signalled AS (
-  SELECT decided.*, s.signal
+  SELECT decided.*, s.signal, p.idx AS topic_idx
   FROM decided LEFT JOIN compose_said w USING (conversation_id)
   JOIN compose_signals s ON s.said = coalesce(w.said, 0) AND s.praise = (decided.topic_key = 'praise') AND s.moved = decided.moved AND s.upset = decided.upset
+  JOIN compose_topics p ON p.topic = decided.topic_key
 )
-SELECT row_number() OVER (ORDER BY ${parts.order}) AS pos,
-  b.conversation_id, b.customer_id, b.brand, b.topic, b.customer_sentiment_end, b.held, b.channel, b.rule_id, b.issue_status,
-  b.evidence, b.fired, b.eligible + 1 AS receipt_idx, m.idx AS message_idx, q.idx AS reasoning_idx, t.send_time, t.send_at, t.quiet_guard
+SELECT b.conversation_id, b.customer_id, b.brand, b.topic, b.customer_sentiment_end, b.held, b.channel, b.rule_id, b.issue_status,
+  b.evidence, b.fired, b.eligible + 1 AS receipt_idx,
+  (((list_position($channels, b.channel) - 1) * $topics + b.topic_idx) * 8 + b.signal) * 2 + (b.brand IS NOT NULL)::INTEGER + 1 AS message_idx,
+  (b.rule_idx * $topics + b.topic_idx) * 8 + b.signal + 1 AS reasoning_idx,
+  t.send_time, t.send_at, t.quiet_guard
 FROM signalled b
-JOIN compose_messages m ON m.channel = b.channel AND m.topic = b.topic_key AND m.signal = b.signal AND m.has_brand = (b.brand IS NOT NULL)
-JOIN compose_reasoning q ON q.rule_id = b.rule_id AND q.topic = b.topic_key AND q.signal = b.signal
 JOIN compose_send_times t ON t.timing = b.timing AND t.peak_hours = b.peak_key
-ORDER BY pos`;
+ORDER BY ${parts.order}`;
 }
 
 /** The features and decisions, once composed_rows holds what the texts need: the sorts below get their memory. */
@@ -136,7 +142,7 @@ export const DROP_DECIDED = ['DROP TABLE decisions', 'DROP TABLE decision_featur
 /** Each composed row's chat log, in composed_rows' order (for a positional join); the chat logs then go. */
 export const CREATE_COMPOSED_LOGS = [
   `CREATE OR REPLACE TEMP TABLE composed_logs AS
-   SELECT coalesce(l.chat_log, '') AS chat_log FROM composed_rows b LEFT JOIN chat_logs l USING (conversation_id) ORDER BY b.pos`,
+   SELECT coalesce(l.chat_log, '') AS chat_log FROM composed_rows b LEFT JOIN chat_logs l USING (conversation_id) ORDER BY b.rowid`,
   `DROP TABLE chat_logs`,
 ];
 
