@@ -75,7 +75,8 @@ export async function composeInSql(
       channels: listValue([...CHANNELS]),
     });
     for (const statement of [...sql.DROP_DECIDED, ...sql.CREATE_COMPOSED_LOGS]) await staging.run(statement);
-    const texts = (list: readonly string[]) => listValue(list as string[]);
+    // An empty list has no item type to bind: with no decided rows, nothing reads it, so it holds one empty text.
+    const texts = (list: readonly string[]) => listValue(list.length > 0 ? [...list] : ['']);
     await staging.run(copyToFile(sql.selectComposed(context.columns), 'csv'), {
       file: context.file,
       run_id: context.runId,

@@ -15,7 +15,7 @@ import { decisionFeatures } from '../../src/decisions/single.js';
 import { readCsv } from '../../src/files/csv.js';
 import { predict, PREDICTION_COLUMNS } from '../../src/decisions/predict.js';
 import { defaultRulesPath } from '../../src/decisions/rules-file.js';
-import { loadRuleSet } from '../../src/decisions/rules.schema.js';
+import { DEFAULT_ACTION_SETTINGS, loadRuleSet } from '../../src/decisions/rules.schema.js';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { generateTwcs } from '../../src/generate/twcs.js';
 import { writeSampleModel } from '../helpers/model.js';
@@ -155,12 +155,7 @@ function hardRules(quietStart: number, quietEnd: number): object {
       ...base.rules,
     ],
     actions: {
-      worth: {
-        twitter_public_reply: { value: 1, cost: 0.05 },
-        twitter_dm_reply: { value: 1, cost: 0.1 },
-        email_reply: { value: 1, cost: 0.2 },
-        scheduling_phone_call: { value: 1, cost: 0.5 },
-      },
+      worth: DEFAULT_ACTION_SETTINGS.worth,
       allowed_when: {
         twitter_public_reply: { field: 'topic', op: '!=', value: 'billing' },
         twitter_dm_reply: { field: 'customer_sentiment_end', op: '<', value: 0.2 },
@@ -205,6 +200,16 @@ describe('the SQL composer', () => {
       if (quiet[0] === 15) expect(quietGuards).toBeGreaterThan(0);
       else expect(quietGuards).toBe(0);
     }
+  });
+
+  it('writes the header alone, as the shares do, when no conversation is decided', async () => {
+    const config = loadConfig({}, { home, db: 'chdb' });
+    const files = { sql: path.join(dir, 'none-sql.csv'), shares: path.join(dir, 'none-shares.csv') };
+    const inSql = await predict(config, { out: files.sql, llm: 'off', customers: 0 });
+    const shares = await predict(config, { out: files.shares, llm: 'off', customers: 0, composer: 'shares' });
+    expect([inSql.predictions, shares.predictions]).toEqual([0, 0]);
+    expect(fs.readFileSync(files.sql, 'utf8')).toBe(`${PREDICTION_COLUMNS.join(',')}\n`);
+    expect(fs.readFileSync(files.shares, 'utf8')).toBe(fs.readFileSync(files.sql, 'utf8'));
   });
 
   it('prints numbers as JavaScript does, in the evidence and in the fired JSON', async () => {
