@@ -2,9 +2,9 @@
 // DuckDB COPY, where the compose shares (compose-share.ts) decide and write each row in JavaScript. A rules decision is
 // a lookup: its texts depend on the rule, the topic, a few signals, the timing and the peak hours, and the rest of a
 // row (ids, evidence, send time) is filled in. So TypeScript renders every text a run can need (templates.ts,
-// action.ts, policy.ts: the same functions serve and the shares call) into small tables, and SQL joins them. Only the
-// evidence's numbers are printed in SQL, as JavaScript prints them (compose.sql.ts). A test holds both composers to the
-// same file, byte for byte.
+// action.ts, policy.ts: the same functions serve and the shares call) into small tables that SQL joins and lists that
+// the COPY picks from by position. Only the evidence's numbers are printed in SQL, as JavaScript prints them
+// (compose.sql.ts). Tests hold both composers to the same file, byte for byte.
 import { listValue, type DuckDBAppender } from '@duckdb/node-api';
 import type { Staging } from '../staging/duckdb.js';
 import { copyToFile } from '../files/formats.js';
@@ -37,8 +37,8 @@ export interface SqlComposeResult {
 
 /**
  * Writes the rules policy's predictions for the decided conversations (`decisions`, `decision_features`, `chat_logs`)
- * to `file` as the user's CSV, with the header, in PREDICTION_ORDER. It drops `decisions` and `decision_features` on the
- * way (the last step of predict to read them), so that the file's sort has their memory.
+ * to `file` as the user's CSV, with the header, in PREDICTION_ORDER. It drops `decisions`, `decision_features` and
+ * `chat_logs` on the way (the last step of predict to read them), so that its sorts have their memory.
  */
 export async function composeInSql(
   staging: Staging,
@@ -47,18 +47,9 @@ export async function composeInSql(
 ): Promise<SqlComposeResult> {
   for (const statement of sql.CREATE_LOOKUPS) await staging.run(statement);
   try {
-    const topics = (await staging.rows<{ topic: string }>(sql.SELECT_TOPICS)).map((row) => row.topic);
-    const peaks = (await staging.rows<{ peak_hours: string }>(sql.SELECT_PEAK_HOURS)).map((row) => row.peak_hours);
-    // A rule may take a guard-rail's id; its own facts then apply, as ruleFacts finds it first.
-    const ruleIds = [...new Set([...rules.rules.map((rule) => rule.id), NO_RULE_MATCHED.rule_id, CONTACT_POLICY_RULE])];
+    const { topics, ruleIds } = await fillLookups(staging, rules, context.asOf);
     const messages = messageTexts(topics);
     const frames = reasoningFrames(rules, ruleIds, topics);
-    await fill(staging, 'compose_rules', ruleRows(rules, ruleIds));
-    await fill(staging, 'compose_words', [...signalWords()].map(([word, bits]) => [word, bits]));
-    await fill(staging, 'compose_signals', signalRows());
-    await fill(staging, 'compose_topics', topics.map((topic, idx) => [topic, idx]));
-    await fill(staging, 'compose_send_times', sendTimeRows(rules, context.asOf, peaks));
-    await staging.run(sql.CREATE_SAID);
 
     const params: Record<string, string | number | boolean> = {};
     const bind = binder(params, 'c');
@@ -98,6 +89,21 @@ export async function composeInSql(
   } finally {
     for (const statement of sql.DROP_LOOKUPS) await staging.run(statement);
   }
+}
+
+/** The lookup tables of a run (compose.sql.ts CREATE_LOOKUPS), filled; returns the topics and rule ids, in the order their indexes follow. */
+async function fillLookups(staging: Staging, rules: RuleSet, asOf: Date): Promise<{ topics: string[]; ruleIds: string[] }> {
+  const topics = (await staging.rows<{ topic: string }>(sql.SELECT_TOPICS)).map((row) => row.topic);
+  const peaks = (await staging.rows<{ peak_hours: string }>(sql.SELECT_PEAK_HOURS)).map((row) => row.peak_hours);
+  // A rule may take a guard-rail's id; its own facts then apply, as ruleFacts finds it first.
+  const ruleIds = [...new Set([...rules.rules.map((rule) => rule.id), NO_RULE_MATCHED.rule_id, CONTACT_POLICY_RULE])];
+  await fill(staging, 'compose_rules', ruleRows(rules, ruleIds));
+  await fill(staging, 'compose_words', [...signalWords()].map(([word, bits]) => [word, bits]));
+  await fill(staging, 'compose_signals', signalRows());
+  await fill(staging, 'compose_topics', topics.map((topic, idx) => [topic, idx]));
+  await fill(staging, 'compose_send_times', sendTimeRows(rules, asOf, peaks));
+  await staging.run(sql.CREATE_SAID);
+  return { topics, ruleIds };
 }
 
 type Cell = string | number | boolean | null;
