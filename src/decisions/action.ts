@@ -107,11 +107,7 @@ export function composeAction(input: ActionInput, rules: RuleSet, asOf: Date, by
   const ruleId = decision.rule_id ?? `model_${decision.layer}`;
   const channel = decision.channel;
   const { timing, issue_status } = facts ?? modelTiming(decision);
-  const fired = facts
-    ? facts.fields.length > 0
-      ? valuesOf(facts.fields, input.features, null)
-      : {}
-    : Object.fromEntries(decision.receipt.top_features.map((f) => [f.feature, f.contribution]));
+  const fired = facts ? valuesOf(facts.fields, input.features, null) : Object.fromEntries(decision.receipt.top_features.map((f) => [f.feature, f.contribution]));
   const sendTime = computeSendTime({ asOf, timing, peakHours: input.peak_hours, quietHours: rules.quiet_hours });
   const receipt: Receipt = { ...decision.receipt, guard_rails: [...decision.receipt.guard_rails] };
   const quiet = quietHoursGuard(rules, asOf, timing, sendTime);

@@ -68,10 +68,6 @@ let wordBits: Map<string, number> | null = null;
  * The lexicon's words behind the signals (gratitude and praise, negation, a customer's DM) and the request words, read
  * once, each with the bits of what it says: a message's words are looked up once each, not once per set.
  */
-export function signalWords(): ReadonlyMap<string, number> {
-  return words();
-}
-
 function words(): Map<string, number> {
   if (wordBits) return wordBits;
   const bits = new Map<string, number>();
@@ -85,6 +81,9 @@ function words(): Map<string, number> {
   wordBits = bits;
   return bits;
 }
+
+/** words(), read-only, for predict's SQL composer (its table of each word's bits). */
+export const signalWords = (): ReadonlyMap<string, number> => words();
 
 /** Lower-case word tokens, as the lexicon matches them ([a-z0-9'] runs). */
 const TOKEN = /[a-z0-9']+/g;
