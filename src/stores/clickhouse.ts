@@ -313,7 +313,7 @@ export class ClickHouseStore implements Store {
         started.push(item.table);
         const next = sql.nextTableName(item.table);
         await this.client.command({ query: sql.dropTable(next) });
-        await this.client.command({ query: sql.createOutputTable(item.table, next) });
+        await this.client.command({ query: sql.createOutputTable(item.table, next, this.target.mode === 'embedded' ? sql.REPLACED_TABLE_SETTINGS : '') });
         await fill(item, next);
       }),
     ).catch(async (error: unknown) => {

@@ -7,6 +7,8 @@ import { loadConfig } from '../../src/config/index.js';
 import { processConversations } from '../../src/conversations/process.js';
 import { generateTwcs } from '../../src/generate/twcs.js';
 import { ingest } from '../../src/pipeline/ingest.js';
+import { createClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
 import { queryEmbedded } from '../helpers/clickhouse.js';
 import { createStore } from '../../src/stores/index.js';
 import { CONVERSATIONS, CUSTOMER_PROFILES } from '../../src/model/schema.js';
@@ -261,6 +263,31 @@ describe('re-runs and errors', () => {
     const [c5] = await queryEmbedded<{ hours: number }>(data, "SELECT hours_since_last_customer_message AS hours FROM conversations WHERE customer_id = 'c5'");
     expect(c5.hours).toBe(24);
     expect(await queryEmbedded(data, "SELECT name FROM system.tables WHERE database = currentDatabase() AND (name LIKE '%\\_\\_next' OR name LIKE 'process\\_%')")).toEqual([]);
+  });
+
+  it('leaves the tables it replaces unmerged on the embedded engine, where appended tables merge as usual', async () => {
+    const config = await loaded('unmerged', [THREADS]);
+    await processConversations(config, { engine: 'duckdb' });
+    const client = createClient({ connection: createChdbConnection({ path: path.join(config.home, 'clickhouse') }) } as Parameters<typeof createClient>[0]);
+    try {
+      // Seven parts each: the conversations six more times, and a table with the defaults (a stand-in for an appended one).
+      await client.command({ query: 'CREATE TABLE merge_control ENGINE = MergeTree ORDER BY conversation_id AS SELECT conversation_id FROM conversations' });
+      for (let i = 0; i < 6; i += 1) {
+        await client.command({ query: 'INSERT INTO conversations SELECT * FROM conversations LIMIT 1' });
+        await client.command({ query: 'INSERT INTO merge_control SELECT conversation_id FROM conversations LIMIT 1' });
+      }
+      const parts = async (table: string) => {
+        const result = await client.query({ query: 'SELECT count() AS n FROM system.parts WHERE active AND database = currentDatabase() AND table = {table:String}', query_params: { table }, format: 'JSONEachRow' });
+        return Number(((await result.json()) as Array<{ n: string }>)[0].n);
+      };
+      // The engine merges the control's small parts within moments (down to a part or two); by then it would have
+      // merged the conversations' too.
+      for (let waited = 0; waited < 20_000 && (await parts('merge_control')) > 2; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await parts('merge_control')).toBeLessThanOrEqual(2);
+      expect(await parts('conversations')).toBe(7);
+    } finally {
+      await client.close();
+    }
   });
 
   it('keys the replaced tables on PostgreSQL after loading them, run after run', async () => {
