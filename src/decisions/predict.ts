@@ -106,7 +106,8 @@ export async function predict(config: Config, options: PredictOptions = {}): Pro
     try {
       const open = await readOpenConversations(job, staging, platform);
       await decide(job.tracker, staging, rules, options.customers);
-      // Without a model to rewrite the messages, the compose shares write the CSV as they go (compose-share.ts).
+      // Without a language model to rewrite the messages, the CSV is written as the actions are composed: by DuckDB for
+      // the rules policy (compose-sql.ts), else by the compose shares (compose-share.ts).
       const csvByShares = format === 'csv' && !llm.enhancer;
       const composed = await composeActions(job.tracker, staging, rules, choice, llm, {
         runId,
@@ -219,6 +220,7 @@ async function composeActions(
   const [{ data_as_of }] = await staging.rows<{ data_as_of: string | null }>('SELECT max(as_of)::VARCHAR AS data_as_of FROM decision_features');
   const asOf = context.asOfOverride ?? (data_as_of ? parseTimestamp(data_as_of) : new Date(0));
   const csv = context.csvFile === undefined ? undefined : { file: context.csvFile, runId: context.runId };
+  if (csv) fs.mkdirSync(path.dirname(csv.file), { recursive: true });
   const { predictions, byLayer, byChannel } =
     csv && context.inSql ? await composeRulesInSql(staging, rules, asOf, csv) : await compose(staging, rules, choice, asOf, { workDir: context.workDir, csv });
   tracker.update('compose', predictions);
@@ -333,14 +335,12 @@ async function compose(
 
 /** The rules policy's CSV, written by DuckDB (compose-sql.ts): every decision is the rules', so each layer count is too. */
 async function composeRulesInSql(staging: Staging, rules: RuleSet, asOf: Date, csv: { file: string; runId: string }) {
-  fs.mkdirSync(path.dirname(csv.file), { recursive: true });
   const { predictions, byChannel } = await composeInSql(staging, rules, { asOf, runId: csv.runId, file: csv.file, columns: PREDICTION_COLUMNS });
   return { predictions, byChannel, byLayer: { outcome: 0, propensity: 0, rules: predictions } };
 }
 
 /** The CSV's header line, as DuckDB writes it (the column names are plain identifiers, never quoted). */
 function writeCsvHeader(file: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${PREDICTION_COLUMNS.join(',')}\n`);
 }
 
