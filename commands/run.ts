@@ -1,7 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { engineFlag, ingestFlags, ingestOptionsOf, predictFlags, storeFlags } from '../src/cli/flags.js';
-import { PROCESS_STAGES, processConversations, type ProcessResult } from '../src/conversations/process.js';
+import { PROCESS_STAGES, processConversations, type KeptInput, type ProcessResult } from '../src/conversations/process.js';
 import { INGEST_STAGES, ingest, type IngestResult } from '../src/pipeline/ingest.js';
 import { formatIngestSummary } from '../src/pipeline/summary.js';
 import { formatProcessSummary } from '../src/conversations/summary.js';
@@ -43,10 +45,14 @@ export default class Run extends BaseCommand {
   async run(): Promise<RunResult> {
     const { args, flags } = await this.parse(Run);
     const config = this.loadConfig(flags);
+    // process leaves the interactions it read here, and train (when it trains) reads them rather than a new export.
+    const handOver = path.join(config.home, 'run');
+    let input: KeptInput | undefined;
+    const dropHandOver = () => fs.rmSync(handOver, { recursive: true, force: true });
     const result: RunResult = await this.withProgress([...INGEST_STAGES, ...PROCESS_STAGES, ...TRAIN_STAGES, ...PREDICT_STAGES], `Riverline run: ${args.file}`, async (tracker) => ({
       ingest: await ingest(config, { file: args.file, ...ingestOptionsOf(flags), tracker }),
-      process: await processConversations(config, { engine: flags.engine, asOf: flags['as-of'], tracker }),
-      train: await train(config, { engine: flags.engine, exportFile: flags.export, onlyWithoutModel: true, tracker }),
+      process: await processConversations(config, { engine: flags.engine, asOf: flags['as-of'], tracker, keepInputIn: handOver, onInputKept: (kept) => (input = kept) }),
+      train: await train(config, { engine: flags.engine, exportFile: flags.export, onlyWithoutModel: true, tracker, input }).finally(dropHandOver),
       predict: await predict(config, {
         out: flags.out,
         format: flags.format,
@@ -58,7 +64,7 @@ export default class Run extends BaseCommand {
         llm: flags.llm,
         tracker,
       }),
-    }));
+    })).finally(dropHandOver);
     if (result.predict.llm_notice && !this.jsonEnabled()) process.stderr.write(`Note: ${result.predict.llm_notice}\n`);
     this.log(formatIngestSummary(result.ingest));
     this.log(formatProcessSummary(result.process));

@@ -5,7 +5,7 @@
 import type { Staging } from '../staging/duckdb.js';
 import type { Store } from '../stores/index.js';
 import * as duck from '../conversations/duckdb.sql.js';
-import { RESOLUTION_WINDOW_HOURS, buildMessageSignals } from '../conversations/process.js';
+import { RESOLUTION_WINDOW_HOURS, buildMessageSignals, type KeptInput } from '../conversations/process.js';
 import * as sql from './samples.sql.js';
 
 /** Hours after a reply in which what the customer does counts as its outcome. */
@@ -19,11 +19,13 @@ export interface SampleOptions {
   workDir: string;
   windowHours?: number;
   onStep?: (step: 'export' | 'threads' | 'features' | 'samples') => void;
+  /** The interactions an earlier job of this `run` read, when they still hold what the store holds (keptInputFor). */
+  input?: KeptInput | null;
 }
 
 /** Builds the DuckDB temp table `decision_samples` from the store's history; returns how many samples it holds. */
 export async function buildDecisionSamples(staging: Staging, store: Store, options: SampleOptions): Promise<number> {
-  await buildMessageSignals(staging, store, { platform: options.platform, workDir: options.workDir, onStep: options.onStep });
+  await buildMessageSignals(staging, store, { platform: options.platform, workDir: options.workDir, onStep: options.onStep, input: options.input });
   options.onStep?.('samples');
   await staging.run(duck.CREATE_CONVERSATION_KEYS, { platform: options.platform });
   await staging.run(sql.CREATE_FEATURE_CUTS);

@@ -13,6 +13,7 @@ import type { SqlEngine } from '../stores/index.js';
 import { ACTIONS, WORD_PREFIX, categoricalReader, keptWords, learnedModelSchema, type LearnedModel, type NaiveBayes } from './model.js';
 import { latestModel, writeModelFile } from './model-file.js';
 import { OUTCOMES, buildDecisionSamples } from './samples.js';
+import { keptInputFor, type KeptInput } from '../conversations/process.js';
 import * as sql from './train.sql.js';
 
 export { loadModelFile } from './model-file.js';
@@ -33,6 +34,8 @@ export interface TrainJobOptions {
   onlyWithoutModel?: boolean;
   platform?: string;
   tracker?: StageTracker;
+  /** `run`: the interactions process just read, used instead of an export when the store still holds the same. */
+  input?: KeptInput;
 }
 
 export interface TrainResult {
@@ -71,7 +74,7 @@ export async function train(config: Config, options: TrainJobOptions = {}): Prom
     const staging = await openStaging(config.stagingPath);
     try {
       tracker.start('train_samples');
-      const samples = await buildDecisionSamples(staging, store, { platform, workDir });
+      const samples = await buildDecisionSamples(staging, store, { platform, workDir, input: keptInputFor(options.input, stats) });
       tracker.update('train_samples', samples);
       tracker.start('train_count');
       const holdout = await holdoutMetrics(staging, samples);

@@ -9,6 +9,7 @@ import { latestModel, loadModelFile, writeModelFile } from '../../src/decisions/
 import { buildDecisionSamples } from '../../src/decisions/samples.js';
 import { train, trainModel } from '../../src/decisions/train.js';
 import { ingest } from '../../src/pipeline/ingest.js';
+import { loadConfig } from '../../src/config/index.js';
 import { openStaging, type Staging } from '../../src/staging/duckdb.js';
 import { createStore, prepareStore, type Store } from '../../src/stores/index.js';
 import { ROOT, runCli } from '../helpers/cli.js';
@@ -217,12 +218,29 @@ describe('riverline run', () => {
   it('trains when the store holds no model, and keeps the model on the next run', async () => {
     const home = path.join(targets.home, 'run');
     const out = path.join(targets.home, 'run.csv');
-    const first = await runCli(['run', SAMPLE, '--home', home, '--db', 'chdb', '--out', out, '--json']);
+    const first = await runCli(['run', SAMPLE, '--home', home, '--db', 'chdb', '--out', out, '--json', '--verbose']);
     expect(first.code, first.stderr).toBe(0);
     const trained = JSON.parse(first.stdout).train;
     expect(trained).toMatchObject({ trained: true, training_rows: 55 });
+    // train read the interactions process had read (one export in the whole run), and the hand-over is gone.
+    expect(first.stderr.match(/exporting process input/g)).toHaveLength(1);
+    expect(fs.existsSync(path.join(home, 'run'))).toBe(false);
+    // ... and learned what train alone learns from the store's own export.
+    const alone = await runCli(['train', '--home', home, '--db', 'chdb', '--json', '--verbose']);
+    expect(alone.code, alone.stderr).toBe(0);
+    const aloneId = JSON.parse(alone.stdout).model_id as string;
+    expect(alone.stderr.match(/exporting process input/g)).toHaveLength(1);
+    const store = createStore(loadConfig({}, { home, db: 'chdb' }));
+    try {
+      const [viaRun, viaTrain] = [await loadModelFile(trained.model_id, store), await loadModelFile(aloneId, store)];
+      expect(viaTrain.model_id).not.toBe(viaRun.model_id);
+      expect(counts(viaRun)).toEqual(counts(viaTrain));
+    } finally {
+      await store.close();
+    }
     const second = await runCli(['run', SAMPLE, '--home', home, '--db', 'chdb', '--out', out, '--json']);
     expect(second.code, second.stderr).toBe(0);
-    expect(JSON.parse(second.stdout).train).toMatchObject({ trained: false, model_id: trained.model_id });
+    // The latest model (train's, above) stays; nothing is trained again.
+    expect(JSON.parse(second.stdout).train).toMatchObject({ trained: false, model_id: aloneId });
   });
 });
