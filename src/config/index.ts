@@ -90,7 +90,7 @@ const envSchema = z.object({
 
 /**
  * Rows per load batch. On the 2.8M-row file, 250,000 loads as fast as 500,000 into either store and holds less at once:
- * embedded ClickHouse ingest peaks at 2.1 to 2.3 GB against 2.5 to 2.6 GB (with huge pages, stores/chdb-allocator.ts).
+ * embedded ClickHouse ingest peaks at 2.1 to 2.3 GB against 2.5 to 2.6 GB (measured with chDB on huge pages).
  */
 export const DEFAULT_BATCH_SIZE = 250_000;
 

@@ -3,7 +3,6 @@
 // the tweets' tokens and a customer tweet's sorted distinct words; chDB writes the same columns in 2.8 to 4.0 s and
 // DuckDB reads them in 0.7 to 0.9 s. The words are the lexicon's terms only, as a ClickHouse store ships them, so the
 // later steps match fewer tokens. The export and the tokenizing run at once, through a named pipe (see exportTokenized).
-import '../stores/chdb-allocator.js';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,5 @@
 // ClickHouse adapter over @clickhouse/client. Embedded (chDB in-process) and server differ only in
 // the connection and in how batches travel: chDB reads Parquet files itself, a server gets CSV streams over HTTP.
-import './chdb-allocator.js';
 import { formatChatLog } from './chat-log.js';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
