@@ -8,6 +8,7 @@ import { createChdbConnection } from 'chdb/connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { PROCESS_INPUT, processInputParams } from '../../src/conversations/input.js';
+import { FIRST_MENTION } from '../../src/conversations/input.postgres.sql.js';
 import { processConversations } from '../../src/conversations/process.js';
 import { tokenizeTextExport } from '../../src/conversations/tokenize.js';
 import { CUSTOMER_WORDS_OF_TOKENS, TOKENIZE } from '../../src/conversations/duckdb.sql.js';
@@ -49,6 +50,18 @@ async function postgresHome(name: string) {
   for (const file of [SAMPLE, awkward, generated]) await ingest(config, { file });
   return config;
 }
+
+describe("PostgreSQL's first @-mention", () => {
+  it("is ingest's first mention (the matches of @(\\w+)) that is not all digits, as the ClickHouse twin reads it", async () => {
+    const texts = ['@123 @45x6_ hi', '@@abc', 'x@_', '@123', '@12a3@b', 'mail a@b.com @Brand', '@Acme', 'no mention', '@9 @8 @7z', '#@tag', '@a-b'];
+    const reference = (text: string) => [...text.matchAll(/@(\w+)/g)].map((m) => m[1]).find((m) => !/^[0-9]+$/.test(m)) ?? null;
+    const rows = await db.query<{ text: string; mention: string | null }>(
+      `SELECT t AS text, ${FIRST_MENTION.replace(/raw_text/g, 't')} AS mention FROM unnest($1::text[]) AS t`,
+      [texts],
+    );
+    expect(rows.map((row) => [row.text, row.mention])).toEqual(texts.map((text) => [text, reference(text)]));
+  });
+});
 
 describe('tokenizing PostgreSQL text exports in the embedded engine', () => {
   it('writes the lexicon words and customer words DuckDB finds, row for row', async () => {
