@@ -213,15 +213,16 @@ async function buildMessages(staging: Staging, store: Store, context: BuildConte
   const rows = context.input ?? (await exportInteractions(store, context));
   await loadTweets(staging, rows);
   const [stats] = await staging.rows<{ interactions: number; newest_ms: number }>(duck.TWEET_STATS);
-  context.onRead?.(stats.interactions);
-  if (context.keepInputIn && !context.input) keepInput(rows, { interactions: stats.interactions, newest: new Date(stats.newest_ms) }, context);
+  const read: TweetsRead = { interactions: stats.interactions, newest: new Date(stats.newest_ms) };
+  context.onRead?.(read.interactions);
+  if (context.keepInputIn && !context.input) keepInput(rows, read, context);
   await loadLexiconTable(staging);
   step('threads');
   await staging.run(duck.CREATE_POINTERS);
   await stepPointers(staging);
   await staging.run(duck.CREATE_MESSAGES);
   await runAll(staging, duck.DROP_POINTERS);
-  return { interactions: stats.interactions, newest: new Date(stats.newest_ms) };
+  return read;
 }
 
 /** Moves the export out of the job's work folder (removed when the job ends) for the next job of the run. */
